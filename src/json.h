@@ -1,0 +1,45 @@
+/* json: a small streaming JSON writer.
+ *
+ * Strings are written byte-exactly and stay reversible: well-formed UTF-8 passes through,
+ * control characters are escaped, and each byte that is not part of well-formed UTF-8 is
+ * written as the lone surrogate \udc80..\udcff (Python's "surrogateescape", PEP 383).
+ * json.loads(text)[...].encode("utf-8", "surrogateescape") gives the original bytes back. */
+#ifndef COREDU_JSON_H
+#define COREDU_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 32
+
+struct json_out {
+	FILE *f;
+	int depth;
+	bool pretty;
+	bool has_items[JSON_MAX_DEPTH];
+};
+
+void json_init(struct json_out *j, FILE *f, bool pretty);
+/* `key` is the member name inside objects and NULL inside arrays or at the top level. */
+void json_obj_begin(struct json_out *j, const char *key);
+void json_obj_end(struct json_out *j);
+void json_arr_begin(struct json_out *j, const char *key);
+void json_arr_end(struct json_out *j);
+void json_str(struct json_out *j, const char *key, const char *s); /* NULL writes null */
+void json_strn(struct json_out *j, const char *key, const char *s, size_t n);
+void json_u64(struct json_out *j, const char *key, uint64_t v);
+void json_i64(struct json_out *j, const char *key, int64_t v);
+void json_bool(struct json_out *j, const char *key, bool v);
+void json_null(struct json_out *j, const char *key);
+void json_double(struct json_out *j, const char *key, double v);
+/* A number written as a "0x..." string, so 64-bit addresses survive every JSON reader. */
+void json_hex(struct json_out *j, const char *key, uint64_t v);
+/* Finish the document with a newline. */
+void json_end(struct json_out *j);
+
+/* Append the escaped form of s[0..n), without quotes, to f. */
+void json_write_escaped(FILE *f, const char *s, size_t n);
+
+#endif

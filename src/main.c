@@ -1,0 +1,377 @@
+/* coredu: find crash dumps by content, read their metadata, report them. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <libelf.h>
+#include <locale.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "index.h"
+#include "mdesc.h"
+#include "report.h"
+#include "sanitize.h"
+#include "scan.h"
+#include "when.h"
+
+enum verb { VERB_DEFAULT, VERB_LIST, VERB_JSON, VERB_INFO };
+
+struct cli {
+	enum verb verb;
+	struct scan_opts scan;
+	const char **excludes;
+	size_t nexcludes;
+	bool si, reverse, legend;
+	int sort; /* enum index_sort, or -1 for the verb's default */
+	bool has_since, has_until;
+	int64_t since, until;
+	char **paths;
+	size_t npaths;
+};
+
+/* What the scan sink needs: the index to fill and how to word errors. */
+struct run {
+	struct index ix;
+	unsigned san_flags;
+	struct sbuf tmp;
+};
+
+static void usage_hint(void)
+{
+	fprintf(stderr, "Try 'coredu --help' for more information.\n");
+}
+
+static void print_help(void)
+{
+	fputs("Usage: coredu [VERB] [OPTION]... [PATH]...\n"
+	      "Find crash dumps under each PATH (default: .) by their content, read their\n"
+	      "metadata, and report them.\n"
+	      "\n"
+	      "Verbs:\n"
+	      "  list        a table of dumps and a totals line (the default until the\n"
+	      "              browser lands, and whenever stdout is not a terminal)\n"
+	      "  json        one JSON document: scan totals, every dump, errors\n"
+	      "  info FILE.. every field of the given dumps, mapped files included\n"
+	      "\n"
+	      "Options:\n"
+	      "  -x, --one-file-system  stay on the file system of each PATH\n"
+	      "      --exclude=GLOB     skip entries matching GLOB (repeatable); a GLOB\n"
+	      "                         with '/' is matched against the absolute path\n"
+	      "  -S, --since=TIME       only dumps written at or after TIME\n"
+	      "  -U, --until=TIME       only dumps written at or before TIME\n"
+	      "                         TIME: 2026-11-24, '2026-11-24 10:00', @EPOCH,\n"
+	      "                         2h, 3d, 1h30m (that long ago), today, yesterday\n"
+	      "      --sort=KEY         disk (default), size, time, pid, command,\n"
+	      "                         signal or path\n"
+	      "      --reverse          reverse the sort order\n"
+	      "      --no-legend        list: no header and no totals line\n"
+	      "      --si               sizes in powers of 1000 (kB, MB) not 1024\n"
+	      "  -j, --threads=N        directories read in parallel (default: CPUs, max 8)\n"
+	      "  -h, --help             show this help and exit\n"
+	      "  -V, --version          show the version and exit\n"
+	      "\n"
+	      "Symbolic links are never followed below a PATH; FIFOs, sockets and devices\n"
+	      "are never opened; /proc, /sys and other kernel file systems are skipped.\n"
+	      "\n"
+	      "Exit status: 0 if dumps were found, 1 if none were, 2 on an error such as a\n"
+	      "missing PATH or a bad option.\n",
+	      stdout);
+}
+
+static void print_version(void)
+{
+	printf("coredu %s\n", PACKAGE_VERSION);
+}
+
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > max || s[0] == '-')
+		return false;
+	*out = v;
+	return true;
+}
+
+enum { OPT_EXCLUDE = 256, OPT_SI, OPT_SORT, OPT_REVERSE, OPT_NO_LEGEND };
+
+/* Returns -1 to continue, or an exit status. */
+static int parse_args(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"one-file-system", no_argument, NULL, 'x'},
+		{"exclude", required_argument, NULL, OPT_EXCLUDE},
+		{"since", required_argument, NULL, 'S'},
+		{"until", required_argument, NULL, 'U'},
+		{"sort", required_argument, NULL, OPT_SORT},
+		{"reverse", no_argument, NULL, OPT_REVERSE},
+		{"no-legend", no_argument, NULL, OPT_NO_LEGEND},
+		{"si", no_argument, NULL, OPT_SI},
+		{"threads", required_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int64_t now = (int64_t)time(NULL);
+	int c;
+	unsigned long n;
+
+	cli->sort = -1;
+	cli->legend = true;
+	while ((c = getopt_long(argc, argv, "xS:U:j:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'x':
+			cli->scan.one_file_system = true;
+			break;
+		case OPT_EXCLUDE:
+			cli->excludes = xrealloc(cli->excludes, (cli->nexcludes + 1) * sizeof(char *));
+			cli->excludes[cli->nexcludes++] = optarg;
+			break;
+		case 'S':
+		case 'U': {
+			int64_t t;
+			if (when_parse(optarg, now, &t) != 0) {
+				fprintf(stderr, "coredu: invalid time '%s' for --%s\n", optarg,
+					c == 'S' ? "since" : "until");
+				usage_hint();
+				return 2;
+			}
+			if (c == 'S')
+				cli->has_since = true, cli->since = t;
+			else
+				cli->has_until = true, cli->until = t;
+			break;
+		}
+		case OPT_SORT:
+			cli->sort = index_sort_parse(optarg);
+			if (cli->sort < 0) {
+				fprintf(stderr, "coredu: invalid sort key '%s' (use disk, size, time, pid, "
+						"command, signal or path)\n", optarg);
+				usage_hint();
+				return 2;
+			}
+			break;
+		case OPT_REVERSE:
+			cli->reverse = true;
+			break;
+		case OPT_NO_LEGEND:
+			cli->legend = false;
+			break;
+		case OPT_SI:
+			cli->si = true;
+			break;
+		case 'j':
+			if (!parse_uint(optarg, 64, &n) || n == 0) {
+				fprintf(stderr, "coredu: invalid thread count '%s'\n", optarg);
+				usage_hint();
+				return 2;
+			}
+			cli->scan.threads = (unsigned)n;
+			break;
+		case 'h':
+			print_help();
+			return 0;
+		case 'V':
+			print_version();
+			return 0;
+		default:
+			usage_hint();
+			return 2;
+		}
+	}
+	cli->scan.excludes = cli->excludes;
+	cli->scan.nexcludes = cli->nexcludes;
+
+	int i = optind;
+	static const struct {
+		const char *name;
+		enum verb verb;
+	} verbs[] = {{"list", VERB_LIST}, {"json", VERB_JSON}, {"info", VERB_INFO}};
+	/* The first operand may name a verb; a directory called "list" is "./list". */
+	if (i < argc) {
+		for (size_t k = 0; k < ARRAY_SIZE(verbs); k++) {
+			if (strcmp(argv[i], verbs[k].name) == 0) {
+				cli->verb = verbs[k].verb;
+				i++;
+				break;
+			}
+		}
+	}
+	cli->paths = argv + i;
+	cli->npaths = (size_t)(argc - i);
+	if (cli->verb == VERB_INFO && cli->npaths == 0) {
+		fprintf(stderr, "coredu: info needs at least one FILE\n");
+		usage_hint();
+		return 2;
+	}
+	return -1;
+}
+
+/* ---- scan sink ------------------------------------------------------------------------ */
+
+static void sink_dump(void *ctx, struct dump *d)
+{
+	struct run *run = ctx;
+	index_add(&run->ix, d);
+}
+
+static void sink_error(void *ctx, const char *path, const char *what, int err)
+{
+	struct run *run = ctx;
+	char *msg = xasprintf("%s: %s", what, strerror(err));
+	fprintf(stderr, "coredu: %s '%s': %s\n", what, san_str(&run->tmp, path, run->san_flags),
+		strerror(err));
+	index_add_error(&run->ix, path, msg);
+	free(msg);
+}
+
+/* ---- process hygiene ------------------------------------------------------------------ */
+
+/* A crash of coredu must never add a core next to the ones it reads, nor leak their bytes
+ * through a core or ptrace. */
+static void harden_process(void)
+{
+	struct rlimit zero = {0, 0};
+	setrlimit(RLIMIT_CORE, &zero);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+static unsigned locale_san_flags(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0) ? 0 : SAN_ASCII;
+}
+
+/* A FILE operand of `info` that is not a dump gets a clear line, not silence. */
+static void report_non_dumps(const struct scan *s, const struct index *ix, struct sbuf *tmp,
+			     unsigned flags)
+{
+	for (size_t i = 0; i < scan_root_count(s); i++) {
+		const struct scan_root *r = scan_get_root(s, i);
+		if (r->is_dir)
+			continue;
+		bool found = false;
+		for (size_t k = 0; k < ix->n && !found; k++)
+			found = ix->v[k]->dev == r->dev && ix->v[k]->ino == r->ino;
+		if (!found) {
+			fprintf(stderr, "coredu: '%s': not a recognised dump\n",
+				san_str(tmp, r->display, flags));
+		}
+	}
+}
+
+static int finish_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			fprintf(stderr, "coredu: write error: %s\n", strerror(errno));
+		return 2;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	struct run run;
+	int rc;
+
+	harden_process();
+	setlocale(LC_ALL, "");
+	memset(&cli, 0, sizeof(cli));
+	if ((rc = parse_args(&cli, argc, argv)) >= 0) {
+		free(cli.excludes);
+		return rc;
+	}
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		fprintf(stderr, "coredu: libelf is too old: %s\n", elf_errmsg(-1));
+		return 2;
+	}
+
+	memset(&run, 0, sizeof(run));
+	index_init(&run.ix);
+	sbuf_init(&run.tmp);
+	run.san_flags = locale_san_flags();
+	run.ix.has_since = cli.has_since;
+	run.ix.since = cli.since;
+	run.ix.has_until = cli.has_until;
+	run.ix.until = cli.until;
+	if (cli.verb == VERB_INFO)
+		cli.scan.parse_flags |= ELFCORE_KEEP_MAPS;
+
+	struct scan_sink sink = {&run, sink_dump, sink_error};
+	struct scan *scan = scan_new(&cli.scan, &sink);
+	bool operand_error = false;
+	static char *const dot[] = {"."};
+	char *const *paths = cli.npaths ? cli.paths : dot;
+	size_t npaths = cli.npaths ? cli.npaths : 1;
+	for (size_t i = 0; i < npaths; i++) {
+		const char *why;
+		if (scan_add_root(scan, paths[i], &why) != 0) {
+			fprintf(stderr, "coredu: cannot scan '%s': %s\n",
+				san_str(&run.tmp, paths[i], run.san_flags), why);
+			operand_error = true;
+		}
+	}
+
+	struct report rep;
+	memset(&rep, 0, sizeof(rep));
+	if (scan_root_count(scan) > 0) {
+		scan_run(scan);
+		struct scan_progress pr;
+		scan_get_progress(scan, &pr);
+		rep.totals = pr.totals;
+		rep.seconds = pr.seconds;
+		report_statfs(&rep, scan_get_root(scan, 0)->path);
+	}
+	rep.scan = scan;
+	rep.ix = &run.ix;
+	rep.si = cli.si;
+	rep.legend = cli.legend;
+	rep.san_flags = run.san_flags;
+	rep.now = (int64_t)time(NULL);
+
+	int sort = cli.sort >= 0 ? cli.sort : cli.verb == VERB_INFO ? SORT_PATH : SORT_DISK;
+	index_sort(&run.ix, (enum index_sort)sort, cli.reverse);
+
+	struct mdesc *magic = NULL;
+	if (cli.verb == VERB_JSON || cli.verb == VERB_INFO)
+		magic = mdesc_open(NULL, stderr);
+	rep.magic = magic;
+
+	switch (cli.verb) {
+	case VERB_JSON:
+		report_json(stdout, &rep);
+		break;
+	case VERB_INFO:
+		for (size_t i = 0; i < run.ix.n; i++)
+			report_info(stdout, &rep, run.ix.v[i], i == 0);
+		break;
+	case VERB_DEFAULT:
+	case VERB_LIST:
+		if (scan_root_count(scan) > 0)
+			report_list(stdout, &rep);
+		break;
+	}
+	if (cli.verb == VERB_INFO)
+		report_non_dumps(scan, &run.ix, &run.tmp, run.san_flags);
+
+	rc = operand_error ? 2 : run.ix.n > 0 ? 0 : 1;
+	if (finish_stdout() != 0)
+		rc = 2;
+	mdesc_close(magic);
+	scan_free(scan);
+	index_free(&run.ix);
+	sbuf_free(&run.tmp);
+	free(cli.excludes);
+	return rc;
+}

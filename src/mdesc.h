@@ -1,0 +1,25 @@
+/* mdesc: libmagic's description of a dump, computed from bytes already read.
+ *
+ * libmagic is called with magic_buffer() on a dump's first bytes, for dumps only and never
+ * in the scan loop.  Its answer depends only on those bytes, so answers are cached by
+ * content: a pile of cores from one program costs one call.  Without a database coredu
+ * still works; the first caller is told once. */
+#ifndef COREDU_MDESC_H
+#define COREDU_MDESC_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct mdesc;
+
+/* `database` NULL means libmagic's default (which honours $MAGIC).  Warnings go to `warn`
+ * (may be NULL). */
+struct mdesc *mdesc_open(const char *database, FILE *warn);
+#define MDESC_BYTES_MAX 64
+
+/* The description of buf (at most its first MDESC_BYTES_MAX bytes), or NULL without a
+ * database.  Valid until mdesc_close. */
+const char *mdesc_describe(struct mdesc *m, const unsigned char *buf, size_t n);
+void mdesc_close(struct mdesc *m);
+
+#endif

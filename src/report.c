@@ -1,0 +1,32 @@
+#include "config.h"
+
+#include "report.h"
+
+#include <stdio.h>
+#include <sys/statvfs.h>
+
+#include "sig.h"
+#include "util.h"
+
+void report_statfs(struct report *r, const char *path)
+{
+	struct statvfs sv;
+	r->fs.ok = statvfs(path, &sv) == 0;
+	r->fs.path = path;
+	if (!r->fs.ok)
+		return;
+	r->fs.size = (uint64_t)sv.f_blocks * sv.f_frsize;
+	r->fs.free = (uint64_t)sv.f_bfree * sv.f_frsize;
+	r->fs.avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+}
+
+const char *report_signal_name(const struct dump *d, char buf[16])
+{
+	if (d->core.gcore || d->core.signal == 0)
+		return "-";
+	const char *n = sig_name(d->core.machine, d->core.signal);
+	if (n)
+		return n;
+	snprintf(buf, 16, "%d", d->core.signal);
+	return buf;
+}

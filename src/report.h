@@ -1,0 +1,43 @@
+/* report: the non-interactive outputs: the `list` table, the JSON document, `info`. */
+#ifndef COREDU_REPORT_H
+#define COREDU_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dump.h"
+#include "index.h"
+#include "mdesc.h"
+#include "scan.h"
+
+struct report_fs {
+	bool ok;
+	const char *path;
+	uint64_t size, free, avail;
+};
+
+struct report {
+	const struct scan *scan; /* roots */
+	const struct index *ix;
+	struct scan_totals totals;
+	double seconds;
+	struct report_fs fs; /* the filesystem of the first operand */
+	bool si;             /* sizes in powers of 1000 */
+	bool legend;         /* header and totals lines in `list` */
+	unsigned san_flags;  /* SAN_* for text going to a terminal or a text file */
+	struct mdesc *magic;
+	int64_t now;
+};
+
+/* Fill r->fs from statvfs(path). */
+void report_statfs(struct report *r, const char *path);
+void report_list(FILE *f, const struct report *r);
+void report_json(FILE *f, const struct report *r);
+/* Every field of one dump, as coredumpctl info; `first` omits the separating blank line. */
+void report_info(FILE *f, const struct report *r, const struct dump *d, bool first);
+
+/* Shared by the writers and the browser. */
+const char *report_signal_name(const struct dump *d, char buf[16]);
+
+#endif

@@ -1,0 +1,43 @@
+/* util: allocation that cannot fail silently, and a growable byte buffer. */
+#ifndef COREDU_UTIL_H
+#define COREDU_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grow an array of `*cap` elements of `size` bytes so it holds at least `need`. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A NUL-terminated byte buffer; `s` is never NULL after sbuf_init. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+void sbuf_init(struct sbuf *b);
+void sbuf_free(struct sbuf *b);
+void sbuf_reset(struct sbuf *b);
+void sbuf_add(struct sbuf *b, const void *data, size_t n);
+void sbuf_adds(struct sbuf *b, const char *s);
+void sbuf_addc(struct sbuf *b, char c);
+void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
+/* Hand the string to the caller and leave the buffer empty. */
+char *sbuf_take(struct sbuf *b);
+
+/* Adding sizes read from hostile files must not wrap. */
+static inline uint64_t sat_add_u64(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif
