@@ -1,0 +1,201 @@
+#!/bin/bash
+# The command line as a user meets it: verbs, options, exit codes, errors, hostile names,
+# pipelines, and the process hygiene coredu promises (no core of its own, not dumpable).
+set -u
+
+: "${COREDU:?run through make check}" "${FIXTURE_DIR:?run through make check}"
+: "${TESTS_SRCDIR:?run through make check}"
+
+fails=0
+checks=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-cli-XXXXXX")
+chmod 755 "$tmp"
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+pass() { checks=$((checks + 1)); }
+fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
+# expect_rc WANT CMD...: run CMD, compare the exit status
+expect_rc() {
+	local want=$1; shift
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	if [ "$rc" -eq "$want" ]; then pass; else fail "'$*' exited $rc, want $want; stderr: $(head -c 300 "$tmp/err")"; fi
+}
+contains() { # FILE TEXT DESCRIPTION
+	if grep -qF -- "$2" "$1"; then pass; else fail "$3: '$2' not in $(head -c 400 "$1")"; fi
+}
+lacks() {
+	if grep -qF -- "$2" "$1"; then fail "$3: '$2' unexpectedly present"; else pass; fi
+}
+
+core=$FIXTURE_DIR/abort-x86-64.core
+mkdir -p "$tmp/tree/app" "$tmp/empty"
+cp "$core" "$tmp/tree/app/core.1058"
+cp "$FIXTURE_DIR/thread-segv-x86-64.core" "$tmp/tree/app/core.2001"
+cp "$FIXTURE_DIR/abort-s390x.core" "$tmp/tree/evidence.bin"
+printf 'hello\n' >"$tmp/tree/core"
+
+# --- help, version, usage errors -----------------------------------------------------------
+expect_rc 0 "$COREDU" --help
+for opt in --one-file-system --exclude --since --until --sort --reverse --no-legend --si \
+	--threads --help --version list json info; do
+	contains "$tmp/out" "$opt" "--help mentions $opt"
+done
+expect_rc 0 "$COREDU" --version
+contains "$tmp/out" "coredu " "--version"
+expect_rc 2 "$COREDU" --bogus
+contains "$tmp/err" "Try 'coredu --help'" "bad option hint"
+expect_rc 2 "$COREDU" list --sort=nonsense "$tmp/tree"
+expect_rc 2 "$COREDU" list --since=yesterdayish "$tmp/tree"
+contains "$tmp/err" "yesterdayish" "bad time is named"
+expect_rc 2 "$COREDU" list -j 0 "$tmp/tree"
+expect_rc 2 "$COREDU" info
+
+# --- exit status: 0 found, 1 none, 2 error ----------------------------------------------------
+expect_rc 0 "$COREDU" list "$tmp/tree"
+expect_rc 1 "$COREDU" list "$tmp/empty"
+contains "$tmp/out" "0 dumps" "totals line when nothing is found"
+expect_rc 2 "$COREDU" list "$tmp/does-not-exist"
+contains "$tmp/err" "$tmp/does-not-exist" "the missing path is named"
+expect_rc 2 "$COREDU" list "$tmp/tree" "$tmp/does-not-exist"
+contains "$tmp/out" "3 dumps" "other operands are still scanned"
+expect_rc 2 "$COREDU" list /proc
+expect_rc 1 "$COREDU" json "$tmp/empty"
+(cd "$tmp/tree" && "$COREDU" >"$tmp/out" 2>&1)
+[ $? -eq 0 ] && pass || fail "the default PATH is ."
+contains "$tmp/out" "./app/core.1058" "paths are shown as reached from the operand"
+
+# --- the list table -------------------------------------------------------------------------
+expect_rc 0 "$COREDU" list "$tmp/tree"
+for col in TIME PID UID SIG DISK SIZE KIND COMMAND PATH; do
+	contains "$tmp/out" "$col" "list header has $col"
+done
+contains "$tmp/out" "3 dumps" "totals line"
+contains "$tmp/out" "SIGSEGV" "signal names"
+lacks "$tmp/out" "$tmp/tree/core " "a text file named core is not a dump"
+first=$(sed -n 2p "$tmp/out" | awk '{print $NF}')
+[ "$first" = "$tmp/tree/app/core.2001" ] && pass || fail "default sort is disk size, largest first (got $first)"
+"$COREDU" list --sort=pid --no-legend "$tmp/tree" | awk '{print $3}' >"$tmp/pids"
+sort -n "$tmp/pids" | cmp -s - "$tmp/pids" && pass || fail "--sort=pid"
+[ "$(wc -l <"$tmp/pids")" -eq 3 ] && pass || fail "--no-legend prints rows only"
+"$COREDU" list --sort=pid --reverse --no-legend "$tmp/tree" | awk '{print $3}' >"$tmp/rpids"
+sort -rn "$tmp/pids" | cmp -s - "$tmp/rpids" && pass || fail "--reverse"
+expect_rc 0 "$COREDU" list --si "$tmp/tree"
+contains "$tmp/out" " kB" "--si uses powers of 1000"
+expect_rc 0 "$COREDU" list --exclude='*.bin' "$tmp/tree"
+contains "$tmp/out" "2 dumps" "--exclude"
+
+# --- time window -----------------------------------------------------------------------------
+touch -d '2020-01-01 00:00' "$tmp/tree/app/core.1058"
+touch -d '3 hours ago' "$tmp/tree/app/core.2001"
+expect_rc 0 "$COREDU" list --since=2h "$tmp/tree"
+contains "$tmp/out" "1 dump," "--since=2h keeps only the newest"
+expect_rc 0 "$COREDU" list --until=2021-01-01 "$tmp/tree"
+contains "$tmp/out" "1 dump," "--until with a date"
+expect_rc 0 "$COREDU" list --since=2019-12-31 --until=2h "$tmp/tree"
+contains "$tmp/out" "2 dumps" "--since and --until together"
+expect_rc 1 "$COREDU" list --since=@4102444800 "$tmp/tree"
+
+# --- json -------------------------------------------------------------------------------------
+expect_rc 0 "$COREDU" json "$tmp/tree"
+python3 "$TESTS_SRCDIR/tests/jsonfields.py" <"$tmp/out" >"$tmp/fields" && pass || fail "json is valid and has every contract key"
+contains "$tmp/fields" "core.2001	fault_addr=0x0" "json fault address"
+contains "$tmp/fields" "evidence.bin	machine=s390x" "json machine of a big-endian core"
+contains "$tmp/fields" "evidence.bin	endian=big" "json endian"
+python3 - "$tmp/out" "$tmp/tree" <<'EOF' && pass || fail "json scan totals and filesystem"
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+assert d["scanned"] == [os.path.realpath(sys.argv[2])], d["scanned"]
+assert d["scan"]["files"] == 4 and d["scan"]["dirs"] == 2, d["scan"]
+assert d["filesystem"]["size"] > 0 and d["filesystem"]["avail"] <= d["filesystem"]["free"]
+assert d["errors"] == []
+assert all(x["size_disk"] % 512 == 0 for x in d["dumps"])
+EOF
+
+# --- info -------------------------------------------------------------------------------------
+expect_rc 0 "$COREDU" info "$tmp/tree/app/core.2001"
+for f in "PID:" "TID:" "Signal: 11 (SIGSEGV)" "SEGV_MAPERR" "Fault address: 0x0" \
+	"Cause: invalid memory access at 0x0 (address not mapped)" "Command Line:" \
+	"Executable: ./crash_thread_segv" "Threads: 4" "Build ID:" "Crash module:" \
+	"Mapped files:" "libc.so.6" "State: complete"; do
+	contains "$tmp/out" "$f" "info field $f"
+done
+expect_rc 1 "$COREDU" info "$tmp/tree/core"
+contains "$tmp/err" "not a recognised dump" "info on a non-dump says so"
+expect_rc 2 "$COREDU" info "$tmp/nope"
+
+# --- hostile names never reach the terminal raw --------------------------------------------------
+mkdir -p "$tmp/hostile"
+for n in $'osc\e]0;pwned\a' $'color\e[31m' $'move\e[2J\e[H' $'paste\e[200~' $'csi\x9b31m' \
+	$'new\nline' $'bad\xff\xfe'; do
+	cp "$core" "$tmp/hostile/$n"
+done
+expect_rc 0 "$COREDU" list "$tmp/hostile"
+python3 - "$tmp/out" <<'EOF' && pass || fail "list output carries no raw control bytes"
+import sys
+data = open(sys.argv[1], "rb").read()
+bad = [b for b in data if (b < 0x20 and b != 0x0a) or b in (0x7f, 0x9b)]
+assert not bad, bad[:10]
+assert data.count(b"\n") == 7 + 2, data.count(b"\n")  # header, 7 rows, totals
+EOF
+expect_rc 0 "$COREDU" json "$tmp/hostile"
+python3 - "$tmp/out" "$tmp/hostile" <<'EOF' && pass || fail "json paths round-trip byte-exactly"
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+got = sorted(x["path"].encode("utf-8", "surrogateescape") for x in d["dumps"])
+want = sorted(os.path.join(os.fsencode(os.path.realpath(sys.argv[2])), n) for n in os.listdir(os.fsencode(sys.argv[2])))
+assert got == want, (got, want)
+EOF
+"$COREDU" list "$tmp/hostile" 2>&1 >/dev/null | grep -q . && fail "no stderr for a clean scan" || pass
+
+# --- pipelines ---------------------------------------------------------------------------------
+"$COREDU" list "$tmp/tree" 2>"$tmp/err" | head -1 >/dev/null
+[ ! -s "$tmp/err" ] && pass || fail "list | head -1 is quiet: $(cat "$tmp/err")"
+
+# --- permissions: run as an unprivileged user ------------------------------------------------------
+as_user=()
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+if [ "$(id -u)" -ne 0 ] || [ ${#as_user[@]} -gt 0 ]; then
+	mkdir -p "$tmp/perm/locked" "$tmp/perm/open" "$tmp/lockedroot"
+	cp "$core" "$tmp/perm/open/core"
+	cp "$core" "$tmp/perm/locked/core"
+	chmod 755 "$tmp/perm" "$tmp/perm/open"
+	chmod 644 "$tmp/perm/open/core"
+	chmod 000 "$tmp/perm/locked" "$tmp/lockedroot"
+	expect_rc 0 "${as_user[@]}" "$COREDU" list "$tmp/perm"
+	contains "$tmp/err" "$tmp/perm/locked" "an unreadable directory is named on stderr"
+	contains "$tmp/err" "Permission denied" "with its reason"
+	contains "$tmp/out" "1 error" "and counted in the totals"
+	expect_rc 2 "${as_user[@]}" "$COREDU" list "$tmp/lockedroot"
+	contains "$tmp/err" "$tmp/lockedroot" "an unreadable root is named"
+	chmod 755 "$tmp/perm/locked" "$tmp/lockedroot"
+else
+	echo "SKIP: permission checks need a non-root user or setpriv"
+fi
+
+# --- process hygiene: RLIMIT_CORE 0 and not dumpable, seen from outside -------------------------
+mkdir -p "$tmp/many"
+for i in $(seq 1 90); do cp "$FIXTURE_DIR/parent-kill-x86-64.core" "$tmp/many/core.$i"; done
+chmod -R a+rX "$tmp/many"
+mkfifo "$tmp/pipe"
+"${as_user[@]}" "$COREDU" json "$tmp/many" >"$tmp/pipe" 2>/dev/null &
+pid=$!
+exec 3<"$tmp/pipe"
+# coredu fills the pipe (90 dumps > 64 KiB of JSON) and blocks writing: inspect it then.
+for _ in $(seq 1 100); do
+	[ "$(awk '/^State:/{print $2}' /proc/$pid/status 2>/dev/null)" = S ] && break
+	sleep 0.05
+done
+grep -E '^Max core file size +0 +0 ' /proc/$pid/limits >/dev/null && pass || fail "RLIMIT_CORE is 0: $(grep core /proc/$pid/limits)"
+if [ "$(id -u)" -ne 0 ] || [ ${#as_user[@]} -gt 0 ]; then
+	# Non-dumpable processes have their /proc files owned by root.
+	[ "$(stat -c %u /proc/$pid/status)" = 0 ] && pass || fail "coredu is not dumpable"
+fi
+cat <&3 >/dev/null
+exec 3<&-
+wait $pid && pass || fail "blocked json run finished"
+
+echo "cli.sh: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,141 @@
+/* The index: deduplication of hard links, the time window, every sort key. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index.h"
+#include "testutil.h"
+
+static struct dump *mk(const char *path, uint64_t ino, uint64_t disk, uint64_t size,
+		       int64_t mtime, int64_t pid, const char *comm, int sig)
+{
+	struct dump *d = calloc(1, sizeof(*d));
+	d->path = strdup(path);
+	d->dev = 1;
+	d->ino = ino;
+	d->size_disk = disk;
+	d->size_apparent = size;
+	d->mtime = mtime;
+	d->kind = DUMP_ELF_CORE;
+	d->core.pid = pid;
+	d->core.machine = 62; /* EM_X86_64 */
+	d->core.signal = sig;
+	snprintf(d->core.comm, sizeof(d->core.comm), "%s", comm);
+	return d;
+}
+
+static void fill(struct index *ix)
+{
+	index_init(ix);
+	index_add(ix, mk("/c/core.3", 3, 300, 3000, 1000, 30, "gunicorn", SIGABRT));
+	index_add(ix, mk("/a/core.1", 1, 100, 9000, 3000, 10, "python3", SIGSEGV));
+	index_add(ix, mk("/b/core.2", 2, 200, 200, 2000, 20, "node", SIGQUIT));
+}
+
+static const char *order(const struct index *ix)
+{
+	static char buf[64];
+	buf[0] = '\0';
+	for (size_t i = 0; i < ix->n; i++)
+		strcat(buf, strrchr(ix->v[i]->path, '.') + 1);
+	return buf;
+}
+
+START_TEST(sort_keys)
+{
+	struct index ix;
+	fill(&ix);
+	static const struct {
+		enum index_sort key;
+		const char *want;
+	} cases[] = {
+		{SORT_DISK, "321"},  {SORT_SIZE, "132"}, {SORT_TIME, "123"}, {SORT_PID, "123"},
+		{SORT_COMMAND, "321"}, /* gunicorn, node, python3 */
+		{SORT_SIGNAL, "321"},  /* SIGABRT, SIGQUIT, SIGSEGV */
+		{SORT_PATH, "123"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		index_sort(&ix, cases[i].key, false);
+		ck_assert_str_eq(order(&ix), cases[i].want);
+		index_sort(&ix, cases[i].key, true);
+		char rev[8];
+		for (size_t k = 0; k < 3; k++)
+			rev[k] = cases[i].want[2 - k];
+		rev[3] = '\0';
+		ck_assert_str_eq(order(&ix), rev);
+	}
+	for (const char *const *n = (const char *const[]){"disk", "size", "time", "pid", "command",
+							   "signal", "path", NULL}; *n; n++)
+		ck_assert_str_eq(index_sort_name((enum index_sort)index_sort_parse(*n)), *n);
+	ck_assert_int_eq(index_sort_parse("bogus"), -1);
+	index_free(&ix);
+}
+END_TEST
+
+START_TEST(hard_links_once_smallest_path)
+{
+	struct index ix;
+	fill(&ix);
+	ck_assert(!index_add(&ix, mk("/z/link-to-2", 2, 200, 200, 2000, 20, "node", SIGQUIT)));
+	ck_assert(!index_add(&ix, mk("/0/link-to-2", 2, 200, 200, 2000, 20, "node", SIGQUIT)));
+	ck_assert_uint_eq(ix.n, 3);
+	index_sort(&ix, SORT_PATH, false);
+	ck_assert_str_eq(ix.v[0]->path, "/0/link-to-2");
+	/* After a sort the (dev, inode) lookup still works. */
+	ck_assert(!index_add(&ix, mk("/y/again", 1, 1, 1, 1, 1, "x", 1)));
+	ck_assert_uint_eq(ix.n, 3);
+	ck_assert_uint_eq(index_total_disk(&ix), 600);
+	ck_assert_uint_eq(index_total_apparent(&ix), 12200);
+	index_free(&ix);
+}
+END_TEST
+
+START_TEST(time_window)
+{
+	struct index ix;
+	index_init(&ix);
+	ix.has_since = true;
+	ix.since = 1500;
+	ix.has_until = true;
+	ix.until = 2500;
+	ck_assert(!index_add(&ix, mk("/old", 1, 1, 1, 1000, 1, "a", 6)));
+	ck_assert(index_add(&ix, mk("/mid", 2, 1, 1, 2000, 1, "a", 6)));
+	ck_assert(index_add(&ix, mk("/edge", 3, 1, 1, 2500, 1, "a", 6)));
+	ck_assert(!index_add(&ix, mk("/new", 4, 1, 1, 3000, 1, "a", 6)));
+	ck_assert_uint_eq(ix.n, 2);
+	index_free(&ix);
+}
+END_TEST
+
+START_TEST(many_dumps_and_errors)
+{
+	struct index ix;
+	index_init(&ix);
+	for (int i = 0; i < 5000; i++) {
+		char p[32];
+		snprintf(p, sizeof(p), "/d/%05d", i);
+		ck_assert(index_add(&ix, mk(p, (uint64_t)i + 10, (uint64_t)i, 1, i, i, "x", 6)));
+	}
+	index_sort(&ix, SORT_DISK, false);
+	ck_assert_uint_eq(ix.v[0]->size_disk, 4999);
+	for (int i = 0; i < INDEX_ERRORS_KEPT + 10; i++)
+		index_add_error(&ix, "/p", "cannot open");
+	ck_assert_uint_eq(ix.nerrors, INDEX_ERRORS_KEPT);
+	ck_assert_uint_eq(ix.errors_total, INDEX_ERRORS_KEPT + 10);
+	index_free(&ix);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("index");
+	TCase *tc = tcase_create("index");
+	tcase_add_test(tc, sort_keys);
+	tcase_add_test(tc, hard_links_once_smallest_path);
+	tcase_add_test(tc, time_window);
+	tcase_add_test(tc, many_dumps_and_errors);
+	suite_add_tcase(s, tc);
+	return tu_run_suite(s);
+}

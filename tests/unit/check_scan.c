@@ -1,0 +1,423 @@
+/* The walker over real trees: detection by content, links, FIFOs, sockets, deep and oddly
+ * named directories, excludes, byte totals against du, descriptor limits. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "index.h"
+#include "scan.h"
+#include "testutil.h"
+
+struct collect {
+	struct index ix;
+	unsigned errors;
+};
+
+static void on_dump(void *ctx, struct dump *d)
+{
+	index_add(&((struct collect *)ctx)->ix, d);
+}
+
+static void on_error(void *ctx, const char *path, const char *what, int err)
+{
+	struct collect *c = ctx;
+	c->errors++;
+	index_add_error(&c->ix, path, what);
+	(void)err;
+}
+
+/* Scan `root` with options; fills c (index sorted by path) and totals. */
+static void run_scan(const char *root, struct scan_opts *opts, struct collect *c,
+		     struct scan_totals *totals)
+{
+	memset(c, 0, sizeof(*c));
+	index_init(&c->ix);
+	struct scan_sink sink = {c, on_dump, on_error};
+	struct scan *s = scan_new(opts, &sink);
+	const char *why;
+	ck_assert_msg(scan_add_root(s, root, &why) == 0, "add root %s: %s", root, why);
+	ck_assert_int_eq(scan_run(s), 0);
+	struct scan_progress p;
+	scan_get_progress(s, &p);
+	if (totals)
+		*totals = p.totals;
+	scan_free(s);
+	index_sort(&c->ix, SORT_PATH, false);
+}
+
+static char *fixture_core(void)
+{
+	return tu_path(tu_fixture_dir(), "abort-x86-64.core");
+}
+
+/* dir/name (relative to the tree root) or NULL in the index. */
+static const struct dump *find_dump(const struct collect *c, const char *root, const char *rel)
+{
+	char *want = tu_path(root, rel);
+	const struct dump *found = NULL;
+	for (size_t i = 0; i < c->ix.n; i++)
+		if (strcmp(c->ix.v[i]->path, want) == 0)
+			found = c->ix.v[i];
+	free(want);
+	return found;
+}
+
+static void mkdirs(const char *root, const char *rel)
+{
+	char *p = tu_path(root, rel);
+	for (char *s = p + strlen(root) + 1; *s; s++) {
+		if (*s == '/') {
+			*s = '\0';
+			mkdir(p, 0755);
+			*s = '/';
+		}
+	}
+	mkdir(p, 0755);
+	free(p);
+}
+
+static void put_core(const char *root, const char *rel)
+{
+	char *core = fixture_core(), *p = tu_path(root, rel);
+	tu_copy_file(core, p);
+	free(core);
+	free(p);
+}
+
+START_TEST(found_by_content_not_name)
+{
+	char *root = tu_mkdtemp("scan"), *realroot = realpath(root, NULL);
+	mkdirs(root, "app");
+	put_core(root, "app/core.1058");
+	put_core(root, "app/evidence.bin");          /* renamed core: found */
+	char *exe = tu_path(root, "app/core.1");   /* an ELF executable named like a core */
+	tu_copy_file("/proc/self/exe", exe);
+	char *text = tu_path(root, "app/core");
+	tu_write_file(text, "not a core\n", 11);
+	char *empty = tu_path(root, "app/core.2");
+	tu_write_file(empty, "", 0);
+
+	struct collect c;
+	struct scan_opts o = {0};
+	run_scan(root, &o, &c, NULL);
+	ck_assert_uint_eq(c.ix.n, 2);
+	ck_assert_ptr_nonnull(find_dump(&c, realroot, "app/core.1058"));
+	ck_assert_ptr_nonnull(find_dump(&c, realroot, "app/evidence.bin"));
+	ck_assert_uint_eq(c.errors, 0);
+	index_free(&c.ix);
+	tu_rmtree(root);
+	free(exe), free(text), free(empty), free(root), free(realroot);
+}
+END_TEST
+
+START_TEST(links_are_not_followed)
+{
+	char *root = tu_mkdtemp("links"), *outside = tu_mkdtemp("outside");
+	char *realroot = realpath(root, NULL);
+	mkdirs(root, "a/b");
+	put_core(root, "a/core");
+	put_core(outside, "core.outside");
+	char *l1 = tu_path(root, "a/b/link-to-core"), *t1 = tu_path(root, "a/core");
+	ck_assert_int_eq(symlink(t1, l1), 0);
+	char *l2 = tu_path(root, "a/b/link-outside"), *t2 = tu_path(outside, "core.outside");
+	ck_assert_int_eq(symlink(t2, l2), 0);
+	char *l3 = tu_path(root, "a/b/dirlink");
+	ck_assert_int_eq(symlink(outside, l3), 0);   /* a symlink to a directory */
+	char *l4 = tu_path(root, "a/b/loop");
+	ck_assert_int_eq(symlink(".", l4), 0);       /* a symlink loop */
+	char *h = tu_path(root, "a/b/hard.core");
+	ck_assert_int_eq(link(t1, h), 0);            /* a hard link: one dump */
+
+	struct collect c;
+	struct scan_opts o = {0};
+	struct scan_totals t;
+	run_scan(root, &o, &c, &t);
+	ck_assert_uint_eq(c.ix.n, 1);
+	/* Of two links the smaller path is reported. */
+	ck_assert_ptr_nonnull(find_dump(&c, realroot, "a/b/hard.core"));
+	ck_assert_uint_eq(c.ix.v[0]->nlink, 2);
+	ck_assert_uint_eq(t.files, 6);
+	ck_assert_uint_eq(c.errors, 0);
+	index_free(&c.ix);
+	tu_rmtree(root);
+	tu_rmtree(outside);
+	free(l1), free(t1), free(l2), free(t2), free(l3), free(l4), free(h);
+	free(root), free(outside), free(realroot);
+}
+END_TEST
+
+START_TEST(fifos_sockets_devices_never_opened)
+{
+	char *root = tu_mkdtemp("fifo");
+	put_core(root, "real.core");
+	char *fifo = tu_path(root, "core");
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	/* A writer blocks in open() until some reader opens the FIFO: if the scan ever opened
+	 * it, the writer would get through. */
+	pid_t writer = fork();
+	if (writer == 0) {
+		int fd = open(fifo, O_WRONLY);
+		_exit(fd >= 0 ? 42 : 1);
+	}
+	char *sock = tu_path(root, "core.sock");
+	int sfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+	ck_assert_int_eq(bind(sfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	char *dev = tu_path(root, "core.dev");
+	bool have_dev = mknod(dev, S_IFCHR | 0600, makedev(1, 3)) == 0; /* root only */
+
+	usleep(100000);
+	struct collect c;
+	struct scan_opts o = {0};
+	struct scan_totals t;
+	alarm(20); /* a hang is a failure, not a stuck test run */
+	run_scan(root, &o, &c, &t);
+	alarm(0);
+	ck_assert_uint_eq(c.ix.n, 1);
+	ck_assert_uint_eq(t.files, have_dev ? 4 : 3);
+	int status;
+	ck_assert_int_eq(waitpid(writer, &status, WNOHANG), 0); /* still blocked: never opened */
+	kill(writer, SIGKILL);
+	waitpid(writer, &status, 0);
+	close(sfd);
+	index_free(&c.ix);
+	tu_rmtree(root);
+	free(fifo), free(sock), free(dev), free(root);
+}
+END_TEST
+
+START_TEST(deep_and_odd_names)
+{
+	char *root = tu_mkdtemp("deep"), *realroot = realpath(root, NULL);
+	/* 200 levels, then a core; the path is longer than many tools expect. */
+	char rel[200 * 12 + 16] = "";
+	for (int i = 0; i < 200; i++)
+		strcat(rel, i ? "/level-xxxxx" : "level-xxxxx");
+	mkdirs(root, rel);
+	strcat(rel, "/core");
+	put_core(root, rel);
+	const char *odd[] = {"new\nline", "esc\x1b]0;title\x07", "bad\xff\xfeutf8", "caf\xc3\xa9"};
+	for (size_t i = 0; i < ARRAY_SIZE(odd); i++) {
+		mkdirs(root, odd[i]);
+		char *f = tu_path(odd[i], "co\nre\x1b[31m");
+		put_core(root, f);
+		free(f);
+	}
+	struct collect c;
+	struct scan_opts o = {0};
+	run_scan(root, &o, &c, NULL);
+	ck_assert_uint_eq(c.ix.n, 1 + ARRAY_SIZE(odd));
+	ck_assert_ptr_nonnull(find_dump(&c, realroot, rel));
+	for (size_t i = 0; i < ARRAY_SIZE(odd); i++) {
+		char *f = tu_path(odd[i], "co\nre\x1b[31m");
+		ck_assert_ptr_nonnull(find_dump(&c, realroot, f));
+		free(f);
+	}
+	ck_assert_uint_eq(c.errors, 0);
+	index_free(&c.ix);
+	tu_rmtree(root);
+	free(root), free(realroot);
+}
+END_TEST
+
+START_TEST(few_descriptors_deep_comb)
+{
+	/* A comb 600 deep with a core in every tooth, under a descriptor limit far below the
+	 * depth: evicted ancestors are reopened, nothing is lost. */
+	struct rlimit rl = {48, 48};
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	char *root = tu_mkdtemp("comb");
+	char *cur = strdup(root);
+	for (int i = 0; i < 600; i++) {
+		char *tooth = tu_path(cur, "tooth");
+		mkdir(tooth, 0755);
+		if (i % 50 == 0) {
+			char *f = tu_path(tooth, "core"), *fx = fixture_core();
+			tu_copy_file(fx, f);
+			free(f), free(fx);
+		}
+		free(tooth);
+		char *next = tu_path(cur, "d");
+		mkdir(next, 0755);
+		free(cur);
+		cur = next;
+	}
+	for (unsigned threads = 1; threads <= 2; threads++) {
+		struct collect c;
+		struct scan_opts o = {.threads = threads};
+		struct scan_totals t;
+		run_scan(root, &o, &c, &t);
+		ck_assert_uint_eq(c.ix.n, 12);
+		ck_assert_uint_eq(t.dirs, 1 + 600 * 2);
+		ck_assert_uint_eq(c.errors, 0);
+		index_free(&c.ix);
+	}
+	tu_rmtree(root);
+	free(cur), free(root);
+}
+END_TEST
+
+START_TEST(totals_match_du)
+{
+	char *root = tu_mkdtemp("du");
+	mkdirs(root, "x/y");
+	put_core(root, "x/core");
+	char *h = tu_path(root, "x/y/hard"), *t1 = tu_path(root, "x/core");
+	ck_assert_int_eq(link(t1, h), 0);
+	char *sp = tu_path(root, "x/sparse");
+	int fd = open(sp, O_WRONLY | O_CREAT, 0644);
+	ck_assert_int_eq(ftruncate(fd, 50 << 20), 0); /* a 50 MiB hole */
+	ck_assert_int_eq(pwrite(fd, "x", 1, 10 << 20), 1);
+	close(fd);
+	char *l = tu_path(root, "x/y/sym");
+	ck_assert_int_eq(symlink("../core", l), 0);
+	for (int i = 0; i < 50; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "x/y/f%02d", i);
+		char *f = tu_path(root, name);
+		tu_write_file(f, "0123456789", (size_t)i * 7 % 11);
+		free(f);
+	}
+
+	struct collect c;
+	struct scan_opts o = {0};
+	struct scan_totals t;
+	run_scan(root, &o, &c, &t);
+	char cmd[4200], *out;
+	snprintf(cmd, sizeof(cmd), "du -s -B1 '%s' | cut -f1", root);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_uint_eq(t.bytes_disk, strtoull(out, NULL, 10));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "du -s -b '%s' | cut -f1", root);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_uint_eq(t.bytes_apparent, strtoull(out, NULL, 10));
+	free(out);
+	snprintf(cmd, sizeof(cmd), "find '%s' ! -type d | wc -l", root);
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_uint_eq(t.files, strtoull(out, NULL, 10));
+	free(out);
+	ck_assert_uint_eq(t.dirs, 3);
+	ck_assert_uint_eq(c.ix.n, 1);
+	index_free(&c.ix);
+	tu_rmtree(root);
+	free(h), free(t1), free(sp), free(l), free(root);
+}
+END_TEST
+
+START_TEST(excludes)
+{
+	char *root = tu_mkdtemp("excl"), *realroot = realpath(root, NULL);
+	mkdirs(root, "keep");
+	mkdirs(root, "skip/deeper");
+	put_core(root, "keep/core.1");
+	put_core(root, "keep/evidence.bin");
+	put_core(root, "skip/deeper/core.2");
+	const char *pats[] = {"*.bin", "*/skip"};
+	struct collect c;
+	struct scan_opts o = {.excludes = pats, .nexcludes = 2};
+	run_scan(root, &o, &c, NULL);
+	ck_assert_uint_eq(c.ix.n, 1);
+	ck_assert_ptr_nonnull(find_dump(&c, realroot, "keep/core.1"));
+	index_free(&c.ix);
+	tu_rmtree(root);
+	free(root), free(realroot);
+}
+END_TEST
+
+START_TEST(file_operand_and_nested_roots)
+{
+	char *root = tu_mkdtemp("roots");
+	mkdirs(root, "in");
+	put_core(root, "in/core");
+	char *inner = tu_path(root, "in"), *file = tu_path(root, "in/core");
+	struct collect c;
+	memset(&c, 0, sizeof(c));
+	index_init(&c.ix);
+	struct scan_sink sink = {&c, on_dump, on_error};
+	struct scan_opts o = {0};
+	struct scan *s = scan_new(&o, &sink);
+	const char *why;
+	ck_assert_int_eq(scan_add_root(s, root, &why), 0);
+	ck_assert_int_eq(scan_add_root(s, inner, &why), 0);
+	ck_assert_int_eq(scan_add_root(s, file, &why), 0);
+	ck_assert_int_eq(scan_add_root(s, root, &why), 0); /* the same root twice */
+	ck_assert_uint_eq(scan_root_count(s), 3);
+	ck_assert_int_eq(scan_add_root(s, "/nonexistent/coredu", &why), -1);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_int_eq(scan_add_root(s, "/proc", &why), -1);
+	ck_assert_int_eq(scan_run(s), 0);
+	struct scan_progress p;
+	scan_get_progress(s, &p);
+	ck_assert_uint_eq(p.totals.files, 1); /* nested operands are not counted twice */
+	ck_assert_uint_eq(c.ix.n, 1);
+	scan_free(s);
+	index_free(&c.ix);
+	tu_rmtree(root);
+	free(inner), free(file), free(root);
+}
+END_TEST
+
+START_TEST(one_file_system_and_kernfs)
+{
+	char *root = tu_mkdtemp("xdev");
+	mkdirs(root, "mnt");
+	mkdirs(root, "proc");
+	put_core(root, "top.core");
+	char *mnt = tu_path(root, "mnt"), *proc = tu_path(root, "proc");
+	if (mount("tmpfs", mnt, "tmpfs", 0, "size=8m") != 0) {
+		fprintf(stderr, "one_file_system_and_kernfs: skipped, cannot mount (%s)\n",
+			strerror(errno));
+		tu_rmtree(root);
+		free(mnt), free(proc), free(root);
+		return;
+	}
+	put_core(root, "mnt/other-fs.core");
+	bool have_proc = mount("proc", proc, "proc", 0, NULL) == 0;
+	struct collect c;
+	struct scan_opts o = {0};
+	run_scan(root, &o, &c, NULL);
+	ck_assert_uint_eq(c.ix.n, 2); /* /proc (and its kcore) is skipped */
+	index_free(&c.ix);
+	o.one_file_system = true;
+	run_scan(root, &o, &c, NULL);
+	ck_assert_uint_eq(c.ix.n, 1);
+	index_free(&c.ix);
+	if (have_proc)
+		umount(proc);
+	umount(mnt);
+	tu_rmtree(root);
+	free(mnt), free(proc), free(root);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("scan");
+	TCase *tc = tcase_create("trees");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, found_by_content_not_name);
+	tcase_add_test(tc, links_are_not_followed);
+	tcase_add_test(tc, fifos_sockets_devices_never_opened);
+	tcase_add_test(tc, deep_and_odd_names);
+	tcase_add_test(tc, few_descriptors_deep_comb);
+	tcase_add_test(tc, totals_match_du);
+	tcase_add_test(tc, excludes);
+	tcase_add_test(tc, file_operand_and_nested_roots);
+	tcase_add_test(tc, one_file_system_and_kernfs);
+	suite_add_tcase(s, tc);
+	return tu_run_suite(s);
+}

@@ -1,0 +1,219 @@
+/* The text paths: sanitiser, JSON writer, sizes, times. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fmt.h"
+#include "json.h"
+#include "sanitize.h"
+#include "testutil.h"
+#include "when.h"
+
+static char *san(const char *s, size_t n, unsigned flags)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	san_append(&b, s, n, flags);
+	return b.s;
+}
+
+#define CHECK_SAN(in, out) \
+	do { \
+		char *got_ = san(in, sizeof(in) - 1, 0); \
+		ck_assert_str_eq(got_, out); \
+		free(got_); \
+	} while (0)
+
+START_TEST(sanitize_controls)
+{
+	CHECK_SAN("plain name.core", "plain name.core");
+	CHECK_SAN("a\nb\tc\rd", "a\\nb\\tc\\rd");
+	CHECK_SAN("\x1b]0;owned\x07", "\\x1b]0;owned\\x07");          /* OSC title */
+	CHECK_SAN("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m");       /* colours */
+	CHECK_SAN("\x1b[200~paste", "\\x1b[200~paste");                /* bracketed paste */
+	CHECK_SAN("back\\slash", "back\\\\slash");
+	CHECK_SAN("del\x7f", "del\\x7f");
+	CHECK_SAN("nul\0byte", "nul\\x00byte");
+}
+END_TEST
+
+START_TEST(sanitize_utf8)
+{
+	CHECK_SAN("caf\xc3\xa9", "caf\xc3\xa9");                      /* valid UTF-8 stays */
+	CHECK_SAN("\xe2\x9c\x93 ok", "\xe2\x9c\x93 ok");
+	CHECK_SAN("raw\x9b" "31m", "raw\\x9b31m");                     /* raw C1 CSI byte */
+	CHECK_SAN("\xc2\x9b" "31m", "\\u009b31m");                     /* C1 CSI as UTF-8 */
+	CHECK_SAN("\xe2\x80\xae" "gpj.exe", "\\u202egpj.exe");         /* bidi override */
+	CHECK_SAN("bad\xff\xfe", "bad\\xff\\xfe");                     /* invalid bytes */
+	CHECK_SAN("\xc0\xaf", "\\xc0\\xaf");                           /* overlong '/' */
+	CHECK_SAN("\xed\xa0\x80", "\\xed\\xa0\\x80");                  /* surrogate */
+	CHECK_SAN("cut\xe2\x9c", "cut\\xe2\\x9c");                     /* truncated sequence */
+	char *a = san("caf\xc3\xa9", 5, SAN_ASCII);
+	ck_assert_str_eq(a, "caf\\xc3\\xa9");
+	free(a);
+}
+END_TEST
+
+START_TEST(sanitize_output_has_no_controls)
+{
+	/* Every byte value, alone and in pairs: no control byte may survive. */
+	unsigned char in[512];
+	for (int i = 0; i < 256; i++)
+		in[2 * i] = (unsigned char)i, in[2 * i + 1] = (unsigned char)(255 - i);
+	char *out = san((const char *)in, sizeof(in), 0);
+	for (const unsigned char *p = (const unsigned char *)out; *p; p++) {
+		ck_assert_msg(*p >= 0x20 && *p != 0x7f, "control byte 0x%02x survived", *p);
+		if (*p == 0xc2)
+			ck_assert_msg(p[1] < 0x80 || p[1] > 0x9f, "UTF-8 C1 control survived");
+	}
+	free(out);
+}
+END_TEST
+
+static char *json_of(void (*write)(struct json_out *))
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	struct json_out j;
+	json_init(&j, f, false);
+	write(&j);
+	fclose(f);
+	return buf;
+}
+
+static void write_strings(struct json_out *j)
+{
+	json_obj_begin(j, NULL);
+	json_str(j, "a", "q\"b\\n\nt\t\x01\x1b");
+	json_strn(j, "bad", "x\xff\xc3\xa9\x80", 5);
+	json_str(j, "c1", "\xc2\x9b");
+	json_str(j, "null", NULL);
+	json_arr_begin(j, "list");
+	json_u64(j, NULL, 18446744073709551615ull);
+	json_i64(j, NULL, -5);
+	json_bool(j, NULL, true);
+	json_hex(j, NULL, 0xdeadbeefull);
+	json_arr_end(j);
+	json_arr_begin(j, "empty");
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+START_TEST(json_escapes)
+{
+	char *s = json_of(write_strings);
+	ck_assert_str_eq(s, "{\"a\":\"q\\\"b\\\\n\\nt\\t\\u0001\\u001b\","
+			    "\"bad\":\"x\\udcff\xc3\xa9\\udc80\","
+			    "\"c1\":\"\\u009b\","
+			    "\"null\":null,"
+			    "\"list\":[18446744073709551615,-5,true,\"0xdeadbeef\"],"
+			    "\"empty\":[]}");
+	free(s);
+}
+END_TEST
+
+START_TEST(json_roundtrip_python)
+{
+	/* The surrogateescape encoding is reversible with Python's standard library. */
+	char *s = json_of(write_strings);
+	char *dir = tu_mkdtemp("json");
+	char *path = tu_path(dir, "doc.json");
+	tu_write_file(path, s, strlen(s));
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+		 "sys.stdout.write(d[\"bad\"].encode(\"utf-8\",\"surrogateescape\").hex())' %s", path);
+	char *out;
+	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	ck_assert_str_eq(out, "78ffc3a980");
+	free(out);
+	tu_rmtree(dir);
+	free(path);
+	free(dir);
+	free(s);
+}
+END_TEST
+
+START_TEST(sizes)
+{
+	char b[FMT_SIZE_LEN];
+	ck_assert_str_eq(fmt_size(b, 0, false), "0 B");
+	ck_assert_str_eq(fmt_size(b, 1023, false), "1023 B");
+	ck_assert_str_eq(fmt_size(b, 1024, false), "1.0 KiB");
+	ck_assert_str_eq(fmt_size(b, 1048575, false), "1.0 MiB");
+	ck_assert_str_eq(fmt_size(b, 180355072, false), "172.0 MiB");
+	ck_assert_str_eq(fmt_size(b, 180355072, true), "180.4 MB");
+	ck_assert_str_eq(fmt_size(b, 999, true), "999 B");
+	ck_assert_str_eq(fmt_size(b, 1000, true), "1.0 kB");
+	ck_assert_str_eq(fmt_size(b, UINT64_MAX, false), "16.0 EiB");
+}
+END_TEST
+
+START_TEST(times)
+{
+	const int64_t now = 1800000000; /* 2027-01-15 08:00:00 UTC */
+	int64_t t;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	ck_assert_int_eq(when_parse("2h", now, &t), 0);
+	ck_assert_int_eq(t, now - 7200);
+	ck_assert_int_eq(when_parse("3d", now, &t), 0);
+	ck_assert_int_eq(t, now - 3 * 86400);
+	ck_assert_int_eq(when_parse("1h30m", now, &t), 0);
+	ck_assert_int_eq(t, now - 5400);
+	ck_assert_int_eq(when_parse("90 min ago", now, &t), 0);
+	ck_assert_int_eq(t, now - 5400);
+	ck_assert_int_eq(when_parse("-1w", now, &t), 0);
+	ck_assert_int_eq(t, now - 604800);
+	ck_assert_int_eq(when_parse("@1700000000", now, &t), 0);
+	ck_assert_int_eq(t, 1700000000);
+	ck_assert_int_eq(when_parse("2026-11-24", now, &t), 0);
+	ck_assert_int_eq(t, 1795478400);
+	ck_assert_int_eq(when_parse("2026-11-24 10:00", now, &t), 0);
+	ck_assert_int_eq(t, 1795478400 + 36000);
+	ck_assert_int_eq(when_parse("2026-11-24T10:00:05Z", now, &t), 0);
+	ck_assert_int_eq(t, 1795478400 + 36005);
+	ck_assert_int_eq(when_parse("today", now, &t), 0);
+	ck_assert_int_eq(t, 1799971200);
+	ck_assert_int_eq(when_parse("yesterday", now, &t), 0);
+	ck_assert_int_eq(t, 1799971200 - 86400);
+	ck_assert_int_eq(when_parse("now", now, &t), 0);
+	ck_assert_int_eq(t, now);
+	ck_assert_int_eq(when_parse("", now, &t), -1);
+	ck_assert_int_eq(when_parse("2x", now, &t), -1);
+	ck_assert_int_eq(when_parse("h", now, &t), -1);
+	ck_assert_int_eq(when_parse("2026-13-45", now, &t), -1);
+	ck_assert_int_eq(when_parse("@12abc", now, &t), -1);
+}
+END_TEST
+
+START_TEST(ages)
+{
+	char b[FMT_TIME_LEN];
+	ck_assert_str_eq(fmt_age(b, 1000, 1000), "0s");
+	ck_assert_str_eq(fmt_age(b, 1000, 955), "45s");
+	ck_assert_str_eq(fmt_age(b, 10000, 10000 - 720), "12min");
+	ck_assert_str_eq(fmt_age(b, 100000, 100000 - 3 * 3600), "3h");
+	ck_assert_str_eq(fmt_age(b, 1000000, 1000000 - 5 * 86400), "5d");
+	ck_assert_str_eq(fmt_age(b, 1000, 2000), "future");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("text");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, sanitize_controls);
+	tcase_add_test(tc, sanitize_utf8);
+	tcase_add_test(tc, sanitize_output_has_no_controls);
+	tcase_add_test(tc, json_escapes);
+	tcase_add_test(tc, json_roundtrip_python);
+	tcase_add_test(tc, sizes);
+	tcase_add_test(tc, times);
+	tcase_add_test(tc, ages);
+	suite_add_tcase(s, tc);
+	return tu_run_suite(s);
+}

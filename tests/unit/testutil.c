@@ -1,0 +1,191 @@
+#include "config.h"
+
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+char *tu_mkdtemp(const char *tag)
+{
+	const char *base = getenv("TMPDIR");
+	if (!base || !*base)
+		base = "/tmp";
+	size_t n = strlen(base) + strlen(tag) + 32;
+	char *p = malloc(n);
+	snprintf(p, n, "%s/coredu-%s-XXXXXX", base, tag);
+	ck_assert_msg(mkdtemp(p) != NULL, "mkdtemp %s: %s", p, strerror(errno));
+	return p;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP || flag == FTW_D)
+		chmod(path, 0700), rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+void tu_rmtree(const char *path)
+{
+	if (!path)
+		return;
+	/* Unreadable directories left by a test are made readable first. */
+	chmod(path, 0700);
+	nftw(path, rm_one, 64, FTW_DEPTH | FTW_PHYS);
+	rmdir(path);
+}
+
+char *tu_path(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+void tu_write_file(const char *path, const void *data, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_msg(fd >= 0, "create %s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, data, n), (ssize_t)n);
+	close(fd);
+}
+
+void *tu_read_file(const char *path, size_t *n)
+{
+	int fd = open(path, O_RDONLY);
+	ck_assert_msg(fd >= 0, "open %s: %s", path, strerror(errno));
+	struct stat st;
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	char *b = malloc((size_t)st.st_size + 1);
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		ssize_t k = read(fd, b + got, (size_t)st.st_size - got);
+		ck_assert_int_gt(k, 0);
+		got += (size_t)k;
+	}
+	b[got] = '\0';
+	close(fd);
+	*n = got;
+	return b;
+}
+
+void tu_copy_file(const char *from, const char *to)
+{
+	size_t n;
+	void *b = tu_read_file(from, &n);
+	tu_write_file(to, b, n);
+	free(b);
+}
+
+const char *tu_fixture_dir(void)
+{
+	const char *d = getenv("FIXTURE_DIR");
+	ck_assert_msg(d && *d, "FIXTURE_DIR is not set (run the tests through make check)");
+	return d;
+}
+
+const char *tu_coredu(void)
+{
+	const char *c = getenv("COREDU");
+	ck_assert_msg(c && *c, "COREDU is not set (run the tests through make check)");
+	return c;
+}
+
+static void set_field(struct tu_expect *e, const char *key, const char *val)
+{
+#define STR(k, f) \
+	if (strcmp(key, k) == 0) { \
+		snprintf(e->f, sizeof(e->f), "%s", val); \
+		return; \
+	}
+#define NUM(k, f) \
+	if (strcmp(key, k) == 0) { \
+		e->f = strtol(val, NULL, 10); \
+		return; \
+	}
+	STR("file", file) STR("case", kase) STR("machine", machine) STR("cause", cause)
+	STR("fault", fault) STR("comm", comm) STR("cmdline", cmdline) STR("exe", exe)
+	NUM("pid", pid) NUM("tid", tid) NUM("ppid", ppid) NUM("sender", sender)
+	NUM("signal", signal) NUM("class", elf_class) NUM("threads", threads)
+	if (strcmp(key, "endian") == 0)
+		e->big_endian = strcmp(val, "big") == 0;
+#undef STR
+#undef NUM
+}
+
+size_t tu_manifest(struct tu_expect *out, size_t max)
+{
+	char *path = tu_path(tu_fixture_dir(), "MANIFEST");
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "open %s: %s", path, strerror(errno));
+	char line[2048];
+	size_t n = 0;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		struct tu_expect *e = &out[n++];
+		memset(e, 0, sizeof(*e));
+		e->pid = e->tid = e->ppid = e->sender = -1;
+		for (char *save, *tok = strtok_r(line, "\t", &save); tok;
+		     tok = strtok_r(NULL, "\t", &save)) {
+			char *eq = strchr(tok, '=');
+			if (!eq)
+				continue;
+			*eq = '\0';
+			set_field(e, tok, eq + 1);
+		}
+	}
+	fclose(f);
+	free(path);
+	return n;
+}
+
+const struct tu_expect *tu_manifest_find(const struct tu_expect *v, size_t n, const char *file)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].file, file) == 0)
+			return &v[i];
+	return NULL;
+}
+
+int tu_run(const char *cmd, char **out)
+{
+	FILE *p = popen(cmd, "r");
+	ck_assert_msg(p != NULL, "popen %s", cmd);
+	size_t cap = 4096, len = 0;
+	char *b = malloc(cap);
+	size_t k;
+	while ((k = fread(b + len, 1, cap - len - 1, p)) > 0) {
+		len += k;
+		if (cap - len < 2)
+			b = realloc(b, cap *= 2);
+	}
+	b[len] = '\0';
+	int st = pclose(p);
+	if (out)
+		*out = b;
+	else
+		free(b);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int tu_run_suite(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
