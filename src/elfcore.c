@@ -34,7 +34,7 @@
 #define AUXV_LIMIT (64u * 1024)        /* bytes of NT_AUXV kept */
 #define FILE_NOTE_LIMIT (16u << 20)    /* bytes of NT_FILE kept; the kernel default is 4 MiB */
 #define STRING_LIMIT 4096              /* AT_EXECFN, AT_PLATFORM */
-#define IMAGE_PAGE_LIMIT (64u * 1024)  /* bytes of the executable's first segment read */
+#define IMAGE_PAGE_LIMIT (16u * 1024)  /* bytes of the executable's first segment read */
 
 struct load {
 	uint64_t vaddr, filesz, memsz, offset;

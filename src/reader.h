@@ -20,7 +20,7 @@ struct bsrc {
 
 void bsrc_from_fd(struct bsrc *s, int fd, uint64_t size);
 
-#define RD_WINDOW (64u * 1024)
+#define RD_WINDOW (16u * 1024)
 #define RD_MAX_REQUEST (64u << 20) /* the largest single piece a parser may ask for */
 
 struct rd {
