@@ -57,7 +57,7 @@ static void machine_facts(struct tu_expect *e)
 		const char *uname, *name;
 	} names[] = {{"x86_64", "x86-64"}, {"aarch64", "aarch64"}, {"s390x", "s390x"},
 		     {"ppc64le", "ppc64le"}, {"riscv64", "riscv64"}, {"i686", "i386"}};
-	snprintf(e->machine, sizeof(e->machine), "%s", u.machine);
+	snprintf(e->machine, sizeof(e->machine), "%.15s", u.machine);
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (strcmp(u.machine, names[i].uname) == 0)
 			snprintf(e->machine, sizeof(e->machine), "%s", names[i].name);
