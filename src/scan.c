@@ -400,7 +400,7 @@ static int root_fd(struct worker *w, uint32_t root)
 }
 
 /* Open directory n: relative to its parent's descriptor when this worker holds it, else by
- * its path below this worker's descriptor of the root, checked against getdents' inode. */
+ * its path below this worker's descriptor of the root.  scan_dir checks what it got. */
 static int open_dir(struct worker *w, struct node *n)
 {
 	struct node *p = n->parent;
@@ -413,15 +413,7 @@ static int open_dir(struct worker *w, struct node *n)
 	if (rfd < 0)
 		return -1;
 	node_path(n, &w->tmp, true);
-	int fd = safeopen_beneath(rfd, w->tmp.s, DIR_FLAGS);
-	struct stat st;
-	if (fd >= 0 && n->hint_ino && fstat(fd, &st) == 0 && (uint64_t)st.st_dev == p->dev &&
-	    (uint64_t)st.st_ino != n->hint_ino) {
-		close(fd);
-		errno = ESTALE;
-		return -1;
-	}
-	return fd;
+	return safeopen_beneath(rfd, w->tmp.s, DIR_FLAGS);
 }
 
 /* ---- work queue ----------------------------------------------------------------------- */
@@ -791,12 +783,18 @@ static void scan_dir(struct worker *w, struct node *n)
 	}
 	if (fd < 0) {
 		if (errno != ENOENT) /* vanished during the scan: not an error */
-			report_error(w, dir_path(w, n), errno == ESTALE ? "directory replaced during scan"
-									: "cannot open directory", errno);
+			report_error(w, dir_path(w, n), "cannot open directory", errno);
 		return;
 	}
 	n->dev = (uint64_t)st.st_dev;
 	n->ino = (uint64_t)st.st_ino;
+	/* The directory getdents listed must be the one we opened, whichever way we reached
+	 * it (a mount point shows the mounted root, with another device: not comparable). */
+	if (n->hint_ino && n->parent && n->dev == n->parent->dev && n->ino != n->hint_ino) {
+		report_error(w, dir_path(w, n), "directory replaced during scan", ESTALE);
+		sys_close(fd);
+		return;
+	}
 	if (n->parent && n->dev != n->parent->dev && (s->opts.one_file_system || is_kernfs(fd))) {
 		sys_close(fd);
 		return;

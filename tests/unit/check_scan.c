@@ -271,6 +271,63 @@ START_TEST(few_descriptors_deep_comb)
 }
 END_TEST
 
+/* When the first dump is reported, swap the other top-level subtree for an empty directory:
+ * that directory must later be refused as replaced, not scanned as if it were the old one. */
+struct swapper {
+	struct collect c;
+	char *root;
+	bool swapped;
+};
+
+static void swap_on_dump(void *ctx, struct dump *d)
+{
+	struct swapper *sw = ctx;
+	if (!sw->swapped) {
+		sw->swapped = true;
+		const char *other = strstr(d->path, "/left/") ? "right" : "left";
+		char *p = tu_path(sw->root, other), *q = tu_path(sw->root, "moved-away");
+		ck_assert_int_eq(rename(p, q), 0);
+		ck_assert_int_eq(mkdir(p, 0755), 0);
+		free(p), free(q);
+	}
+	index_add(&sw->c.ix, d);
+}
+
+START_TEST(replaced_directory_is_refused)
+{
+	/* Checked whichever way the directory is reached; a budget of 4 directory descriptors
+	 * makes the path-based reopening likely too. */
+	struct rlimit rl = {36, 36};
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	struct swapper sw;
+	memset(&sw, 0, sizeof(sw));
+	sw.root = tu_mkdtemp("swap");
+	const char *deep = "/a/b/c/d/e/f/g/h/i/j/k/l";
+	for (int side = 0; side < 2; side++) {
+		char rel[64];
+		snprintf(rel, sizeof(rel), "%s%s", side ? "right" : "left", deep);
+		mkdirs(sw.root, rel);
+		strcat(rel, "/core");
+		put_core(sw.root, rel);
+	}
+	index_init(&sw.c.ix);
+	struct scan_sink sink = {&sw, swap_on_dump, on_error};
+	struct scan_opts o = {.threads = 1};
+	struct scan *s = scan_new(&o, &sink);
+	const char *why;
+	ck_assert_int_eq(scan_add_root(s, sw.root, &why), 0);
+	ck_assert_int_eq(scan_run(s), 0);
+	scan_free(s);
+	ck_assert(sw.swapped);
+	ck_assert_uint_eq(sw.c.ix.n, 1);
+	ck_assert_uint_eq(sw.c.errors, 1);
+	ck_assert_ptr_nonnull(strstr(sw.c.ix.errors[0].message, "replaced"));
+	index_free(&sw.c.ix);
+	tu_rmtree(sw.root);
+	free(sw.root);
+}
+END_TEST
+
 START_TEST(totals_match_du)
 {
 	char *root = tu_mkdtemp("du");
@@ -414,6 +471,7 @@ int main(void)
 	tcase_add_test(tc, fifos_sockets_devices_never_opened);
 	tcase_add_test(tc, deep_and_odd_names);
 	tcase_add_test(tc, few_descriptors_deep_comb);
+	tcase_add_test(tc, replaced_directory_is_refused);
 	tcase_add_test(tc, totals_match_du);
 	tcase_add_test(tc, excludes);
 	tcase_add_test(tc, file_operand_and_nested_roots);
