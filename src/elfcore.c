@@ -119,6 +119,15 @@ bool elfcore_sniff(const unsigned char *h, size_t n)
 
 /* ---- headers -------------------------------------------------------------------------- */
 
+/* Field offsets in Elf32/Elf64 headers; words are 4 or 8 bytes (getword), halves 2. */
+static const struct ehdr_layout {
+	uint8_t phoff, shoff, phentsize, phnum, shentsize, shnum;
+} ehdr32 = {28, 32, 42, 44, 46, 48}, ehdr64 = {32, 40, 54, 56, 58, 60};
+
+static const struct phdr_layout {
+	uint8_t flags, offset, vaddr, filesz, memsz, align;
+} phdr32 = {24, 4, 8, 16, 20, 28}, phdr64 = {4, 8, 16, 32, 40, 48};
+
 static void note_end(struct parser *p, uint64_t end)
 {
 	if (end > p->ci->expected_size)
@@ -141,24 +150,12 @@ static bool parse_ehdr(struct parser *p, uint64_t *phoff, uint64_t *phnum, unsig
 		problem(p, "ELF header cut short: %zu of %zu bytes", got, ehsize);
 		return false;
 	}
-	uint64_t shoff;
-	unsigned shentsize;
-	uint16_t phnum16, shnum;
-	if (p->is64) {
-		*phoff = get64(p, h + 32);
-		shoff = get64(p, h + 40);
-		*phentsize = get16(p, h + 54);
-		phnum16 = get16(p, h + 56);
-		shentsize = get16(p, h + 58);
-		shnum = get16(p, h + 60);
-	} else {
-		*phoff = get32(p, h + 28);
-		shoff = get32(p, h + 32);
-		*phentsize = get16(p, h + 42);
-		phnum16 = get16(p, h + 44);
-		shentsize = get16(p, h + 46);
-		shnum = get16(p, h + 48);
-	}
+	const struct ehdr_layout *L = p->is64 ? &ehdr64 : &ehdr32;
+	uint64_t shoff = getword(p, h + L->shoff);
+	unsigned shentsize = get16(p, h + L->shentsize);
+	uint16_t phnum16 = get16(p, h + L->phnum), shnum = get16(p, h + L->shnum);
+	*phoff = getword(p, h + L->phoff);
+	*phentsize = get16(p, h + L->phentsize);
 	*phnum = phnum16;
 
 	/* Section headers only matter for PN_XNUM and for the expected size (gcore adds them). */
@@ -225,21 +222,10 @@ static void parse_phdrs(struct parser *p, uint64_t phoff, uint64_t phnum, unsign
 		const unsigned char *ph = rd_get(&p->rd, phoff + i * phentsize, phmin);
 		if (!ph)
 			break; /* already reported as headers_cut */
-		uint32_t type = get32(p, ph), flags;
-		uint64_t off, vaddr, filesz, memsz;
-		if (p->is64) {
-			flags = get32(p, ph + 4);
-			off = get64(p, ph + 8);
-			vaddr = get64(p, ph + 16);
-			filesz = get64(p, ph + 32);
-			memsz = get64(p, ph + 40);
-		} else {
-			off = get32(p, ph + 4);
-			vaddr = get32(p, ph + 8);
-			filesz = get32(p, ph + 16);
-			memsz = get32(p, ph + 20);
-			flags = get32(p, ph + 24);
-		}
+		const struct phdr_layout *L = p->is64 ? &phdr64 : &phdr32;
+		uint32_t type = get32(p, ph), flags = get32(p, ph + L->flags);
+		uint64_t off = getword(p, ph + L->offset), vaddr = getword(p, ph + L->vaddr);
+		uint64_t filesz = getword(p, ph + L->filesz), memsz = getword(p, ph + L->memsz);
 		uint64_t end;
 		if (__builtin_add_overflow(off, filesz, &end)) {
 			problem(p, "segment %" PRIu64 " out of range", i);
@@ -250,7 +236,7 @@ static void parse_phdrs(struct parser *p, uint64_t phoff, uint64_t phnum, unsign
 			p->loads = xgrow(p->loads, &p->capl, p->nloads + 1, sizeof(*p->loads));
 			p->loads[p->nloads++] = (struct load){vaddr, filesz, memsz, off, flags};
 		} else if (type == PT_NOTE && p->nsegs < NOTE_SEGMENTS_MAX) {
-			uint64_t align = p->is64 ? get64(p, ph + 48) : get32(p, ph + 28);
+			uint64_t align = getword(p, ph + L->align);
 			p->segs[p->nsegs++] = (struct notes_seg){off, filesz, align};
 		}
 	}
@@ -496,16 +482,24 @@ static const struct load *load_containing(const struct parser *p, uint64_t vaddr
 	return l && vaddr - l->vaddr < l->filesz ? l : NULL;
 }
 
-/* A NUL-terminated string at a virtual address, read from the dumped memory. */
-static char *read_vstring(struct parser *p, uint64_t vaddr)
+/* Up to `limit` bytes of the dumped memory at a virtual address, as far as its segment and
+ * the file go; NULL if the address was not dumped. */
+static const unsigned char *read_vmem(struct parser *p, uint64_t vaddr, size_t limit, size_t *got)
 {
 	const struct load *l = load_containing(p, vaddr);
+	*got = 0;
 	if (!l)
 		return NULL;
 	uint64_t in_seg = l->filesz - (vaddr - l->vaddr);
-	size_t want = in_seg < STRING_LIMIT ? (size_t)in_seg : STRING_LIMIT;
+	size_t want = in_seg < limit ? (size_t)in_seg : limit;
+	return rd_get_upto(&p->rd, l->offset + (vaddr - l->vaddr), want, got);
+}
+
+/* A NUL-terminated string at a virtual address, read from the dumped memory. */
+static char *read_vstring(struct parser *p, uint64_t vaddr)
+{
 	size_t got;
-	const unsigned char *s = rd_get_upto(&p->rd, l->offset + (vaddr - l->vaddr), want, &got);
+	const unsigned char *s = read_vmem(p, vaddr, STRING_LIMIT, &got);
 	if (!s)
 		return NULL;
 	const unsigned char *nul = memchr(s, '\0', got);
@@ -684,13 +678,8 @@ static char *hex_string(const unsigned char *b, size_t n)
  * bytes we hand it. */
 static char *image_build_id(struct parser *p, uint64_t vaddr)
 {
-	const struct load *l = load_containing(p, vaddr);
-	if (!l)
-		return NULL;
-	uint64_t in_seg = l->filesz - (vaddr - l->vaddr);
-	size_t want = in_seg < IMAGE_PAGE_LIMIT ? (size_t)in_seg : IMAGE_PAGE_LIMIT;
 	size_t got;
-	const unsigned char *img = rd_get_upto(&p->rd, l->offset + (vaddr - l->vaddr), want, &got);
+	const unsigned char *img = read_vmem(p, vaddr, IMAGE_PAGE_LIMIT, &got);
 	if (!img || got < SELFMAG || memcmp(img, ELFMAG, SELFMAG) != 0)
 		return NULL;
 

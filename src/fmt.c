@@ -31,22 +31,23 @@ const char *fmt_size(char buf[FMT_SIZE_LEN], uint64_t bytes, bool si)
 	return buf;
 }
 
-const char *fmt_time(char buf[FMT_TIME_LEN], int64_t t)
+static const char *format_local(char buf[FMT_TIME_LEN], int64_t t, const char *format)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
-	if (!localtime_r(&tt, &tm) || !strftime(buf, FMT_TIME_LEN, "%Y-%m-%d %H:%M:%S", &tm))
+	if (!localtime_r(&tt, &tm) || !strftime(buf, FMT_TIME_LEN, format, &tm))
 		snprintf(buf, FMT_TIME_LEN, "@%" PRId64, t);
 	return buf;
 }
 
+const char *fmt_time(char buf[FMT_TIME_LEN], int64_t t)
+{
+	return format_local(buf, t, "%Y-%m-%d %H:%M:%S");
+}
+
 const char *fmt_time_long(char buf[FMT_TIME_LEN], int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (!localtime_r(&tt, &tm) || !strftime(buf, FMT_TIME_LEN, "%a %Y-%m-%d %H:%M:%S %Z", &tm))
-		snprintf(buf, FMT_TIME_LEN, "@%" PRId64, t);
-	return buf;
+	return format_local(buf, t, "%a %Y-%m-%d %H:%M:%S %Z");
 }
 
 const char *fmt_age(char buf[FMT_TIME_LEN], int64_t now, int64_t t)

@@ -149,12 +149,20 @@ static void check_case(const char *dir, struct tu_expect *e)
 	free(core);
 }
 
-static struct tu_expect base(const char *kase)
+/* What a case expects besides its numbers. */
+static struct tu_expect base(const char *kase, int signal, const char *cause, const char *comm,
+			     const char *cmdline, const char *exe)
 {
 	struct tu_expect e;
 	memset(&e, 0, sizeof(e));
 	e.pid = e.tid = e.ppid = e.sender = -1;
+	e.signal = signal;
+	e.threads = 1;
 	snprintf(e.kase, sizeof(e.kase), "%s", kase);
+	snprintf(e.cause, sizeof(e.cause), "%s", cause);
+	snprintf(e.comm, sizeof(e.comm), "%s", comm);
+	snprintf(e.cmdline, sizeof(e.cmdline), "%s", cmdline);
+	snprintf(e.exe, sizeof(e.exe), "%s", exe);
 	machine_facts(&e);
 	return e;
 }
@@ -170,15 +178,10 @@ static bool live_abort(void)
 		free(dir);
 		return false;
 	}
-	struct tu_expect e = base("abort");
+	struct tu_expect e = base("abort", 6, "self", "crash_abort",
+				  "./crash_abort first second arg third", "./crash_abort");
 	e.pid = e.tid = e.sender = pid;
 	e.ppid = getpid();
-	e.signal = 6;
-	e.threads = 1;
-	snprintf(e.cause, sizeof(e.cause), "self");
-	snprintf(e.comm, sizeof(e.comm), "crash_abort");
-	snprintf(e.cmdline, sizeof(e.cmdline), "./crash_abort first second arg third");
-	snprintf(e.exe, sizeof(e.exe), "./crash_abort");
 	check_case(dir, &e);
 	free(dir);
 	return true;
@@ -192,7 +195,8 @@ static void live_thread_segv(void)
 	int st;
 	const char *out = crash(dir, "./crash_thread_segv", argv, &pid, &st);
 	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV && WCOREDUMP(st));
-	struct tu_expect e = base("thread-segv");
+	struct tu_expect e = base("thread-segv", 11, "fault", "crash_thread_se",
+				  "./crash_thread_segv", "./crash_thread_segv");
 	long p, t, pp;
 	unsigned n;
 	ck_assert_int_eq(sscanf(out, "pid=%ld tid=%ld ppid=%ld threads=%u", &p, &t, &pp, &n), 4);
@@ -202,12 +206,7 @@ static void live_thread_segv(void)
 	e.tid = t;
 	e.ppid = getpid();
 	e.threads = n;
-	e.signal = 11;
-	snprintf(e.cause, sizeof(e.cause), "fault");
 	snprintf(e.fault, sizeof(e.fault), "0x0");
-	snprintf(e.comm, sizeof(e.comm), "crash_thread_se");
-	snprintf(e.cmdline, sizeof(e.cmdline), "./crash_thread_segv");
-	snprintf(e.exe, sizeof(e.exe), "./crash_thread_segv");
 	check_case(dir, &e);
 	free(dir);
 }
@@ -225,15 +224,10 @@ static void live_parent_kill(void)
 	ck_assert_int_eq(sscanf(out, "parent=%ld child=%ld dumped=%d", &parent, &child, &dumped), 3);
 	ck_assert_int_eq(parent, pid);
 	ck_assert_int_eq(dumped, 1);
-	struct tu_expect e = base("parent-kill");
+	struct tu_expect e = base("parent-kill", 6, "parent", "crash_parent_ki",
+				  "./crash_parent_kill", "./crash_parent_kill");
 	e.pid = e.tid = child;
 	e.ppid = e.sender = parent;
-	e.signal = 6;
-	e.threads = 1;
-	snprintf(e.cause, sizeof(e.cause), "parent");
-	snprintf(e.comm, sizeof(e.comm), "crash_parent_ki");
-	snprintf(e.cmdline, sizeof(e.cmdline), "./crash_parent_kill");
-	snprintf(e.exe, sizeof(e.exe), "./crash_parent_kill");
 	check_case(dir, &e);
 	free(dir);
 }
@@ -251,15 +245,10 @@ static void live_python_abort(void)
 	int st;
 	crash(dir, py, argv, &pid, &st);
 	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT && WCOREDUMP(st));
-	struct tu_expect e = base("python-abort");
+	struct tu_expect e = base("python-abort", 6, "self", "python3",
+				  "python3 -c import os; os.abort()", py);
 	e.pid = e.tid = e.sender = pid;
 	e.ppid = getpid();
-	e.signal = 6;
-	e.threads = 1;
-	snprintf(e.cause, sizeof(e.cause), "self");
-	snprintf(e.comm, sizeof(e.comm), "python3");
-	snprintf(e.cmdline, sizeof(e.cmdline), "python3 -c import os; os.abort()");
-	snprintf(e.exe, sizeof(e.exe), "%s", py);
 	check_case(dir, &e);
 	free(dir);
 }
