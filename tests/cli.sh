@@ -112,6 +112,13 @@ assert d["errors"] == []
 assert all(x["size_disk"] % 512 == 0 for x in d["dumps"])
 EOF
 
+# without a magic database: still works, says so once
+MAGIC=/nonexistent "$COREDU" json "$tmp/tree" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] && pass || fail "json without a magic database"
+[ "$(grep -c 'libmagic' "$tmp/err")" -eq 1 ] && pass || fail "the missing database is reported once: $(cat "$tmp/err")"
+[ "$(grep -c '"magic": null' "$tmp/out")" -eq 3 ] && pass || fail "magic is null without a database"
+grep -q '"magic": "ELF 64-bit' <("$COREDU" json "$tmp/tree") && pass || fail "magic with the system database"
+
 # --- info -------------------------------------------------------------------------------------
 expect_rc 0 "$COREDU" info "$tmp/tree/app/core.2001"
 for f in "PID:" "TID:" "Signal: 11 (SIGSEGV)" "SEGV_MAPERR" "Fault address: 0x0" \
