@@ -2,8 +2,14 @@
 
 #include "dump.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "reader.h"
 
 const char *dump_kind_name(enum dump_kind k)
 {
@@ -44,4 +50,24 @@ void dump_display_path(struct sbuf *out, const struct dump *d, const char *root_
 	if (out->len == 0 || out->s[out->len - 1] != '/')
 		sbuf_addc(out, '/');
 	sbuf_adds(out, below);
+}
+
+int dump_reparse(const struct dump *d, unsigned flags, struct core_info *out)
+{
+	int fd = open(d->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_dev != d->dev ||
+	    (uint64_t)st.st_ino != d->ino || (uint64_t)st.st_size != d->size_apparent ||
+	    st.st_mtim.tv_sec != d->mtime || st.st_mtim.tv_nsec != d->mtime_nsec) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	struct bsrc src;
+	bsrc_from_fd(&src, fd, (uint64_t)st.st_size);
+	int rc = elfcore_parse(&src, out, flags);
+	close(fd);
+	return rc;
 }

@@ -34,6 +34,10 @@ const char *dump_kind_name(enum dump_kind k);
 void dump_free(struct dump *d);
 /* What the reports call COMMAND: the comm of the process, else the executable's base name. */
 const char *dump_command(const struct dump *d);
+/* Parse the dump's file again with `flags` (ELFCORE_KEEP_MAPS for the mapped files), if it
+ * is still the same file (device, inode, size, mtime).  Returns 0, or -1 with errno
+ * (ESTALE when the file changed since the scan). */
+int dump_reparse(const struct dump *d, unsigned flags, struct core_info *out);
 /* The path as reached from the operand the user gave, e.g. "./app/core.1058". */
 void dump_display_path(struct sbuf *out, const struct dump *d, const char *root_display);
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "index.h"
+#include "ui.h"
 #include "mdesc.h"
 #include "report.h"
 #include "sanitize.h"
@@ -33,6 +34,8 @@ struct cli {
 	int sort; /* enum index_sort, or -1 for the verb's default */
 	bool has_since, has_until;
 	int64_t since, until;
+	bool batch, ascii, no_color;
+	const char *term;
 	char **paths;
 	size_t npaths;
 };
@@ -53,11 +56,12 @@ static void print_help(void)
 {
 	fputs("Usage: coredu [VERB] [OPTION]... [PATH]...\n"
 	      "Find crash dumps under each PATH (default: .) by their content, read their\n"
-	      "metadata, and report them.\n"
+	      "metadata, and browse or report them.\n"
 	      "\n"
 	      "Verbs:\n"
-	      "  list        a table of dumps and a totals line (the default until the\n"
-	      "              browser lands, and whenever stdout is not a terminal)\n"
+	      "  (none)      the interactive browser on a terminal; the list report when\n"
+	      "              stdin or stdout is not a terminal, or with --batch\n"
+	      "  list        a table of dumps and a totals line\n"
 	      "  json        one JSON document: scan totals, every dump, errors\n"
 	      "  info FILE.. every field of the given dumps, mapped files included\n"
 	      "\n"
@@ -75,6 +79,12 @@ static void print_help(void)
 	      "      --no-legend        list: no header and no totals line\n"
 	      "      --si               sizes in powers of 1000 (kB, MB) not 1024\n"
 	      "  -j, --threads=N        directories read in parallel (default: CPUs, max 8)\n"
+	      "\n"
+	      "Browser:\n"
+	      "      --batch            never open the browser: print the list report\n"
+	      "      --term=NAME        terminal type to use instead of $TERM\n"
+	      "      --ascii            ASCII drawing only (the default outside UTF-8 locales)\n"
+	      "      --no-color         no colours (also when NO_COLOR is set)\n"
 	      "  -h, --help             show this help and exit\n"
 	      "  -V, --version          show the version and exit\n"
 	      "\n"
@@ -102,7 +112,8 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return true;
 }
 
-enum { OPT_EXCLUDE = 256, OPT_SI, OPT_SORT, OPT_REVERSE, OPT_NO_LEGEND };
+enum { OPT_EXCLUDE = 256, OPT_SI, OPT_SORT, OPT_REVERSE, OPT_NO_LEGEND, OPT_BATCH, OPT_TERM,
+       OPT_ASCII, OPT_NO_COLOR };
 
 /* Returns -1 to continue, or an exit status. */
 static int parse_args(struct cli *cli, int argc, char **argv)
@@ -117,6 +128,10 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 		{"no-legend", no_argument, NULL, OPT_NO_LEGEND},
 		{"si", no_argument, NULL, OPT_SI},
 		{"threads", required_argument, NULL, 'j'},
+		{"batch", no_argument, NULL, OPT_BATCH},
+		{"term", required_argument, NULL, OPT_TERM},
+		{"ascii", no_argument, NULL, OPT_ASCII},
+		{"no-color", no_argument, NULL, OPT_NO_COLOR},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -168,6 +183,18 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_SI:
 			cli->si = true;
+			break;
+		case OPT_BATCH:
+			cli->batch = true;
+			break;
+		case OPT_TERM:
+			cli->term = optarg;
+			break;
+		case OPT_ASCII:
+			cli->ascii = true;
+			break;
+		case OPT_NO_COLOR:
+			cli->no_color = true;
 			break;
 		case 'j':
 			if (!parse_uint(optarg, 64, &n) || n == 0) {
@@ -279,6 +306,43 @@ static int finish_stdout(void)
 	return 0;
 }
 
+/* The browser, after checking the operands the way the reports do.  Returns an exit status,
+ * or -1 when the terminal cannot host it: the caller prints the list report instead. */
+static int browse(const struct cli *cli, char *const *paths, size_t npaths)
+{
+	struct scan_sink none = {0};
+	struct scan *check = scan_new(&cli->scan, &none);
+	struct sbuf tmp;
+	sbuf_init(&tmp);
+	bool operand_error = false;
+	for (size_t i = 0; i < npaths; i++) {
+		const char *why;
+		if (scan_add_root(check, paths[i], &why) != 0) {
+			fprintf(stderr, "coredu: cannot scan '%s': %s\n", san_str(&tmp, paths[i], SAN_ASCII),
+				why);
+			operand_error = true;
+		}
+	}
+	size_t roots = scan_root_count(check);
+	scan_free(check);
+	sbuf_free(&tmp);
+	if (roots == 0)
+		return 2;
+
+	struct ui_opts o = {
+		.scan = cli->scan, .operands = paths, .noperands = npaths, .term = cli->term,
+		.ascii = cli->ascii, .no_color = cli->no_color || (getenv("NO_COLOR") && *getenv("NO_COLOR")), .si = cli->si,
+		.has_since = cli->has_since, .since = cli->since, .has_until = cli->has_until,
+		.until = cli->until,
+	};
+	char why[256];
+	if (ui_browse(&o, why, sizeof(why)) != 0) {
+		fprintf(stderr, "coredu: %s; printing the list report instead\n", why);
+		return -1;
+	}
+	return operand_error ? 2 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli;
@@ -308,12 +372,22 @@ int main(int argc, char **argv)
 	if (cli.verb == VERB_INFO)
 		cli.scan.parse_flags |= ELFCORE_KEEP_MAPS;
 
-	struct scan_sink sink = {&run, sink_dump, sink_error};
-	struct scan *scan = scan_new(&cli.scan, &sink);
-	bool operand_error = false;
 	static char *const dot[] = {"."};
 	char *const *paths = cli.npaths ? cli.paths : dot;
 	size_t npaths = cli.npaths ? cli.npaths : 1;
+	if (cli.verb == VERB_DEFAULT && !cli.batch && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		rc = browse(&cli, paths, npaths);
+		if (rc >= 0) {
+			index_free(&run.ix);
+			sbuf_free(&run.tmp);
+			free(cli.excludes);
+			return rc;
+		}
+	}
+
+	struct scan_sink sink = {&run, sink_dump, sink_error};
+	struct scan *scan = scan_new(&cli.scan, &sink);
+	bool operand_error = false;
 	for (size_t i = 0; i < npaths; i++) {
 		const char *why;
 		if (scan_add_root(scan, paths[i], &why) != 0) {
@@ -331,7 +405,7 @@ int main(int argc, char **argv)
 		scan_get_progress(scan, &pr);
 		rep.totals = pr.totals;
 		rep.seconds = pr.seconds;
-		report_statfs(&rep, scan_get_root(scan, 0)->path);
+		report_statfs(&rep.fs, scan_get_root(scan, 0)->path);
 	}
 	rep.scan = scan;
 	rep.ix = &run.ix;

@@ -8,16 +8,16 @@
 #include "sig.h"
 #include "util.h"
 
-void report_statfs(struct report *r, const char *path)
+void report_statfs(struct report_fs *fs, const char *path)
 {
 	struct statvfs sv;
-	r->fs.ok = statvfs(path, &sv) == 0;
-	r->fs.path = path;
-	if (!r->fs.ok)
+	fs->ok = statvfs(path, &sv) == 0;
+	fs->path = path;
+	if (!fs->ok)
 		return;
-	r->fs.size = (uint64_t)sv.f_blocks * sv.f_frsize;
-	r->fs.free = (uint64_t)sv.f_bfree * sv.f_frsize;
-	r->fs.avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	fs->size = (uint64_t)sv.f_blocks * sv.f_frsize;
+	fs->free = (uint64_t)sv.f_bfree * sv.f_frsize;
+	fs->avail = (uint64_t)sv.f_bavail * sv.f_frsize;
 }
 
 const char *report_signal_name(const struct dump *d, char buf[16])

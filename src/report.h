@@ -30,8 +30,8 @@ struct report {
 	int64_t now;
 };
 
-/* Fill r->fs from statvfs(path). */
-void report_statfs(struct report *r, const char *path);
+/* Fill fs from statvfs(path). */
+void report_statfs(struct report_fs *fs, const char *path);
 void report_list(FILE *f, const struct report *r);
 void report_json(FILE *f, const struct report *r);
 /* Every field of one dump, as coredumpctl info; `first` omits the separating blank line. */

@@ -1,0 +1,315 @@
+/* The browser's view model, without a terminal: views, sorting, filtering, groups, marks
+ * and their persistence, the cursor. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "view.h"
+
+static struct dump *mk(const char *path, uint64_t ino, uint64_t disk, uint64_t size,
+		       int64_t mtime, const char *comm, int sig)
+{
+	struct dump *d = calloc(1, sizeof(*d));
+	d->path = strdup(path);
+	d->dev = 7;
+	d->ino = ino;
+	d->size_disk = disk;
+	d->size_apparent = size;
+	d->mtime = mtime;
+	d->kind = DUMP_ELF_CORE;
+	d->core.pid = (int64_t)ino;
+	d->core.machine = 62; /* EM_X86_64 */
+	d->core.signal = sig;
+	snprintf(d->core.comm, sizeof(d->core.comm), "%s", comm);
+	return d;
+}
+
+/* Six dumps: three gunicorn SIGABRT in /app, a python SIGSEGV in /app, a node SIGQUIT and a
+ * gunicorn SIGQUIT in /var/crash. */
+static void fill(struct view *v)
+{
+	view_init(v);
+	view_add(v, mk("/app/core.101", 1, 100, 1000, 1000, "gunicorn", SIGABRT));
+	view_add(v, mk("/app/core.102", 2, 300, 900, 2000, "gunicorn", SIGABRT));
+	view_add(v, mk("/app/core.103", 3, 200, 800, 3000, "gunicorn", SIGABRT));
+	view_add(v, mk("/app/core.200", 4, 50, 5000, 4000, "python3", SIGSEGV));
+	view_add(v, mk("/var/crash/core.node", 5, 400, 400, 500, "node", SIGQUIT));
+	view_add(v, mk("/var/crash/core.g", 6, 10, 10, 6000, "gunicorn", SIGQUIT));
+	view_refresh(v);
+}
+
+/* The last path component of each row's dump, or the group key, joined by spaces. */
+static const char *rows(struct view *v)
+{
+	static char buf[512];
+	view_refresh(v);
+	buf[0] = '\0';
+	for (size_t r = 0; r < v->nrows; r++) {
+		const struct dump *d = view_row_dump(v, r);
+		const struct view_group *g = view_row_group(v, r);
+		const char *name = d ? strrchr(d->path, '/') + 1 : g->key;
+		if (r)
+			strcat(buf, " ");
+		strcat(buf, name);
+	}
+	return buf;
+}
+
+START_TEST(flat_sorts)
+{
+	struct view v;
+	fill(&v);
+	ck_assert_str_eq(rows(&v), "core.node core.102 core.103 core.101 core.200 core.g");
+	view_sort_by(&v, VSORT_SIZE); /* the same key again reverses */
+	ck_assert_str_eq(rows(&v), "core.g core.200 core.101 core.103 core.102 core.node");
+	view_sort_by(&v, VSORT_TIME); /* another key: its natural order, newest first */
+	ck_assert_str_eq(rows(&v), "core.g core.200 core.103 core.102 core.101 core.node");
+	view_sort_by(&v, VSORT_NAME); /* by command, then path */
+	ck_assert_str_eq(rows(&v), "core.101 core.102 core.103 core.g core.node core.200");
+	view_sort_by(&v, VSORT_SIZE);
+	view_toggle_apparent(&v);     /* sizes and bars from the apparent size */
+	ck_assert_str_eq(rows(&v), "core.200 core.101 core.102 core.103 core.node core.g");
+	ck_assert_uint_eq(v.max_size, 5000);
+	ck_assert_uint_eq(view_row_size(&v, 0), 5000);
+	view_free(&v);
+}
+END_TEST
+
+START_TEST(group_views)
+{
+	struct view v;
+	fill(&v);
+	view_cycle_mode(&v);
+	ck_assert_int_eq(v.mode, VIEW_PROGRAM);
+	ck_assert_str_eq(rows(&v), "gunicorn node python3"); /* by size: 610, 400, 50 */
+	const struct view_group *g = view_row_group(&v, 0);
+	ck_assert_uint_eq(g->n, 4);
+	ck_assert_uint_eq(g->disk, 610);
+	ck_assert_uint_eq(g->apparent, 2710);
+	ck_assert_int_eq(g->newest, 6000);
+	ck_assert_int_eq(g->oldest, 1000);
+	view_sort_by(&v, VSORT_COUNT);
+	ck_assert_str_eq(rows(&v), "gunicorn node python3");
+	view_sort_by(&v, VSORT_COUNT);
+	ck_assert_str_eq(rows(&v), "python3 node gunicorn"); /* reversed; ties by name */
+	view_sort_by(&v, VSORT_TIME);
+	ck_assert_str_eq(rows(&v), "gunicorn python3 node");
+	view_cycle_mode(&v);
+	ck_assert_int_eq(v.mode, VIEW_SIGNAL);
+	view_sort_by(&v, VSORT_NAME);
+	ck_assert_str_eq(rows(&v), "SIGABRT SIGQUIT SIGSEGV");
+	view_cycle_mode(&v);
+	ck_assert_int_eq(v.mode, VIEW_DIR);
+	ck_assert_str_eq(rows(&v), "/app /var/crash");
+	view_cycle_mode(&v);
+	ck_assert_int_eq(v.mode, VIEW_KIND);
+	ck_assert_str_eq(rows(&v), "elf-core");
+	view_cycle_mode(&v);
+	ck_assert_int_eq(v.mode, VIEW_FLAT);
+	view_free(&v);
+}
+END_TEST
+
+START_TEST(open_and_back)
+{
+	struct view v;
+	fill(&v);
+	view_cycle_mode(&v); /* program */
+	view_move(&v, 2);    /* python3 */
+	ck_assert(!view_back(&v));
+	ck_assert(view_open(&v));
+	ck_assert_str_eq(rows(&v), "core.200");
+	ck_assert(!view_open(&v)); /* a dump row does not open */
+	ck_assert(view_back(&v));
+	ck_assert_str_eq(view_row_group(&v, v.cursor)->key, "python3"); /* where we came from */
+	view_home(&v);
+	ck_assert(view_open(&v));
+	ck_assert_str_eq(rows(&v), "core.102 core.103 core.101 core.g");
+	view_sort_by(&v, VSORT_TIME); /* sorting applies inside the group */
+	ck_assert_str_eq(rows(&v), "core.g core.103 core.102 core.101");
+	view_cycle_mode(&v); /* changing the view leaves the group */
+	ck_assert(!v.at_group);
+	view_free(&v);
+}
+END_TEST
+
+START_TEST(filter)
+{
+	struct view v;
+	fill(&v);
+	view_set_filter(&v, "GUNI"); /* case-insensitive, on the command */
+	ck_assert_str_eq(rows(&v), "core.102 core.103 core.101 core.g");
+	view_set_filter(&v, "var/crash"); /* on the path */
+	ck_assert_str_eq(rows(&v), "core.node core.g");
+	view_set_filter(&v, "sigquit"); /* on the signal name */
+	ck_assert_str_eq(rows(&v), "core.node core.g");
+	view_cycle_mode(&v); /* groups hold only matching dumps */
+	ck_assert_str_eq(rows(&v), "node gunicorn");
+	ck_assert_uint_eq(view_row_group(&v, 1)->n, 1);
+	view_set_filter(&v, "nothing matches this");
+	ck_assert_str_eq(rows(&v), "");
+	view_set_filter(&v, "");
+	ck_assert_ptr_null(v.filter);
+	ck_assert_str_eq(rows(&v), "gunicorn node python3");
+	view_free(&v);
+}
+END_TEST
+
+START_TEST(marks)
+{
+	struct view v;
+	fill(&v);
+	view_toggle_mark(&v); /* core.node, and the cursor moves down */
+	ck_assert_uint_eq(v.cursor, 1);
+	view_toggle_mark(&v); /* core.102 */
+	ck_assert_uint_eq(view_marked_count(&v), 2);
+	ck_assert_uint_eq(view_marked_bytes(&v), 700);
+	ck_assert_int_eq(view_row_marks(&v, 0), MARK_ALL);
+	ck_assert_int_eq(view_row_marks(&v, 2), MARK_NONE);
+	view_move(&v, -1);
+	view_toggle_mark(&v); /* unmark core.102 */
+	ck_assert_uint_eq(view_marked_count(&v), 1);
+
+	/* Groups: partly marked, then the whole group. */
+	view_cycle_mode(&v); /* program: gunicorn node python3 */
+	ck_assert_str_eq(rows(&v), "gunicorn node python3");
+	ck_assert_int_eq(view_row_marks(&v, 1), MARK_ALL);
+	view_home(&v);
+	ck_assert_int_eq(view_row_marks(&v, 0), MARK_NONE);
+	view_toggle_mark(&v);
+	ck_assert_int_eq(view_row_marks(&v, 0), MARK_ALL);
+	ck_assert_uint_eq(view_marked_count(&v), 5);
+	view_home(&v);
+	view_toggle_mark(&v); /* all marked: the same key unmarks the group */
+	ck_assert_uint_eq(view_marked_count(&v), 1);
+
+	/* A: every visible row; with a filter, only what matches. */
+	view_cycle_mode(&v);
+	view_cycle_mode(&v);
+	view_cycle_mode(&v);
+	view_cycle_mode(&v); /* back to flat */
+	view_unmark_all(&v);
+	view_set_filter(&v, "/app/");
+	view_mark_visible(&v);
+	ck_assert_uint_eq(view_marked_count(&v), 4);
+	view_set_filter(&v, NULL);
+	ck_assert_uint_eq(view_marked_count(&v), 4); /* marks survive the filter */
+
+	/* In an open group, A marks the whole group. */
+	view_unmark_all(&v);
+	ck_assert_uint_eq(view_marked_count(&v), 0);
+	ck_assert_uint_eq(view_marked_bytes(&v), 0);
+	view_cycle_mode(&v);
+	view_cycle_mode(&v); /* signal */
+	view_sort_by(&v, VSORT_NAME);
+	view_refresh(&v);
+	view_home(&v);
+	ck_assert(view_open(&v)); /* SIGABRT */
+	view_mark_visible(&v);
+	ck_assert_uint_eq(view_marked_count(&v), 3);
+	ck_assert_uint_eq(view_marked_bytes(&v), 600);
+	view_free(&v);
+}
+END_TEST
+
+START_TEST(marks_survive_rescans_of_unchanged_files)
+{
+	struct view v;
+	fill(&v);
+	view_mark_visible(&v);
+	ck_assert_uint_eq(view_marked_count(&v), 6);
+	view_sort_by(&v, VSORT_TIME);
+	view_cycle_mode(&v);
+	ck_assert_uint_eq(view_marked_count(&v), 6);
+
+	view_cycle_mode(&v);
+	view_cycle_mode(&v);
+	view_cycle_mode(&v);
+	view_cycle_mode(&v); /* flat again */
+	view_refresh(&v);
+	view_home(&v);
+	view_move(&v, 2); /* by time: core.g core.200 core.103 ... */
+	ck_assert_str_eq(view_row_dump(&v, v.cursor)->path, "/app/core.103");
+	view_reset_dumps(&v); /* a rescan starts */
+	ck_assert_str_eq(rows(&v), "");
+	ck_assert_uint_eq(view_marked_count(&v), 0); /* nothing present is marked */
+	/* Found again: five unchanged; core.102 was rewritten (new mtime), node grew. */
+	view_add(&v, mk("/app/core.101", 1, 100, 1000, 1000, "gunicorn", SIGABRT));
+	view_add(&v, mk("/app/core.102", 2, 300, 900, 2500, "gunicorn", SIGABRT));
+	view_add(&v, mk("/app/core.103", 3, 200, 800, 3000, "gunicorn", SIGABRT));
+	view_add(&v, mk("/app/core.200", 4, 50, 5000, 4000, "python3", SIGSEGV));
+	view_add(&v, mk("/var/crash/core.node", 5, 400, 401, 500, "node", SIGQUIT));
+	view_add(&v, mk("/var/crash/core.g", 6, 10, 10, 6000, "gunicorn", SIGQUIT));
+	view_refresh(&v);
+	ck_assert_uint_eq(view_marked_count(&v), 4);
+	ck_assert(!view_is_marked(&v, v.ix.v[1]));
+	ck_assert(!view_is_marked(&v, v.ix.v[4]));
+	ck_assert(view_is_marked(&v, v.ix.v[0]));
+	ck_assert_str_eq(view_row_dump(&v, v.cursor)->path, "/app/core.103"); /* cursor kept */
+	view_free(&v);
+}
+END_TEST
+
+START_TEST(cursor_stays_on_its_row)
+{
+	struct view v;
+	fill(&v);
+	view_move(&v, 2); /* core.103 */
+	ck_assert_str_eq(view_row_dump(&v, v.cursor)->path, "/app/core.103");
+	view_sort_by(&v, VSORT_NAME);
+	view_refresh(&v);
+	ck_assert_str_eq(view_row_dump(&v, v.cursor)->path, "/app/core.103");
+	/* New dumps arriving during the scan move rows, not the cursor's dump. */
+	view_add(&v, mk("/app/core.000", 9, 1, 1, 1, "aaa", SIGABRT));
+	view_refresh(&v);
+	ck_assert_str_eq(view_row_dump(&v, v.cursor)->path, "/app/core.103");
+	ck_assert_str_eq(view_row_dump(&v, 0)->path, "/app/core.000");
+	view_end(&v);
+	ck_assert_uint_eq(v.cursor, v.nrows - 1);
+	view_move(&v, 100);
+	ck_assert_uint_eq(v.cursor, v.nrows - 1);
+	view_move(&v, -100);
+	ck_assert_uint_eq(v.cursor, 0);
+	/* The filtered-out cursor row: the cursor stays in range. */
+	view_end(&v);
+	view_set_filter(&v, "core.000");
+	view_refresh(&v);
+	ck_assert_uint_eq(v.cursor, 0);
+	view_free(&v);
+}
+END_TEST
+
+START_TEST(group_keys)
+{
+	char buf[64];
+	struct dump *d = mk("/var/crash/core.1", 1, 1, 1, 1, "comm", SIGSEGV);
+	ck_assert_str_eq(view_group_key(VIEW_PROGRAM, d, buf, sizeof(buf)), "comm");
+	ck_assert_str_eq(view_group_key(VIEW_SIGNAL, d, buf, sizeof(buf)), "SIGSEGV");
+	ck_assert_str_eq(view_group_key(VIEW_DIR, d, buf, sizeof(buf)), "/var/crash");
+	ck_assert_str_eq(view_group_key(VIEW_KIND, d, buf, sizeof(buf)), "elf-core");
+	free(d->path);
+	d->path = strdup("/core");
+	ck_assert_str_eq(view_group_key(VIEW_DIR, d, buf, sizeof(buf)), "/");
+	dump_free(d);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("view");
+	TCase *tc = tcase_create("view");
+	tcase_add_test(tc, flat_sorts);
+	tcase_add_test(tc, group_views);
+	tcase_add_test(tc, open_and_back);
+	tcase_add_test(tc, filter);
+	tcase_add_test(tc, marks);
+	tcase_add_test(tc, marks_survive_rescans_of_unchanged_files);
+	tcase_add_test(tc, cursor_stays_on_its_row);
+	tcase_add_test(tc, group_keys);
+	suite_add_tcase(s, tc);
+	return tu_run_suite(s);
+}

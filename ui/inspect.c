@@ -1,0 +1,50 @@
+/* inspect: every field of one dump in the pane, as `coredu info` prints it. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui.h"
+
+void inspect_open(struct ui *u, const struct dump *d)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return;
+	if (!u->magic)
+		u->magic = mdesc_open(NULL, NULL); /* no warnings over the screen */
+
+	struct report r = {0};
+	r.si = u->opts->si;
+	r.san_flags = u->san_flags;
+	r.magic = u->magic;
+	r.now = u->now;
+
+	/* The scan kept no mapped files (memory); read them again, if the file is the same. */
+	struct dump copy = *d;
+	struct core_info ci;
+	bool fresh = dump_reparse(d, ELFCORE_KEEP_MAPS, &ci) == 0;
+	int err = errno;
+	if (fresh)
+		copy.core = ci;
+	report_info(f, &r, &copy, true);
+	if (!fresh)
+		fprintf(f, "\n(mapped files unavailable: %s)\n",
+			err == ESTALE ? "the file changed since the scan" : strerror(err));
+	if (!mdesc_describe(u->magic, d->head, d->head_len))
+		fprintf(f, "(no libmagic database: no magic description)\n");
+	fclose(f);
+	if (fresh)
+		elfcore_free(&ci);
+
+	struct sbuf title;
+	sbuf_init(&title);
+	sbuf_printf(&title, "Dump %s", ui_safe(u, d->path));
+	pane_open(u, title.s, text);
+	sbuf_free(&title);
+	free(text);
+}

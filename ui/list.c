@@ -1,0 +1,456 @@
+/* list: the main screen: header, one row per dump or group, footer. */
+#include "config.h"
+
+#include <curses.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "sig.h"
+#include "ui.h"
+
+/* Three lines of facts and a line of column names when there is room, else one line. */
+static int header_lines(void)
+{
+	return LINES >= 10 ? 4 : 1;
+}
+
+int list_rows_visible(void)
+{
+	int n = LINES - header_lines() - 1;
+	return n > 0 ? n : 0;
+}
+
+static int layout_width(void)
+{
+	return COLS < UI_MAX_WIDTH ? COLS : UI_MAX_WIDTH;
+}
+
+/* Column widths for this terminal width; 0 hides a column. */
+struct columns {
+	int size, bar, apparent, age, sig, pid, cmd;
+};
+
+static struct columns columns_for(int w)
+{
+	/* The path (last) keeps at least a third of the width. */
+	struct columns c = {10, 0, 0, 0, 0, 0, 0};
+	if (w >= 36)
+		c.sig = 8;
+	if (w >= 46)
+		c.age = 5;
+	if (w >= 60)
+		c.cmd = w >= 110 ? 15 : 12;
+	if (w >= 72)
+		c.bar = w >= 110 ? 10 : 6;
+	if (w >= 100)
+		c.pid = 7;
+	if (w >= 120)
+		c.apparent = 10;
+	return c;
+}
+
+/* ---- header ------------------------------------------------------------------------------- */
+
+static void header_title(struct ui *u, int w)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_printf(&b, " coredu %s ~ ", PACKAGE_VERSION);
+	const struct scan *s = u->scan ? bgscan_scan(u->scan) : NULL;
+	for (size_t i = 0; s && i < scan_root_count(s); i++) {
+		sbuf_adds(&b, ui_safe(u, scan_get_root(s, i)->display));
+		sbuf_addc(&b, ' ');
+	}
+	draw_fill(0, 0, COLS, u->attrs[UA_HEADER]);
+	const char *help = "? help  q quit ";
+	int hw = (int)strlen(help);
+	int room = w - (w > hw + 20 ? hw : 0);
+	draw_text(0, 0, room, b.s, u->attrs[UA_HEADER]);
+	if (w > hw + 20)
+		draw_text(0, w - hw, hw, help, u->attrs[UA_HEADER]);
+	sbuf_free(&b);
+}
+
+static const char *pct(char buf[16], uint64_t part, uint64_t whole)
+{
+	if (!whole)
+		return "-";
+	snprintf(buf, 16, "%.1f%%", 100.0 * (double)part / (double)whole);
+	return buf;
+}
+
+static void header_facts(struct ui *u, int w)
+{
+	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], c[FMT_SIZE_LEN], p1[16], p2[16];
+	struct scan_progress pr = {0};
+	if (u->scan)
+		bgscan_progress(u->scan, &pr);
+	struct sbuf line;
+	sbuf_init(&line);
+	bool si = u->opts->si;
+
+	if (u->fs.ok)
+		sbuf_printf(&line, "fs %s: %s used, %s free", fmt_size(a, u->fs.size, si),
+			    fmt_size(b, u->fs.size - u->fs.free, si), fmt_size(c, u->fs.avail, si));
+	sbuf_printf(&line, "%sscanned %s in %" PRIu64 " files", u->fs.ok ? " | " : "",
+		    fmt_size(a, pr.totals.bytes_disk, si), pr.totals.files);
+	if (u->scan_errors)
+		sbuf_printf(&line, " | %zu unreadable", u->scan_errors);
+	draw_text(1, 0, w, line.s, A_NORMAL);
+
+	uint64_t dumps_disk = index_total_disk(&u->view.ix);
+	sbuf_reset(&line);
+	sbuf_printf(&line, "%zu dump%s, %s (%s of scanned, %s of fs) | %s", u->view.ix.n,
+		    u->view.ix.n == 1 ? "" : "s", fmt_size(a, dumps_disk, si),
+		    pct(p1, dumps_disk, pr.totals.bytes_disk),
+		    pct(p2, dumps_disk, u->fs.ok ? u->fs.size : 0), view_mode_name(u->view.mode));
+	if (u->view.at_group)
+		sbuf_printf(&line, " %s", ui_safe(u, u->view.open_key));
+	const char *arrow = u->view.reverse ? (u->ascii ? "^" : "\xe2\x96\xb2")
+					    : (u->ascii ? "v" : "\xe2\x96\xbc");
+	sbuf_printf(&line, ", by %s%s%s", u->view.sort == VSORT_SIZE && u->view.apparent ? "apparent " : "",
+		    view_sort_name(u->view.sort), arrow);
+	if (u->view.filter)
+		sbuf_printf(&line, " | /%s (%zu)", ui_safe(u, u->view.filter), u->view.nrows);
+	draw_text(2, 0, w, line.s, A_NORMAL);
+	sbuf_free(&line);
+}
+
+static void header_columns(struct ui *u, int w)
+{
+	struct columns c = columns_for(w);
+	bool groups = u->view.mode != VIEW_FLAT && !u->view.at_group;
+	int x = 2, a = u->attrs[UA_DIM] | A_UNDERLINE;
+	draw_fill(3, 0, w, a);
+	draw_text_right(3, x, c.size, u->view.apparent ? "APPARENT" : "DISK", a);
+	x += c.size + 1;
+	if (c.bar)
+		x += c.bar + 3;
+	if (groups) {
+		draw_text_right(3, x, 8, "DUMPS", a);
+		x += 10;
+		if (c.age) {
+			draw_text(3, x, 14, " NEWEST OLDEST", a);
+			x += 16;
+		}
+		draw_text(3, x, w - x, view_mode_name(u->view.mode), a);
+		return;
+	}
+	if (c.apparent) {
+		draw_text_right(3, x, c.apparent, u->view.apparent ? "DISK" : "APPARENT", a);
+		x += c.apparent + 1;
+	}
+	if (c.age) {
+		draw_text_right(3, x, c.age, "AGE", a);
+		x += c.age + 1;
+	}
+	if (c.sig) {
+		draw_text(3, x, c.sig, "SIGNAL", a);
+		x += c.sig + 1;
+	}
+	if (c.pid) {
+		draw_text_right(3, x, c.pid, "PID", a);
+		x += c.pid + 1;
+	}
+	if (c.cmd) {
+		draw_text(3, x, c.cmd, "COMMAND", a);
+		x += c.cmd + 1;
+	}
+	draw_text(3, x, w - x, "PATH", a);
+}
+
+/* ---- rows --------------------------------------------------------------------------------- */
+
+static int row_attr(struct ui *u, bool selected, int base)
+{
+	return selected ? (base | u->attrs[UA_SELECTED]) : base;
+}
+
+static void mark_cell(struct ui *u, int y, enum view_mark_state m, char flag, bool sel)
+{
+	char s[3] = {m == MARK_ALL ? '*' : m == MARK_SOME ? '+' : ' ', flag, '\0'};
+	int a = m != MARK_NONE ? u->attrs[UA_MARKED] : flag != ' ' ? u->attrs[UA_TRUNCATED] : 0;
+	draw_text(y, 0, 2, s, row_attr(u, sel, a));
+}
+
+static void draw_dump_row(struct ui *u, int y, size_t row, bool sel, int w)
+{
+	const struct dump *d = view_row_dump(&u->view, row);
+	struct columns c = columns_for(w);
+	char buf[FMT_TIME_LEN], sig[16];
+	bool si = u->opts->si;
+	int base = row_attr(u, sel, 0);
+	uint64_t main = u->view.apparent ? d->size_apparent : d->size_disk;
+	uint64_t other = u->view.apparent ? d->size_disk : d->size_apparent;
+
+	if (sel)
+		draw_fill(y, 0, w, base);
+	mark_cell(u, y, view_row_marks(&u->view, row), d->core.truncated ? 'T' : d->core.gcore ? 'S' : ' ',
+		  sel);
+	int x = 2;
+	draw_text_right(y, x, c.size, fmt_size(buf, main, si), base);
+	x += c.size + 1;
+	if (c.bar) {
+		draw_text(y, x, 1, "[", base);
+		draw_bar(u, y, x + 1, c.bar, main, u->view.max_size, row_attr(u, sel, u->attrs[UA_BAR]));
+		draw_text(y, x + 1 + c.bar, 1, "]", base);
+		x += c.bar + 3;
+	}
+	if (c.apparent) {
+		if (other != main)
+			draw_text_right(y, x, c.apparent, fmt_size(buf, other, si), base);
+		x += c.apparent + 1;
+	}
+	if (c.age) {
+		draw_text_right(y, x, c.age, fmt_age(buf, u->now, d->mtime), base);
+		x += c.age + 1;
+	}
+	if (c.sig) {
+		draw_text(y, x, c.sig, report_signal_name(d, sig), base);
+		x += c.sig + 1;
+	}
+	if (c.pid) {
+		if (d->core.pid >= 0) {
+			snprintf(buf, sizeof(buf), "%" PRId64, d->core.pid);
+			draw_text_right(y, x, c.pid, buf, base);
+		}
+		x += c.pid + 1;
+	}
+	if (c.cmd) {
+		draw_text(y, x, c.cmd, ui_safe(u, dump_command(d)), base);
+		x += c.cmd + 1;
+	}
+	struct sbuf path;
+	sbuf_init(&path);
+	const struct scan *s = u->scan ? bgscan_scan(u->scan) : NULL;
+	if (s && d->root < scan_root_count(s))
+		dump_display_path(&path, d, scan_get_root(s, d->root)->display);
+	else
+		sbuf_adds(&path, d->path);
+	draw_path(u, y, x, w - x, ui_safe(u, path.s), row_attr(u, sel, d->core.truncated ? u->attrs[UA_TRUNCATED] : 0));
+	sbuf_free(&path);
+}
+
+static void draw_group_row(struct ui *u, int y, size_t row, bool sel, int w)
+{
+	const struct view_group *g = view_row_group(&u->view, row);
+	struct columns c = columns_for(w);
+	char buf[FMT_TIME_LEN], old[FMT_TIME_LEN];
+	int base = row_attr(u, sel, 0);
+	uint64_t size = view_row_size(&u->view, row);
+
+	if (sel)
+		draw_fill(y, 0, w, base);
+	mark_cell(u, y, view_row_marks(&u->view, row), ' ', sel);
+	int x = 2;
+	draw_text_right(y, x, c.size, fmt_size(buf, size, u->opts->si), base);
+	x += c.size + 1;
+	if (c.bar) {
+		draw_text(y, x, 1, "[", base);
+		draw_bar(u, y, x + 1, c.bar, size, u->view.max_size, row_attr(u, sel, u->attrs[UA_BAR]));
+		draw_text(y, x + 1 + c.bar, 1, "]", base);
+		x += c.bar + 3;
+	}
+	snprintf(buf, sizeof(buf), "%zu", g->n);
+	draw_text_right(y, x, 8, buf, base);
+	x += 10;
+	if (c.age) {
+		char span[2 * FMT_TIME_LEN + 2];
+		fmt_age(buf, u->now, g->newest);
+		fmt_age(old, u->now, g->oldest);
+		snprintf(span, sizeof(span), "%7s %6s", buf, old);
+		draw_text(y, x, 14, span, base);
+		x += 16;
+	}
+	draw_path(u, y, x, w - x, ui_safe(u, g->key), base);
+}
+
+/* ---- footer ------------------------------------------------------------------------------- */
+
+static void footer(struct ui *u, int w)
+{
+	int y = LINES - 1, a = u->attrs[UA_HEADER];
+	char buf[FMT_SIZE_LEN];
+	struct sbuf line;
+	sbuf_init(&line);
+	draw_fill(y, 0, COLS, a);
+	if (u->filtering) {
+		sbuf_printf(&line, " Filter (command, path or signal; Enter to finish): %s",
+			    ui_safe(u, u->filter_edit.s));
+		draw_text(y, 0, w, line.s, a);
+		int cx = text_width(line.s);
+		if (cx < w)
+			draw_text(y, cx, 1, "_", a | A_BLINK);
+	} else if (u->message[0]) {
+		draw_text(y, 0, w, u->message, a | A_BOLD);
+	} else if (u->scan && !bgscan_finished(u->scan)) {
+		struct scan_progress pr;
+		bgscan_progress(u->scan, &pr);
+		double rate = pr.seconds > 0 ? (double)pr.totals.files / pr.seconds : 0;
+		sbuf_printf(&line, " Scanning: %" PRIu64 " files (%.0f/s), %" PRIu64 " dumps, %s | %s",
+			    pr.totals.files, rate, pr.totals.dumps,
+			    fmt_size(buf, pr.totals.bytes_disk, u->opts->si), ui_safe(u, pr.current));
+		const char *stop = " q: stop ";
+		int sw = (int)strlen(stop);
+		draw_text(y, 0, w - sw, line.s, a);
+		draw_text(y, w - sw, sw, stop, a | A_BOLD);
+	} else {
+		size_t n = view_marked_count(&u->view);
+		if (n)
+			sbuf_printf(&line, " %zu marked, %s on disk | space mark  A all  U none", n,
+				    fmt_size(buf, view_marked_bytes(&u->view), u->opts->si));
+		else
+			sbuf_printf(&line, " %zu rows | space mark  g view  s/n/M/C sort  / filter  i inspect",
+				    u->view.nrows);
+		if (u->scan_stopped)
+			sbuf_adds(&line, " | scan stopped: partial, r rescans");
+		draw_text(y, 0, w, line.s, a);
+	}
+	sbuf_free(&line);
+}
+
+/* ---- screen ------------------------------------------------------------------------------- */
+
+static void keep_cursor_visible(struct ui *u, int rows)
+{
+	if (rows <= 0)
+		return;
+	if (u->view.cursor < u->list_top)
+		u->list_top = u->view.cursor;
+	if (u->view.cursor >= u->list_top + (size_t)rows)
+		u->list_top = u->view.cursor - (size_t)rows + 1;
+	if (u->list_top + (size_t)rows > u->view.nrows)
+		u->list_top = u->view.nrows > (size_t)rows ? u->view.nrows - (size_t)rows : 0;
+}
+
+void list_draw(struct ui *u)
+{
+	int w = layout_width();
+	int top = header_lines(), rows = list_rows_visible();
+	header_title(u, w);
+	if (top > 1) {
+		header_facts(u, w);
+		header_columns(u, w);
+	}
+	keep_cursor_visible(u, rows);
+	for (int i = 0; i < rows; i++) {
+		size_t row = u->list_top + (size_t)i;
+		if (row >= u->view.nrows)
+			break;
+		bool sel = row == u->view.cursor;
+		if (view_row_group(&u->view, row))
+			draw_group_row(u, top + i, row, sel, w);
+		else
+			draw_dump_row(u, top + i, row, sel, w);
+	}
+	if (u->view.nrows == 0 && rows > 0) {
+		const char *empty = u->scan && !bgscan_finished(u->scan) ? "  (scanning: no dump found yet)"
+			: u->view.filter ? "  (no dump matches the filter; / then Enter clears it)"
+					 : "  (no dumps found)";
+		draw_text(top, 0, w, empty, A_NORMAL);
+	}
+	footer(u, w);
+}
+
+/* ---- keys --------------------------------------------------------------------------------- */
+
+static void filter_key(struct ui *u, int ch)
+{
+	switch (ch) {
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		u->filtering = false;
+		break;
+	case 27: /* Esc: a convenience, never the only way out */
+	case UI_KEY_CTRL_C:
+		u->filtering = false;
+		break;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		while (u->filter_edit.len > 0) { /* one UTF-8 character */
+			unsigned char c = (unsigned char)u->filter_edit.s[--u->filter_edit.len];
+			if ((c & 0xc0) != 0x80)
+				break;
+		}
+		u->filter_edit.s[u->filter_edit.len] = '\0';
+		break;
+	default:
+		if (ch >= 32 && ch < 256 && ch != 127)
+			sbuf_addc(&u->filter_edit, (char)ch);
+		else
+			return;
+	}
+	view_set_filter(&u->view, u->filter_edit.s);
+	u->list_top = 0;
+}
+
+void list_key(struct ui *u, int ch)
+{
+	struct view *v = &u->view;
+	int page = list_rows_visible() > 1 ? list_rows_visible() - 1 : 1;
+	if (u->filtering) {
+		filter_key(u, ch);
+		return;
+	}
+	switch (ch) {
+	case KEY_UP: case 'k': view_move(v, -1); break;
+	case KEY_DOWN: case 'j': view_move(v, 1); break;
+	case KEY_PPAGE: view_move(v, -page); break;
+	case KEY_NPAGE: view_move(v, page); break;
+	case KEY_HOME: view_home(v); break;
+	case KEY_END: view_end(v); break;
+	case '\r': case '\n': case KEY_ENTER: case KEY_RIGHT: case 'l':
+		if (!view_open(v) && view_row_dump(v, v->cursor))
+			inspect_open(u, view_row_dump(v, v->cursor));
+		u->list_top = 0;
+		break;
+	case 'i':
+		if (view_row_dump(v, v->cursor))
+			inspect_open(u, view_row_dump(v, v->cursor));
+		else if (v->nrows)
+			snprintf(u->message, sizeof(u->message), " i inspects a dump: Enter opens the group");
+		break;
+	case KEY_LEFT: case 'h': case KEY_BACKSPACE: case 127: case 8: case '<':
+		view_back(v);
+		break;
+	case 'g': view_cycle_mode(v); u->list_top = 0; break;
+	case 's': view_sort_by(v, VSORT_SIZE); break;
+	case 'n': view_sort_by(v, VSORT_NAME); break;
+	case 'M': view_sort_by(v, VSORT_TIME); break;
+	case 'C':
+		if (v->mode == VIEW_FLAT || v->at_group)
+			snprintf(u->message, sizeof(u->message),
+				 " C sorts groups by their count: press g for a grouped view");
+		else
+			view_sort_by(v, VSORT_COUNT);
+		break;
+	case 'a': view_toggle_apparent(v); break;
+	case '/':
+		u->filtering = true; /* an empty filter, finished with Enter, clears it */
+		sbuf_reset(&u->filter_edit);
+		view_set_filter(v, NULL);
+		break;
+	case ' ': view_toggle_mark(v); break;
+	case 'A': view_mark_visible(v); break;
+	case 'U': view_unmark_all(v); break;
+	case 'd':
+		snprintf(u->message, sizeof(u->message),
+			 " Deleting is not available in this version yet: nothing was deleted");
+		break;
+	case 'r': ui_rescan(u); break;
+	case '?': help_open(u); break;
+	case 'q':
+	case UI_KEY_CTRL_C:
+		if (u->scan && !bgscan_finished(u->scan))
+			ui_stop_scan(u);
+		else
+			u->quit = true;
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,113 @@
+/* term: find a usable terminal description and set up curses for hostile terminals
+ * (ECS Exec forces TERM=xterm-256color whatever the client is; kubectl and docker exec may
+ * leave TERM unset; minimal images may lack most of terminfo). */
+#include "config.h"
+
+#include <curses.h>
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+#include <unistd.h>
+
+#include "sanitize.h"
+#include "ui.h"
+
+#define DEFAULT_ESCDELAY 150 /* ms: ncurses' 1000 is sluggish, 25 breaks on slow links */
+
+/* A terminfo entry we can draw with: known, not hard-copy, and able to address the cursor
+ * and clear the screen (TERM=dumb passes setupterm but can do neither). */
+static bool usable(const char *name)
+{
+	int err = 0;
+	if (!name || !*name || setupterm(name, STDOUT_FILENO, &err) != OK || err != 1)
+		return false;
+	char *cup = tigetstr("cup"), *clear = tigetstr("clear");
+	bool ok = cup && cup != (char *)-1 && clear && clear != (char *)-1;
+	del_curterm(cur_term);
+	return ok;
+}
+
+static const char *pick_term(const char *wanted)
+{
+	static const char *const fallbacks[] = {"xterm-256color", "xterm", "vt100"};
+	if (wanted && strcmp(wanted, "dumb") != 0 && strcmp(wanted, "unknown") != 0 && usable(wanted))
+		return wanted;
+	for (size_t i = 0; i < ARRAY_SIZE(fallbacks); i++)
+		if (usable(fallbacks[i]))
+			return fallbacks[i];
+	return NULL;
+}
+
+static void setup_attrs(struct ui *u)
+{
+	u->attrs[UA_NORMAL] = A_NORMAL;
+	u->attrs[UA_HEADER] = A_REVERSE;
+	u->attrs[UA_SELECTED] = A_REVERSE;
+	u->attrs[UA_MARKED] = A_BOLD;
+	u->attrs[UA_TRUNCATED] = A_BOLD;
+	u->attrs[UA_BAR] = A_NORMAL;
+	u->attrs[UA_DIM] = A_NORMAL;
+	if (!u->color)
+		return; /* monochrome: reverse and bold carry every distinction */
+	start_color();
+	use_default_colors();
+	init_pair(1, COLOR_BLACK, COLOR_CYAN);
+	init_pair(2, COLOR_YELLOW, -1);
+	init_pair(3, COLOR_RED, -1);
+	init_pair(4, COLOR_GREEN, -1);
+	init_pair(5, COLOR_BLUE, -1);
+	u->attrs[UA_HEADER] = COLOR_PAIR(1);
+	u->attrs[UA_MARKED] = COLOR_PAIR(2) | A_BOLD;
+	u->attrs[UA_TRUNCATED] = COLOR_PAIR(3) | A_BOLD;
+	u->attrs[UA_BAR] = COLOR_PAIR(4);
+	u->attrs[UA_DIM] = COLOR_PAIR(5);
+}
+
+int term_open(struct ui *u, char *why, size_t whylen)
+{
+	const char *wanted = u->opts->term ? u->opts->term : getenv("TERM");
+	const char *name = pick_term(wanted);
+	if (!name) {
+		struct sbuf b;
+		sbuf_init(&b);
+		snprintf(why, whylen, "no usable terminal description for TERM=%s (nor xterm-256color, "
+				      "xterm, vt100)", san_str(&b, wanted ? wanted : "(unset)", SAN_ASCII));
+		sbuf_free(&b);
+		return -1;
+	}
+	/* The size comes from the terminal (TIOCGWINSZ), never from stale LINES/COLUMNS. */
+	use_env(FALSE);
+	use_tioctl(TRUE);
+	SCREEN *s = newterm(name, stdout, stdin);
+	if (!s) {
+		snprintf(why, whylen, "cannot initialise the terminal");
+		return -1;
+	}
+	u->term_screen = s;
+	set_term(s);
+	if (!getenv("ESCDELAY"))
+		set_escdelay(DEFAULT_ESCDELAY);
+	raw();       /* Ctrl-C reaches us as a key */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	const char *codeset = nl_langinfo(CODESET);
+	bool utf8 = codeset && strcmp(codeset, "UTF-8") == 0;
+	u->ascii = u->opts->ascii || !utf8;
+	u->san_flags = u->ascii ? SAN_ASCII : 0;
+	u->color = !u->opts->no_color && has_colors();
+	setup_attrs(u);
+	return 0;
+}
+
+void term_close(struct ui *u)
+{
+	if (!u->term_screen)
+		return;
+	endwin();
+	delscreen(u->term_screen);
+	u->term_screen = NULL;
+}
