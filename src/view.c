@@ -117,6 +117,8 @@ struct view_marks {
 	size_t *group_marked; /* marked members per group */
 	size_t nmarked;
 	uint64_t marked_bytes;
+	size_t *path_rank; /* order of each dump's path: ties in every sort, as integers */
+	size_t rank_n;     /* dumps ranked; rank again when the index grew or changed */
 };
 
 void view_init(struct view *v)
@@ -146,6 +148,7 @@ void view_free(struct view *v)
 	free(x->group_of);
 	free(x->group_marked);
 	free(x->pending.key);
+	free(x->path_rank);
 	free(v->marks->set.slots);
 	free(v->marks);
 	free(v->filter);
@@ -157,6 +160,7 @@ void view_free(struct view *v)
 void view_add(struct view *v, struct dump *d)
 {
 	index_add(&v->ix, d);
+	v->marks->rank_n = 0; /* a smaller path may have replaced a hard link */
 	v->dirty = true;
 }
 
@@ -175,6 +179,7 @@ void view_reset_dumps(struct view *v)
 	fresh.until = v->ix.until;
 	index_free(&v->ix);
 	v->ix = fresh;
+	v->marks->rank_n = 0;
 	v->dirty = true;
 }
 
@@ -258,13 +263,35 @@ static int compare_rows(const void *pa, const void *pb, void *arg)
 			break;
 		case VSORT_NAME: c = strcmp(dump_command(a), dump_command(b)); break;
 		}
-		if (c == 0)
-			c = strcmp(a->path, b->path);
+		if (c == 0) /* paths order ties; their ranks were computed once, not per comparison */
+			c = CMP(v->marks->path_rank[ra->idx], v->marks->path_rank[rb->idx]);
 	}
 	return v->reverse ? -c : c;
 }
 
 /* ---- refresh ------------------------------------------------------------------------------ */
+
+static int compare_paths(const void *pa, const void *pb, void *arg)
+{
+	const struct view *v = arg;
+	return strcmp(v->ix.v[*(const size_t *)pa]->path, v->ix.v[*(const size_t *)pb]->path);
+}
+
+static void rank_paths(struct view *v)
+{
+	struct view_marks *x = v->marks;
+	if (x->rank_n == v->ix.n && v->ix.n)
+		return;
+	size_t *order = xmalloc((v->ix.n ? v->ix.n : 1) * sizeof(*order));
+	for (size_t i = 0; i < v->ix.n; i++)
+		order[i] = i;
+	qsort_r(order, v->ix.n, sizeof(*order), compare_paths, v);
+	x->path_rank = xrealloc(x->path_rank, (v->ix.n ? v->ix.n : 1) * sizeof(*x->path_rank));
+	for (size_t i = 0; i < v->ix.n; i++)
+		x->path_rank[order[i]] = i;
+	free(order);
+	x->rank_n = v->ix.n;
+}
 
 static struct cursor_id remember_cursor(const struct view *v)
 {
@@ -426,6 +453,7 @@ void view_refresh(struct view *v)
 			for (size_t k = 0; k < v->groups[open_group].n; k++)
 				add_row(v, false, v->groups[open_group].members[k]);
 	}
+	rank_paths(v);
 	qsort_r(v->rows, v->nrows, sizeof(*v->rows), compare_rows, v);
 	for (size_t r = 0; r < v->nrows; r++)
 		if (view_row_size(v, r) > v->max_size)
@@ -448,6 +476,8 @@ void view_cycle_mode(struct view *v)
 {
 	leave_group(v);
 	v->mode = (enum view_mode)((v->mode + 1) % VIEW_MODES);
+	if (v->mode == VIEW_FLAT && v->sort == VSORT_COUNT)
+		v->sort = VSORT_SIZE; /* dumps have no count */
 	v->cursor = 0;
 	v->dirty = true;
 }
@@ -481,6 +511,8 @@ bool view_open(struct view *v)
 	view_refresh(v);
 	if (v->cursor >= v->nrows || !v->rows[v->cursor].group)
 		return false;
+	if (v->sort == VSORT_COUNT)
+		v->sort = VSORT_SIZE; /* inside a group the rows are dumps */
 	free(v->open_key);
 	v->open_key = xstrdup(v->groups[v->rows[v->cursor].idx].key);
 	v->at_group = true;

@@ -72,7 +72,7 @@ void ui_stop_scan(struct ui *u)
 		return;
 	bgscan_cancel(u->scan);
 	u->scan_stopped = true;
-	snprintf(u->message, sizeof(u->message), " Scan stopped: showing what was found so far");
+	snprintf(u->message, sizeof(u->message), " Scan stopped: the list is partial; r scans again");
 }
 
 static void draw(struct ui *u)
@@ -109,6 +109,7 @@ static bool poll_scan(struct ui *u, bool *was_scanning)
 	if (*was_scanning && !now) {
 		changed = true;
 		update_fs(u);
+		u->now = (int64_t)time(NULL);
 	}
 	*was_scanning = now;
 	return changed;
@@ -126,6 +127,25 @@ static void apply_resize(void)
 	clearok(curscr, TRUE);
 }
 
+/* A bare Esc does nothing: no action needs it.  What follows it is eaten if it looks like the
+ * rest of an escape sequence, because slow links (SSM forwards input in pieces) can split an
+ * arrow key into Esc, '[' and 'A', and 'A' would otherwise mark every row. */
+static void swallow_escape_sequence(void)
+{
+	timeout(150);
+	int ch = getch();
+	if (ch != '[' && ch != 'O') {
+		if (ch != ERR)
+			ungetch(ch);
+		return;
+	}
+	for (int i = 0; i < 16; i++) { /* parameters and intermediates, up to a final byte */
+		ch = getch();
+		if (ch == ERR || (ch >= 0x40 && ch <= 0x7e))
+			return;
+	}
+}
+
 static void handle_key(struct ui *u, int ch)
 {
 	u->message[0] = '\0';
@@ -139,7 +159,7 @@ static void handle_key(struct ui *u, int ch)
 		return;
 	}
 	if (ch == UI_KEY_CTRL_C && !u->filtering) { /* stops a scan, else quits from anywhere */
-		if (scanning(u))
+		if (scanning(u) && !u->scan_stopped)
 			ui_stop_scan(u);
 		else
 			u->quit = true;
@@ -191,7 +211,6 @@ int ui_browse(const struct ui_opts *o, char *why, size_t whylen)
 	got_signal = 0;
 	set_signals(old);
 
-	u.now = (int64_t)time(NULL);
 	ui_rescan(&u);
 	bool was_scanning = scanning(&u);
 	double last_draw = 0;
@@ -204,7 +223,10 @@ int ui_browse(const struct ui_opts *o, char *why, size_t whylen)
 		if (was_scanning && t - last_draw >= PROGRESS_MS)
 			u.dirty = true;
 		if (u.dirty) {
-			u.now = (int64_t)time(NULL);
+			/* Ages are counted to the end of the scan, not to each keystroke: a ticking
+			 * age column would rewrite rows (and cost bytes) on every key. */
+			if (was_scanning || u.now == 0)
+				u.now = (int64_t)time(NULL);
 			view_refresh(&u.view);
 			draw(&u);
 			last_draw = t;
@@ -221,6 +243,10 @@ int ui_browse(const struct ui_opts *o, char *why, size_t whylen)
 			continue;
 		}
 		fast_errs = 0;
+		if (ch == 27) {
+			swallow_escape_sequence();
+			continue;
+		}
 		handle_key(&u, ch);
 		u.dirty = true;
 	}

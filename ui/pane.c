@@ -104,7 +104,7 @@ void pane_key(struct ui *u, int ch)
 	case KEY_HOME: u->pane_top = 0; break;
 	case KEY_END: u->pane_top = (size_t)-1 / 2; break; /* clamped when drawn */
 	case 'q': case KEY_LEFT: case 'h': case KEY_BACKSPACE: case 127: case 8: case 'i':
-	case '?': case UI_KEY_CTRL_C: case 27:
+	case '?': case UI_KEY_CTRL_C:
 		pane_close(u);
 		break;
 	default:

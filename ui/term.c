@@ -40,6 +40,26 @@ static const char *pick_term(const char *wanted)
 	return NULL;
 }
 
+/* Terminals do not always send what terminfo says (ECS Exec forces xterm-256color whatever
+ * the client is; tmux sends its own sequences): accept the common forms of the keys we use,
+ * so that none falls through as a bare Esc. */
+static void define_alternate_keys(void)
+{
+	static const struct {
+		const char *seq;
+		int key;
+	} alt[] = {
+		{"\033[A", KEY_UP}, {"\033[B", KEY_DOWN}, {"\033[C", KEY_RIGHT}, {"\033[D", KEY_LEFT},
+		{"\033OA", KEY_UP}, {"\033OB", KEY_DOWN}, {"\033OC", KEY_RIGHT}, {"\033OD", KEY_LEFT},
+		{"\033[H", KEY_HOME}, {"\033[F", KEY_END}, {"\033OH", KEY_HOME}, {"\033OF", KEY_END},
+		{"\033[1~", KEY_HOME}, {"\033[4~", KEY_END}, {"\033[7~", KEY_HOME}, {"\033[8~", KEY_END},
+		{"\033[5~", KEY_PPAGE}, {"\033[6~", KEY_NPAGE},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(alt); i++)
+		if (key_defined(alt[i].seq) == 0)
+			define_key(alt[i].seq, alt[i].key);
+}
+
 static void setup_attrs(struct ui *u)
 {
 	u->attrs[UA_NORMAL] = A_NORMAL;
@@ -61,7 +81,7 @@ static void setup_attrs(struct ui *u)
 	u->attrs[UA_HEADER] = COLOR_PAIR(1);
 	u->attrs[UA_MARKED] = COLOR_PAIR(2) | A_BOLD;
 	u->attrs[UA_TRUNCATED] = COLOR_PAIR(3) | A_BOLD;
-	u->attrs[UA_BAR] = COLOR_PAIR(4);
+	/* Bars stay uncoloured, as in ncdu: colour changes cost bytes on every redraw. */
 	u->attrs[UA_DIM] = COLOR_PAIR(5);
 }
 
@@ -94,6 +114,8 @@ int term_open(struct ui *u, char *why, size_t whylen)
 	nonl();
 	keypad(stdscr, TRUE);
 	curs_set(0);
+	leaveok(stdscr, TRUE); /* the cursor is hidden: never spend bytes moving it */
+	define_alternate_keys();
 	const char *codeset = nl_langinfo(CODESET);
 	bool utf8 = codeset && strcmp(codeset, "UTF-8") == 0;
 	u->ascii = u->opts->ascii || !utf8;

@@ -1,0 +1,218 @@
+#!/bin/bash
+# The browser in a real terminal: tmux runs a shell, the shell runs coredu, and each step is
+# checked on the captured screen (send-keys, capture-pane).
+set -u
+
+: "${COREDU:?run through make check}" "${FIXTURE_DIR:?run through make check}"
+: "${TESTS_SRCDIR:?run through make check}"
+
+if ! command -v tmux >/dev/null; then
+	echo "SKIP: tmux is not installed (apt-get install tmux)"
+	exit 77
+fi
+
+fails=0 checks=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-term-XXXXXX")
+sock=coredu-test-$$
+T() { tmux -L "$sock" -f /dev/null "$@"; }
+trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+
+pass() { checks=$((checks + 1)); }
+fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; echo "--- screen:"; screen; echo "---"; }
+screen() { T capture-pane -p -t t; }
+# wait_for TEXT [SECONDS]: until the screen shows TEXT
+wait_for() {
+	local end=$((SECONDS + ${2:-10}))
+	while [ $SECONDS -lt "$end" ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+expect() { # TEXT DESCRIPTION
+	if wait_for "$1" 5; then pass; else fail "$2: '$1' not on screen"; fi
+}
+expect_not() {
+	sleep 0.3
+	if screen | grep -qF -- "$1"; then fail "$2: '$1' on screen"; else pass; fi
+}
+keys() { T send-keys -t t "$@"; sleep 0.15; }
+# run CMD in the pane's shell and wait for the browser's first frame
+browse() {
+	T send-keys -t t "clear; $1" Enter
+	wait_for "? help" 10 || fail "the browser did not start: $1"
+}
+quit_to_shell() {
+	keys q
+	if wait_for "SHELL-READY" 5; then pass; else fail "q did not return to the shell"; fi
+}
+
+# --- the tree: real cores, a hostile name, a core whose command line is hostile ---------------
+tree=$tmp/tree
+mkdir -p "$tree/app" "$tree/crash" "$tree/deep"
+cp "$FIXTURE_DIR/abort-x86-64.core" "$tree/app/core.1058"
+cp "$FIXTURE_DIR/thread-segv-x86-64.core" "$tree/app/core.2001"
+cp "$FIXTURE_DIR/parent-kill-x86-64.core" "$tree/app/core.3003"
+cp "$FIXTURE_DIR/abort-s390x.core" "$tree/crash/core.s390x"
+cp "$FIXTURE_DIR/gcore-x86-64.core" "$tree/crash/snapshot.core"
+head -c 100000 "$FIXTURE_DIR/abort-x86-64.core" >"$tree/crash/core.cut"
+cp "$FIXTURE_DIR/abort-x86-64.core" "$tree/deep/"$'osc\e]2;PWNED-NAME\a'
+# The same real core with its NT_PRPSINFO command line replaced by escape sequences.
+python3 - "$FIXTURE_DIR/abort-x86-64.core" "$tree/deep/hostile-cmdline.core" <<'EOF'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+old = b"./crash_abort first second arg third"
+new = b"\x1b]2;PWNED-CMD\x07\x1b[31mRED\x1b[2J\x9b" + b"31mX"
+new = new + b" " * (len(old) - len(new))
+i = data.index(old)
+data[i:i + len(old)] = new[:len(old)]
+open(sys.argv[2], "wb").write(data)
+EOF
+
+T new-session -d -x 80 -y 24 -s t "env -i PATH=$PATH HOME=$tmp TERM=tmux-256color LANG=C.UTF-8 PS1='SHELL-READY\$ ' bash --norc --noprofile"
+T set-option -g -t t set-titles off 2>/dev/null
+wait_for "SHELL-READY" 5 || { echo "FAIL: no shell in tmux"; exit 1; }
+title_before=$(T display -p -t t '#{pane_title}')
+
+# --- 1. start-up, live progress, a filled list --------------------------------------------------
+if command -v strace >/dev/null && strace -o /dev/null -e inject=getdents64:delay_enter=1 true 2>/dev/null; then
+	# Slow every directory read down so the scan can be watched.
+	browse "strace -f -o /dev/null -e inject=getdents64:delay_enter=300000 $COREDU $tree"
+	expect "Scanning:" "live progress while scanning"
+	expect "q: stop" "the stop hint while scanning"
+	keys C-c
+	expect "Scan stopped" "Ctrl-C during the scan stops it"
+	quit_to_shell
+	browse "strace -f -o /dev/null -e inject=getdents64:delay_enter=300000 $COREDU $tree"
+	expect "Scanning:" "live progress while scanning"
+	keys q
+	expect "Scan stopped" "q during the scan stops it"
+	expect "partial" "a stopped scan says its results are partial"
+	if wait_for "SHELL-READY" 1; then fail "q during the scan quit instead of stopping"; else pass; fi
+	quit_to_shell
+else
+	echo "SKIP: live-progress check needs strace with syscall delay injection"
+fi
+browse "$COREDU $tree"
+expect "8 dumps" "header counts the dumps"
+expect "core.2001" "rows fill in"
+expect "fs " "the filesystem line"
+expect "of scanned" "dump share of the scanned bytes"
+expect "DISK" "column names"
+expect "8 rows" "footer"
+expect " T " "a truncated dump is flagged"
+
+# --- 2. sort and view keys ------------------------------------------------------------------------
+keys s; expect "by size▲" "s again reverses the size order"
+keys n; expect "by name▼" "n sorts by name"
+keys M; expect "by time▼" "M sorts by time"
+keys a; keys s; expect "by apparent size▼" "a makes sizes apparent"
+keys a
+keys g; expect "| program" "g: by program"
+expect "crash_abort" "program groups"
+keys C; expect "by count▼" "C sorts groups by count"
+keys g; expect "| signal" "g: by signal"
+expect "SIGSEGV" "signal groups"
+keys Enter; expect "| signal SIG" "Enter opens a group"
+keys Left; expect "SIGSEGV" "Left goes back to the groups"
+keys g; expect "| directory" "g: by directory"
+expect "$tree/app" "directory groups"
+keys g; expect "| kind" "g: by kind"
+expect "elf-core" "kind groups"
+keys g; expect "| flat" "g: back to flat"
+keys C; expect "press g for a grouped view" "C in the flat view explains itself"
+
+# --- 3. inspect, filter, marks, help, deletion notice ---------------------------------------------
+keys / c o r e . 2 0 0 1 Enter
+expect "/core.2001" "the filter shows in the header"
+expect "1 rows" "the filter leaves one row"
+keys i
+expect "Cause: invalid memory access at 0x0 (address not mapped)" "inspect shows the cause in words"
+keys End; expect "libc.so.6" "inspect lists the mapped files (the pane scrolls)"
+keys PageUp; expect "Mapped files:" "PgUp scrolls back"
+keys q; expect "1 rows" "q closes the pane"
+keys / Enter; expect "8 rows" "an empty filter clears it"
+keys Home Space; expect "1 marked" "space marks"
+keys r; expect "1 marked" "marks of unchanged files survive a rescan (r)"
+keys A; expect "8 marked" "A marks every visible row"
+keys U; expect "8 rows" "U unmarks all"
+keys d; expect "nothing was deleted" "d says deletion is not available yet"
+keys '?'; expect "keys" "? opens the help"
+expect "sort by time" "help lists the keys"
+keys q; expect "8 rows" "q closes the help"
+
+# --- 4. resize to 20x5 and back ---------------------------------------------------------------------
+T resize-window -t t -x 19 -y 5
+expect "Terminal too small" "a tiny terminal says so"
+T resize-window -t t -x 80 -y 24
+expect "8 rows" "the list comes back after the resize"
+expect "8 dumps" "the header comes back after the resize"
+
+# --- 5. hostile name and command line: title and colours unchanged ---------------------------------
+T resize-window -t t -x 160 -y 40
+keys / d e e p Enter
+expect "2 rows" "the hostile dumps are listed"
+expect '\x1b]2;PWNED-NAME\x07' "a hostile name is shown escaped"
+keys Home
+screen | grep -q "hostile-cmdline" || keys Down
+keys i
+expect '\x1b]2;PWNED-CMD\x07\x1b[31mRED\x1b[2J\x9b31mX' "a hostile command line is shown escaped"
+[ "$(T display -p -t t '#{pane_title}')" = "$title_before" ] && pass || fail "the pane title changed"
+if T capture-pane -e -p -t t | grep -q $'\e\\[31m\\|\e\\[[0-9;]*;31m'; then
+	fail "red appears on the screen"
+else
+	pass
+fi
+keys q
+T resize-window -t t -x 80 -y 24
+quit_to_shell
+
+# --- 6. terminal restored ------------------------------------------------------------------------------
+T send-keys -t t "stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo|isig)\$' | tr '\\n' ' '; echo" Enter
+if wait_for "icanon echo isig" 3 || wait_for "isig icanon echo" 1 || wait_for "icanon isig echo" 1; then pass; else fail "the tty modes were not restored"; fi
+screen | grep -qE -- '-icanon|-echo |-isig' && fail "a tty mode is still off" || pass
+
+# --- 7. TERM unset, bogus, dumb; LANG=C; NO_COLOR --------------------------------------------------------
+browse "env -u TERM $COREDU $tree"; expect "8 dumps" "TERM unset falls back"; quit_to_shell
+browse "TERM=bogus $COREDU $tree"; expect "8 dumps" "TERM=bogus falls back"; quit_to_shell
+browse "TERM=dumb $COREDU $tree"; expect "8 dumps" "TERM=dumb falls back"; quit_to_shell
+browse "$COREDU --term=nonexistent-term $tree"; expect "8 dumps" "--term with an unknown name falls back"; quit_to_shell
+browse "LANG=C LC_ALL=C $COREDU $tree"
+expect "[##" "ASCII bars under LANG=C"
+expect_not "█" "no UTF-8 block under LANG=C"
+quit_to_shell
+browse "NO_COLOR=1 $COREDU $tree"
+sleep 0.3
+if T capture-pane -e -p -t t | grep -q $'\e\\[[0-9;]*3[0-7]m'; then fail "NO_COLOR still draws colours"; else pass; fi
+quit_to_shell
+browse "$COREDU --no-color $tree"
+sleep 0.3
+if T capture-pane -e -p -t t | grep -q $'\e\\[[0-9;]*3[0-7]m'; then fail "--no-color still draws colours"; else pass; fi
+keys j
+T capture-pane -e -p -t t | grep -q $'\e\\[7m' && pass || fail "the selection is visible without colour"
+quit_to_shell
+
+# --- 8. no usable terminal description at all: one line, then the list report -----------------------
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+	# Hide every terminfo directory in a private mount namespace.
+	hide='for d in /etc/terminfo /lib/terminfo /usr/share/terminfo /usr/lib/terminfo; do [ -d $d ] && mount -t tmpfs none $d; done'
+	T send-keys -t t "clear; unshare -m bash -c '$hide; exec $COREDU $tree'" Enter
+	expect "printing the list report instead" "without terminfo coredu says so in one line"
+	expect "8 dumps, " "and prints the list report"
+	wait_for "SHELL-READY" 5
+else
+	echo "SKIP: hiding terminfo needs root and unshare"
+fi
+
+# --- 9. signals restore the terminal -------------------------------------------------------------------------
+for sig in TERM HUP INT; do
+	browse "$COREDU $tree"
+	pkill -"$sig" -x -P "$(T display -p -t t '#{pane_pid}')" coredu # only ours: tests run in parallel
+	if wait_for "SHELL-READY" 5; then pass; else fail "SIG$sig did not end the browser"; fi
+	T send-keys -t t "clear; stty -a | grep -o -- '-icanon' ; echo checked-$sig" Enter
+	wait_for "checked-$sig" 3
+	screen | grep -q -- "-icanon" && fail "SIG$sig left the terminal raw" || pass
+done
+
+echo "term.sh: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]
