@@ -192,7 +192,19 @@ keys j
 T capture-pane -e -p -t t | grep -q $'\e\\[7m' && pass || fail "the selection is visible without colour"
 quit_to_shell
 
-# --- 8. no usable terminal description at all: one line, then the list report -----------------------
+# --- 8. not a terminal, or --batch: the list report, never curses --------------------------------------
+T send-keys -t t "clear; $COREDU --batch $tree; echo batch-done" Enter
+expect "batch-done" "--batch returns"
+expect "8 dumps, " "--batch prints the list report on a terminal"
+expect_not "? help" "--batch never opens the browser"
+T send-keys -t t "clear; $COREDU $tree | cat; echo pipe-done" Enter
+expect "pipe-done" "a pipe on stdout returns"
+expect "8 dumps, " "stdout not a terminal: the list report"
+T send-keys -t t "clear; $COREDU $tree </dev/null; echo stdin-done" Enter
+expect "stdin-done" "stdin not a terminal returns"
+expect "8 dumps, " "stdin not a terminal: the list report"
+
+# --- 9. no usable terminal description at all: one line, then the list report -----------------------
 if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
 	# Hide every terminfo directory in a private mount namespace.
 	hide='for d in /etc/terminfo /lib/terminfo /usr/share/terminfo /usr/lib/terminfo; do [ -d $d ] && mount -t tmpfs none $d; done'
@@ -204,7 +216,7 @@ else
 	echo "SKIP: hiding terminfo needs root and unshare"
 fi
 
-# --- 9. signals restore the terminal -------------------------------------------------------------------------
+# --- 10. signals restore the terminal -------------------------------------------------------------------------
 for sig in TERM HUP INT; do
 	browse "$COREDU $tree"
 	pkill -"$sig" -x -P "$(T display -p -t t '#{pane_pid}')" coredu # only ours: tests run in parallel
