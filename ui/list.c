@@ -27,53 +27,59 @@ static int layout_width(void)
 	return COLS < UI_MAX_WIDTH ? COLS : UI_MAX_WIDTH;
 }
 
-/* Column widths for this terminal width; 0 hides a column. */
-struct columns {
-	int size, bar, apparent, age, sig, pid, cmd;
+/* The columns of a dump row, left to right, for a terminal width.  The path comes last and
+ * takes what is left.  Group rows use the size and bar columns, then their own. */
+enum col_id { COL_SIZE, COL_BAR, COL_OTHER_SIZE, COL_AGE, COL_SIG, COL_PID, COL_CMD };
+
+struct column {
+	enum col_id id;
+	int width;
+	bool right;
 };
 
-static struct columns columns_for(int w)
+struct layout {
+	struct column col[7];
+	size_t n;
+	int path_x; /* where the path starts */
+	int bar_end; /* where a group row's own columns start */
+};
+
+static void add_col(struct layout *l, enum col_id id, int width, bool right)
 {
-	/* Every field fits at 80 columns (the path shortened from the left); narrower
-	 * terminals drop columns, wider ones widen the bar and the command. */
-	struct columns c = {10, 0, 0, 0, 0, 0, 0};
-	if (w >= 36)
-		c.sig = 7;
-	if (w >= 46)
-		c.age = 5;
-	if (w >= 56)
-		c.cmd = w >= 100 ? 15 : 10;
+	l->col[l->n++] = (struct column){id, width, right};
+	l->path_x += width + (id == COL_BAR ? 3 : 1);
+	if (id == COL_SIZE || id == COL_BAR)
+		l->bar_end = l->path_x;
+}
+
+/* Every field fits at 80 columns (the path shortened from the left); narrower terminals drop
+ * columns, wider ones widen the bar and the command. */
+static struct layout layout_for(int w)
+{
+	struct layout l = {.path_x = 2};
+	add_col(&l, COL_SIZE, 10, true);
 	if (w >= 64)
-		c.bar = w >= 100 ? 10 : 5;
-	if (w >= 72)
-		c.pid = w >= 120 ? 7 : 6;
+		add_col(&l, COL_BAR, w >= 100 ? 10 : 5, false);
 	if (w >= 80)
-		c.apparent = w >= 120 ? 10 : 9;
-	return c;
+		add_col(&l, COL_OTHER_SIZE, w >= 120 ? 10 : 9, true);
+	if (w >= 46)
+		add_col(&l, COL_AGE, 5, true);
+	if (w >= 36)
+		add_col(&l, COL_SIG, 7, false);
+	if (w >= 72)
+		add_col(&l, COL_PID, w >= 120 ? 7 : 6, true);
+	if (w >= 56)
+		add_col(&l, COL_CMD, w >= 100 ? 15 : 10, false);
+	return l;
 }
 
-/* Where the path starts in a dump row, and the key in a group row. */
-static int path_column(struct columns c)
-{
-	int x = 2 + c.size + 1;
-	if (c.bar)
-		x += c.bar + 3;
-	if (c.apparent)
-		x += c.apparent + 1;
-	if (c.age)
-		x += c.age + 1;
-	if (c.sig)
-		x += c.sig + 1;
-	if (c.pid)
-		x += c.pid + 1;
-	if (c.cmd)
-		x += c.cmd + 1;
-	return x;
-}
+/* Group rows: size, bar, then the count and the newest and oldest ages, then the key. */
+#define GROUP_COUNT_WIDTH 8
+#define GROUP_AGES_WIDTH 14
 
-static int group_key_column(struct columns c)
+static int group_key_column(const struct layout *l, int w)
 {
-	return 2 + c.size + 1 + (c.bar ? c.bar + 3 : 0) + 10 + (c.age ? 16 : 0);
+	return l->bar_end + GROUP_COUNT_WIDTH + 2 + (w >= 46 ? GROUP_AGES_WIDTH + 2 : 0);
 }
 
 /* ---- header ------------------------------------------------------------------------------- */
@@ -145,45 +151,37 @@ static void header_facts(struct ui *u, int w)
 
 static void header_columns(struct ui *u, int w)
 {
-	struct columns c = columns_for(w);
+	struct layout l = layout_for(w);
 	bool groups = u->view.mode != VIEW_FLAT && !u->view.at_group;
 	int x = 2, a = u->attrs[UA_DIM] | A_UNDERLINE;
 	draw_fill(3, 0, w, a);
-	draw_text_right(3, x, c.size, u->view.apparent ? "APPARENT" : "DISK", a);
-	x += c.size + 1;
-	if (c.bar)
-		x += c.bar + 3;
-	if (groups) {
-		draw_text_right(3, x, 8, "DUMPS", a);
-		x += 10;
-		if (c.age) {
-			draw_text(3, x, 14, " NEWEST OLDEST", a);
-			x += 16;
+	for (size_t i = 0; i < l.n; i++) {
+		const struct column *c = &l.col[i];
+		const char *h = NULL;
+		switch (c->id) {
+		case COL_SIZE: h = u->view.apparent ? "APPARENT" : "DISK"; break;
+		case COL_BAR: break;
+		case COL_OTHER_SIZE: h = u->view.apparent ? "DISK" : "APPARENT"; break;
+		case COL_AGE: h = "AGE"; break;
+		case COL_SIG: h = "SIGNAL"; break;
+		case COL_PID: h = "PID"; break;
+		case COL_CMD: h = "COMMAND"; break;
 		}
-		draw_text(3, x, w - x, view_mode_name(u->view.mode), a);
+		if (groups && x >= l.bar_end)
+			break;
+		if (h)
+			(c->right ? draw_text_right : draw_text)(3, x, c->width, h, a);
+		x += c->width + (c->id == COL_BAR ? 3 : 1);
+	}
+	if (!groups) {
+		draw_text(3, l.path_x, w - l.path_x, "PATH", a);
 		return;
 	}
-	if (c.apparent) {
-		draw_text_right(3, x, c.apparent, u->view.apparent ? "DISK" : "APPARENT", a);
-		x += c.apparent + 1;
-	}
-	if (c.age) {
-		draw_text_right(3, x, c.age, "AGE", a);
-		x += c.age + 1;
-	}
-	if (c.sig) {
-		draw_text(3, x, c.sig, "SIGNAL", a);
-		x += c.sig + 1;
-	}
-	if (c.pid) {
-		draw_text_right(3, x, c.pid, "PID", a);
-		x += c.pid + 1;
-	}
-	if (c.cmd) {
-		draw_text(3, x, c.cmd, "COMMAND", a);
-		x += c.cmd + 1;
-	}
-	draw_text(3, x, w - x, "PATH", a);
+	x = l.bar_end;
+	draw_text_right(3, x, GROUP_COUNT_WIDTH, "DUMPS", a);
+	if (w >= 46)
+		draw_text(3, x + GROUP_COUNT_WIDTH + 2, GROUP_AGES_WIDTH, " NEWEST OLDEST", a);
+	draw_text(3, group_key_column(&l, w), w - group_key_column(&l, w), view_mode_name(u->view.mode), a);
 }
 
 /* ---- rows --------------------------------------------------------------------------------- */
@@ -200,55 +198,60 @@ static void mark_cell(struct ui *u, int y, enum view_mark_state m, char flag, bo
 	draw_text(y, 0, 2, s, row_attr(u, sel, a));
 }
 
+/* The text of one cell of a dump row (NULL for the bar and for unknown values). */
+static const char *dump_cell(struct ui *u, const struct dump *d, enum col_id id, char *buf,
+			     size_t len)
+{
+	bool si = u->opts->si;
+	uint64_t main = u->view.apparent ? d->size_apparent : d->size_disk;
+	uint64_t other = u->view.apparent ? d->size_disk : d->size_apparent;
+	switch (id) {
+	case COL_SIZE: return fmt_size(buf, main, si);
+	case COL_BAR: return NULL;
+	case COL_OTHER_SIZE: return other != main ? fmt_size(buf, other, si) : NULL;
+	case COL_AGE: return fmt_age(buf, u->now, d->mtime);
+	case COL_SIG: return report_signal_name(d, buf);
+	case COL_PID:
+		if (d->core.pid < 0)
+			return NULL;
+		snprintf(buf, len, "%" PRId64, d->core.pid);
+		return buf;
+	case COL_CMD: return ui_safe(u, dump_command(d));
+	}
+	return NULL;
+}
+
+static void draw_bar_cell(struct ui *u, int y, int x, int width, uint64_t size, bool sel)
+{
+	int base = row_attr(u, sel, 0);
+	draw_text(y, x, 1, "[", base);
+	draw_bar(u, y, x + 1, width, size, u->view.max_size, row_attr(u, sel, u->attrs[UA_BAR]));
+	draw_text(y, x + 1 + width, 1, "]", base);
+}
+
 static void draw_dump_row(struct ui *u, int y, size_t row, bool sel, int w)
 {
 	const struct dump *d = view_row_dump(&u->view, row);
-	struct columns c = columns_for(w);
-	char buf[FMT_TIME_LEN], sig[16];
-	bool si = u->opts->si;
+	struct layout l = layout_for(w);
+	char buf[FMT_TIME_LEN];
 	int base = row_attr(u, sel, 0);
-	uint64_t main = u->view.apparent ? d->size_apparent : d->size_disk;
-	uint64_t other = u->view.apparent ? d->size_disk : d->size_apparent;
 
 	/* The highlight is one run over every column but the path: gaps would each cost an
 	 * attribute change, and leaving the path out keeps a one-row move within 200 bytes on
 	 * 80x24 (tests/keybytes.py), whatever the paths. */
 	if (sel)
-		draw_fill(y, 0, path_column(c), base);
+		draw_fill(y, 0, l.path_x, base);
 	mark_cell(u, y, view_row_marks(&u->view, row), d->core.truncated ? 'T' : d->core.gcore ? 'S' : ' ',
 		  sel);
 	int x = 2;
-	draw_text_right(y, x, c.size, fmt_size(buf, main, si), base);
-	x += c.size + 1;
-	if (c.bar) {
-		draw_text(y, x, 1, "[", base);
-		draw_bar(u, y, x + 1, c.bar, main, u->view.max_size, row_attr(u, sel, u->attrs[UA_BAR]));
-		draw_text(y, x + 1 + c.bar, 1, "]", base);
-		x += c.bar + 3;
-	}
-	if (c.apparent) {
-		if (other != main)
-			draw_text_right(y, x, c.apparent, fmt_size(buf, other, si), base);
-		x += c.apparent + 1;
-	}
-	if (c.age) {
-		draw_text_right(y, x, c.age, fmt_age(buf, u->now, d->mtime), base);
-		x += c.age + 1;
-	}
-	if (c.sig) {
-		draw_text(y, x, c.sig, report_signal_name(d, sig), base);
-		x += c.sig + 1;
-	}
-	if (c.pid) {
-		if (d->core.pid >= 0) {
-			snprintf(buf, sizeof(buf), "%" PRId64, d->core.pid);
-			draw_text_right(y, x, c.pid, buf, base);
-		}
-		x += c.pid + 1;
-	}
-	if (c.cmd) {
-		draw_text(y, x, c.cmd, ui_safe(u, dump_command(d)), base);
-		x += c.cmd + 1;
+	for (size_t i = 0; i < l.n; i++) {
+		const struct column *c = &l.col[i];
+		if (c->id == COL_BAR)
+			draw_bar_cell(u, y, x, c->width, view_row_size(&u->view, row), sel);
+		const char *text = dump_cell(u, d, c->id, buf, sizeof(buf));
+		if (text)
+			(c->right ? draw_text_right : draw_text)(y, x, c->width, text, base);
+		x += c->width + (c->id == COL_BAR ? 3 : 1);
 	}
 	struct sbuf path;
 	sbuf_init(&path);
@@ -257,42 +260,37 @@ static void draw_dump_row(struct ui *u, int y, size_t row, bool sel, int w)
 		dump_display_path(&path, d, scan_get_root(s, d->root)->display);
 	else
 		sbuf_adds(&path, d->path);
-	draw_path(u, y, x, w - x, ui_safe(u, path.s), d->core.truncated ? u->attrs[UA_TRUNCATED] : 0);
+	draw_path(u, y, l.path_x, w - l.path_x, ui_safe(u, path.s),
+		  d->core.truncated ? u->attrs[UA_TRUNCATED] : 0);
 	sbuf_free(&path);
 }
 
 static void draw_group_row(struct ui *u, int y, size_t row, bool sel, int w)
 {
 	const struct view_group *g = view_row_group(&u->view, row);
-	struct columns c = columns_for(w);
+	struct layout l = layout_for(w);
 	char buf[FMT_TIME_LEN], old[FMT_TIME_LEN];
 	int base = row_attr(u, sel, 0);
 	uint64_t size = view_row_size(&u->view, row);
+	int key_x = group_key_column(&l, w);
 
 	if (sel)
-		draw_fill(y, 0, group_key_column(c), base);
+		draw_fill(y, 0, key_x, base);
 	mark_cell(u, y, view_row_marks(&u->view, row), ' ', sel);
-	int x = 2;
-	draw_text_right(y, x, c.size, fmt_size(buf, size, u->opts->si), base);
-	x += c.size + 1;
-	if (c.bar) {
-		draw_text(y, x, 1, "[", base);
-		draw_bar(u, y, x + 1, c.bar, size, u->view.max_size, row_attr(u, sel, u->attrs[UA_BAR]));
-		draw_text(y, x + 1 + c.bar, 1, "]", base);
-		x += c.bar + 3;
-	}
+	draw_text_right(y, 2, l.col[0].width, fmt_size(buf, size, u->opts->si), base);
+	if (l.n > 1 && l.col[1].id == COL_BAR)
+		draw_bar_cell(u, y, 2 + l.col[0].width + 1, l.col[1].width, size, sel);
+	int x = l.bar_end;
 	snprintf(buf, sizeof(buf), "%zu", g->n);
-	draw_text_right(y, x, 8, buf, base);
-	x += 10;
-	if (c.age) {
+	draw_text_right(y, x, GROUP_COUNT_WIDTH, buf, base);
+	if (w >= 46) {
 		char span[2 * FMT_TIME_LEN + 2];
 		fmt_age(buf, u->now, g->newest);
 		fmt_age(old, u->now, g->oldest);
 		snprintf(span, sizeof(span), "%7s %6s", buf, old);
-		draw_text(y, x, 14, span, base);
-		x += 16;
+		draw_text(y, x + GROUP_COUNT_WIDTH + 2, GROUP_AGES_WIDTH, span, base);
 	}
-	draw_path(u, y, x - 1, w - x + 1, ui_safe(u, g->key), 0);
+	draw_path(u, y, key_x, w - key_x, ui_safe(u, g->key), 0);
 }
 
 /* ---- footer ------------------------------------------------------------------------------- */

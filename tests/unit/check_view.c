@@ -10,23 +10,7 @@
 #include "testutil.h"
 #include "view.h"
 
-static struct dump *mk(const char *path, uint64_t ino, uint64_t disk, uint64_t size,
-		       int64_t mtime, const char *comm, int sig)
-{
-	struct dump *d = calloc(1, sizeof(*d));
-	d->path = strdup(path);
-	d->dev = 7;
-	d->ino = ino;
-	d->size_disk = disk;
-	d->size_apparent = size;
-	d->mtime = mtime;
-	d->kind = DUMP_ELF_CORE;
-	d->core.pid = (int64_t)ino;
-	d->core.machine = 62; /* EM_X86_64 */
-	d->core.signal = sig;
-	snprintf(d->core.comm, sizeof(d->core.comm), "%s", comm);
-	return d;
-}
+#define mk tu_fake_dump
 
 /* Six dumps: three gunicorn SIGABRT in /app, a python SIGSEGV in /app, a node SIGQUIT and a
  * gunicorn SIGQUIT in /var/crash. */

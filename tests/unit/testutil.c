@@ -2,6 +2,8 @@
 
 #include "testutil.h"
 
+#include "dump.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -188,4 +190,22 @@ int tu_run_suite(Suite *s)
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? 1 : 0;
+}
+
+struct dump *tu_fake_dump(const char *path, uint64_t ino, uint64_t disk, uint64_t size,
+			  int64_t mtime, const char *comm, int sig)
+{
+	struct dump *d = calloc(1, sizeof(*d));
+	d->path = strdup(path);
+	d->dev = 7;
+	d->ino = ino;
+	d->size_disk = disk;
+	d->size_apparent = size;
+	d->mtime = mtime;
+	d->kind = DUMP_ELF_CORE;
+	d->core.pid = (int64_t)ino;
+	d->core.machine = 62; /* EM_X86_64 */
+	d->core.signal = sig;
+	snprintf(d->core.comm, sizeof(d->core.comm), "%s", comm);
+	return d;
 }

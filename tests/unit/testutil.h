@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A fresh directory under $TMPDIR (or /tmp); removed with tu_rmtree. */
 char *tu_mkdtemp(const char *tag);
@@ -44,6 +45,12 @@ const char *tu_coredu(void);
 
 /* Run a shell command, capture stdout (malloc'd, NUL-terminated); returns exit status or -1. */
 int tu_run(const char *cmd, char **out);
+
+/* A dump record made up for index and view tests (no file behind it): device 7, x86-64,
+ * pid = ino. */
+struct dump;
+struct dump *tu_fake_dump(const char *path, uint64_t ino, uint64_t disk, uint64_t size,
+			  int64_t mtime, const char *comm, int sig);
 
 /* Standard main body: run one suite with CK_NORMAL output. */
 int tu_run_suite(Suite *s);
