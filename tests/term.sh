@@ -80,6 +80,10 @@ if command -v strace >/dev/null && strace -o /dev/null -e inject=getdents64:dela
 	browse "strace -f -o /dev/null -e inject=getdents64:delay_enter=300000 $COREDU $tree"
 	expect "Scanning:" "live progress while scanning"
 	expect "q: stop" "the stop hint while scanning"
+	T resize-window -t t -x 19 -y 5
+	expect "Terminal too small" "a resize during the scan is followed"
+	T resize-window -t t -x 80 -y 24
+	expect "Scanning:" "and the progress comes back"
 	keys C-c
 	expect "Scan stopped" "Ctrl-C during the scan stops it"
 	quit_to_shell
