@@ -3,6 +3,7 @@
 #include "dump.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "reader.h"
+#include "zst.h"
 
 const char *dump_kind_name(enum dump_kind k)
 {
@@ -52,6 +54,29 @@ void dump_display_path(struct sbuf *out, const struct dump *d, const char *root_
 	sbuf_adds(out, below);
 }
 
+const char *dump_compression_name(enum dump_compression c)
+{
+	return c == COMP_ZSTD ? "zstd" : NULL;
+}
+
+void dump_parse_fd(struct dump *d, int fd, uint64_t st_size, unsigned flags)
+{
+	struct bsrc src;
+	if (d->compression == COMP_ZSTD) {
+		struct zst_src *z = zst_open(fd, &src, &d->size_original);
+		if (z) {
+			elfcore_parse(&src, &d->core, flags);
+			zst_close(z);
+			return;
+		}
+		memset(&d->core, 0, sizeof(d->core));
+		snprintf(d->core.problem, sizeof(d->core.problem), "zstd data cannot be read");
+		return;
+	}
+	bsrc_from_fd(&src, fd, st_size);
+	elfcore_parse(&src, &d->core, flags);
+}
+
 int dump_reparse(const struct dump *d, unsigned flags, struct core_info *out)
 {
 	int fd = open(d->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -65,9 +90,10 @@ int dump_reparse(const struct dump *d, unsigned flags, struct core_info *out)
 		errno = ESTALE;
 		return -1;
 	}
-	struct bsrc src;
-	bsrc_from_fd(&src, fd, (uint64_t)st.st_size);
-	int rc = elfcore_parse(&src, out, flags);
+	struct dump copy = *d;
+	memset(&copy.core, 0, sizeof(copy.core));
+	dump_parse_fd(&copy, fd, (uint64_t)st.st_size, flags);
+	*out = copy.core;
 	close(fd);
-	return rc;
+	return 0;
 }

@@ -2,7 +2,11 @@
 
 #include "fmt.h"
 
+#include <ctype.h>
 #include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -70,4 +74,37 @@ const char *fmt_age(char buf[FMT_TIME_LEN], int64_t now, int64_t t)
 		}
 	}
 	return buf;
+}
+
+int fmt_parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "KMGTPE";
+	char *end;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	double v = strtod(s, &end);
+	while (isspace((unsigned char)*end))
+		end++;
+	double mult = 1;
+	if (*end && *end != 'B' && *end != 'b') {
+		const char *u = strchr(units, toupper((unsigned char)*end));
+		if (!u)
+			return -1;
+		int power = (int)(u - units) + 1;
+		end++;
+		double base = 1024;
+		if ((end[0] == 'B' || end[0] == 'b') && end[1] == '\0')
+			base = 1000, end++;
+		else if (end[0] == 'i' && (end[1] == 'B' || end[1] == 'b') && end[2] == '\0')
+			end += 2;
+		mult = pow(base, power);
+	} else if (*end) {
+		end++; /* "B" */
+	}
+	if (*end || v < 0 || v * mult > 1.8e19)
+		return -1;
+	*out = (uint64_t)llround(v * mult);
+	return 0;
 }

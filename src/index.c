@@ -86,6 +86,23 @@ bool index_add(struct index *ix, struct dump *d)
 	return true;
 }
 
+void index_remove_if(struct index *ix, bool (*gone)(const struct dump *d, void *ctx), void *ctx)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < ix->n; i++) {
+		if (gone(ix->v[i], ctx))
+			dump_free(ix->v[i]);
+		else
+			ix->v[k++] = ix->v[i];
+	}
+	ix->n = k;
+	free(ix->slots);
+	ix->slots = NULL;
+	ix->nslots = 0;
+	if (ix->n)
+		rehash(ix);
+}
+
 void index_add_error(struct index *ix, const char *path, const char *message)
 {
 	ix->errors_total++;

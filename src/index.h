@@ -37,6 +37,8 @@ void index_free(struct index *ix);
 /* Take ownership of d.  Returns false (and frees d) when it is outside the time window or
  * is another link to a dump already present; of several links the smallest path stays. */
 bool index_add(struct index *ix, struct dump *d);
+/* Drop (and free) every dump for which gone(d, ctx) is true; keeps the others' order. */
+void index_remove_if(struct index *ix, bool (*gone)(const struct dump *d, void *ctx), void *ctx);
 void index_add_error(struct index *ix, const char *path, const char *message);
 void index_sort(struct index *ix, enum index_sort key, bool reverse);
 /* "disk", "size", "time", "pid", "command", "signal", "path"; -1 if unknown. */

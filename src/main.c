@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd_prune.h"
+#include "fmt.h"
 #include "index.h"
 #include "ui.h"
 #include "mdesc.h"
@@ -23,7 +25,7 @@
 #include "scan.h"
 #include "when.h"
 
-enum verb { VERB_DEFAULT, VERB_LIST, VERB_JSON, VERB_INFO };
+enum verb { VERB_DEFAULT, VERB_LIST, VERB_JSON, VERB_INFO, VERB_PRUNE };
 
 struct cli {
 	enum verb verb;
@@ -34,8 +36,12 @@ struct cli {
 	int sort; /* enum index_sort, or -1 for the verb's default */
 	bool has_since, has_until;
 	int64_t since, until;
-	bool batch, ascii, no_color;
+	bool batch, ascii, no_color, read_only;
 	const char *term;
+	const char *log_path;
+	const char *proc;
+	struct prune_cmd prune;
+	bool has_per;
 	char **paths;
 	size_t npaths;
 };
@@ -64,6 +70,7 @@ static void print_help(void)
 	      "  list        a table of dumps and a totals line\n"
 	      "  json        one JSON document: scan totals, every dump, errors\n"
 	      "  info FILE.. every field of the given dumps, mapped files included\n"
+	      "  prune PATH..  delete (or --compress) dumps chosen by policy; prints the plan\n"
 	      "\n"
 	      "Options:\n"
 	      "  -x, --one-file-system  stay on the file system of each PATH\n"
@@ -79,6 +86,20 @@ static void print_help(void)
 	      "      --no-legend        list: no header and no totals line\n"
 	      "      --si               sizes in powers of 1000 (kB, MB) not 1024\n"
 	      "  -j, --threads=N        directories read in parallel (default: CPUs, max 8)\n"
+	      "  -r, --read-only        never delete or compress anything\n"
+	      "      --log=FILE         append the deletion journal to FILE (default: stderr)\n"
+	      "\n"
+	      "Prune (a dump goes if any limit given needs it gone; with none, all that match):\n"
+	      "      --older-than=AGE   dumps written more than AGE ago (90min, 12h, 3d, 2w)\n"
+	      "      --keep-newest=N    all but the N newest...\n"
+	      "      --per=KEY          ...of each program, signal or dir\n"
+	      "      --max-total=SIZE   the oldest, until the rest fit in SIZE (500M, 2G)\n"
+	      "      --min-size=SIZE    only dumps taking at least SIZE on disk\n"
+	      "      --match=TEXT       only dumps whose command, path or signal contain TEXT\n"
+	      "      --compress         write NAME.zst, check it, then delete the original\n"
+	      "      --dry-run          print the plan, change nothing\n"
+	      "  -y, --yes              do not ask (required when not on a terminal)\n"
+	      "      --json             the plan and the outcome as JSON\n"
 	      "\n"
 	      "Browser:\n"
 	      "      --batch            never open the browser: print the list report\n"
@@ -92,7 +113,8 @@ static void print_help(void)
 	      "are never opened; /proc, /sys and other kernel file systems are skipped.\n"
 	      "\n"
 	      "Exit status: 0 if dumps were found, 1 if none were, 2 on an error such as a\n"
-	      "missing PATH or a bad option.\n",
+	      "missing PATH or a bad option; prune: 0 all done, 1 nothing matched, 2 error,\n"
+	      "3 some could not be deleted.\n",
 	      stdout);
 }
 
@@ -113,7 +135,15 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 }
 
 enum { OPT_EXCLUDE = 256, OPT_SI, OPT_SORT, OPT_REVERSE, OPT_NO_LEGEND, OPT_BATCH, OPT_TERM,
-       OPT_ASCII, OPT_NO_COLOR };
+       OPT_ASCII, OPT_NO_COLOR, OPT_LOG, OPT_PROC, OPT_OLDER, OPT_KEEP, OPT_PER, OPT_MAX_TOTAL,
+       OPT_MIN_SIZE, OPT_MATCH, OPT_COMPRESS, OPT_DRY_RUN, OPT_JSON };
+
+static int bad_value(const char *opt, const char *value, const char *want)
+{
+	fprintf(stderr, "coredu: invalid value '%s' for %s: expected %s\n", value, opt, want);
+	usage_hint();
+	return 2;
+}
 
 /* Returns -1 to continue, or an exit status. */
 static int parse_args(struct cli *cli, int argc, char **argv)
@@ -132,6 +162,19 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 		{"term", required_argument, NULL, OPT_TERM},
 		{"ascii", no_argument, NULL, OPT_ASCII},
 		{"no-color", no_argument, NULL, OPT_NO_COLOR},
+		{"read-only", no_argument, NULL, 'r'},
+		{"log", required_argument, NULL, OPT_LOG},
+		{"proc", required_argument, NULL, OPT_PROC},
+		{"older-than", required_argument, NULL, OPT_OLDER},
+		{"keep-newest", required_argument, NULL, OPT_KEEP},
+		{"per", required_argument, NULL, OPT_PER},
+		{"max-total", required_argument, NULL, OPT_MAX_TOTAL},
+		{"min-size", required_argument, NULL, OPT_MIN_SIZE},
+		{"match", required_argument, NULL, OPT_MATCH},
+		{"compress", no_argument, NULL, OPT_COMPRESS},
+		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+		{"yes", no_argument, NULL, 'y'},
+		{"json", no_argument, NULL, OPT_JSON},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -142,7 +185,8 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 
 	cli->sort = -1;
 	cli->legend = true;
-	while ((c = getopt_long(argc, argv, "xS:U:j:hV", longopts, NULL)) != -1) {
+	struct prune_policy *pp = &cli->prune.policy;
+	while ((c = getopt_long(argc, argv, "xS:U:j:hVry", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'x':
 			cli->scan.one_file_system = true;
@@ -196,6 +240,59 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 		case OPT_NO_COLOR:
 			cli->no_color = true;
 			break;
+		case 'r':
+			cli->read_only = true;
+			break;
+		case OPT_LOG:
+			cli->log_path = optarg;
+			break;
+		case OPT_PROC:
+			cli->proc = optarg;
+			break;
+		case OPT_OLDER:
+			if (when_parse_age(optarg, &pp->older_secs) != 0)
+				return bad_value("--older-than", optarg, "an age like 90min, 12h, 3d or 2w");
+			pp->has_older = true;
+			break;
+		case OPT_KEEP:
+			if (!parse_uint(optarg, 1000000000, &n))
+				return bad_value("--keep-newest", optarg, "a count");
+			pp->has_keep = true;
+			pp->keep = n;
+			break;
+		case OPT_PER: {
+			int per = prune_parse_per(optarg);
+			if (per < 0)
+				return bad_value("--per", optarg, "program, signal or dir");
+			pp->per = (enum prune_per)per;
+			cli->has_per = true;
+			break;
+		}
+		case OPT_MAX_TOTAL:
+			if (fmt_parse_size(optarg, &pp->max_total) != 0)
+				return bad_value("--max-total", optarg, "a size like 500M or 2G");
+			pp->has_max = true;
+			break;
+		case OPT_MIN_SIZE:
+			if (fmt_parse_size(optarg, &pp->min_size) != 0)
+				return bad_value("--min-size", optarg, "a size like 100M");
+			pp->has_min = true;
+			break;
+		case OPT_MATCH:
+			pp->match = optarg;
+			break;
+		case OPT_COMPRESS:
+			cli->prune.compress = true;
+			break;
+		case OPT_DRY_RUN:
+			cli->prune.dry_run = true;
+			break;
+		case 'y':
+			cli->prune.yes = true;
+			break;
+		case OPT_JSON:
+			cli->prune.json = true;
+			break;
 		case 'j':
 			if (!parse_uint(optarg, 64, &n) || n == 0) {
 				fprintf(stderr, "coredu: invalid thread count '%s'\n", optarg);
@@ -222,7 +319,8 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 	static const struct {
 		const char *name;
 		enum verb verb;
-	} verbs[] = {{"list", VERB_LIST}, {"json", VERB_JSON}, {"info", VERB_INFO}};
+	} verbs[] = {{"list", VERB_LIST}, {"json", VERB_JSON}, {"info", VERB_INFO},
+		     {"prune", VERB_PRUNE}};
 	/* The first operand may name a verb; a directory called "list" is "./list". */
 	if (i < argc) {
 		for (size_t k = 0; k < ARRAY_SIZE(verbs); k++) {
@@ -237,6 +335,23 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 	cli->npaths = (size_t)(argc - i);
 	if (cli->verb == VERB_INFO && cli->npaths == 0) {
 		fprintf(stderr, "coredu: info needs at least one FILE\n");
+		usage_hint();
+		return 2;
+	}
+	if (cli->verb == VERB_PRUNE && cli->npaths == 0) {
+		fprintf(stderr, "coredu: prune needs at least one PATH (it deletes: say where)\n");
+		usage_hint();
+		return 2;
+	}
+	if (cli->has_per && !pp->has_keep) {
+		fprintf(stderr, "coredu: --per goes with --keep-newest\n");
+		usage_hint();
+		return 2;
+	}
+	bool prune_only = pp->has_older || pp->has_keep || pp->has_max || pp->has_min || pp->match ||
+			  cli->prune.compress || cli->prune.dry_run || cli->prune.yes || cli->prune.json;
+	if (prune_only && cli->verb != VERB_PRUNE) {
+		fprintf(stderr, "coredu: prune options need the prune verb\n");
 		usage_hint();
 		return 2;
 	}
@@ -333,7 +448,8 @@ static int browse(const struct cli *cli, char *const *paths, size_t npaths)
 		.scan = cli->scan, .operands = paths, .noperands = npaths, .term = cli->term,
 		.ascii = cli->ascii, .no_color = cli->no_color || (getenv("NO_COLOR") && *getenv("NO_COLOR")), .si = cli->si,
 		.has_since = cli->has_since, .since = cli->since, .has_until = cli->has_until,
-		.until = cli->until,
+		.until = cli->until, .read_only = cli->read_only, .log_path = cli->log_path,
+		.proc = cli->proc,
 	};
 	char why[256];
 	if (ui_browse(&o, why, sizeof(why)) != 0) {
@@ -435,6 +551,26 @@ int main(int argc, char **argv)
 		if (scan_root_count(scan) > 0)
 			report_list(stdout, &rep);
 		break;
+	case VERB_PRUNE:
+		break;
+	}
+	if (cli.verb == VERB_PRUNE) {
+		cli.prune.policy.now = rep.now;
+		cli.prune.policy.si = cli.si;
+		cli.prune.read_only = cli.read_only;
+		cli.prune.log_path = cli.log_path;
+		cli.prune.proc = cli.proc;
+		cli.prune.san_flags = run.san_flags;
+		int prc = scan_root_count(scan) > 0 ? cmd_prune(&cli.prune, scan, &run.ix) : 2;
+		rc = operand_error && prc != 3 ? 2 : prc;
+		if (finish_stdout() != 0)
+			rc = 2;
+		mdesc_close(magic);
+		scan_free(scan);
+		index_free(&run.ix);
+		sbuf_free(&run.tmp);
+		free(cli.excludes);
+		return rc;
 	}
 	if (cli.verb == VERB_INFO)
 		report_non_dumps(scan, &run.ix, &run.tmp, run.san_flags);

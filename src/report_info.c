@@ -10,6 +10,7 @@
 #include "report.h"
 #include "sanitize.h"
 #include "sig.h"
+#include "zst.h"
 
 #define LABEL_WIDTH 15
 
@@ -130,6 +131,10 @@ static void storage_fields(struct info_out *o, const struct dump *d)
 	      d->size_disk);
 	field(o, "Apparent Size", "%s (%" PRIu64 " bytes)%s", fmt_size(b, d->size_apparent, o->r->si),
 	      d->size_apparent, d->size_disk < d->size_apparent ? ", sparse" : "");
+	if (d->compression != COMP_NONE)
+		field(o, "Compression", "%s, %s (%" PRIu64 " bytes) uncompressed; metadata read from the "
+		      "first %u MiB", dump_compression_name(d->compression),
+		      fmt_size(a, d->size_original, o->r->si), d->size_original, ZST_HEAD_LIMIT >> 20);
 	field(o, "File", "owner %" PRIu32 ":%" PRIu32 ", mode %04o, inode %" PRIu64
 	      ", device 0x%" PRIx64 ", %" PRIu64 " link%s", d->owner_uid, d->owner_gid,
 	      (unsigned)(d->mode & 07777), d->ino, d->dev, d->nlink, d->nlink == 1 ? "" : "s");

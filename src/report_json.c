@@ -100,6 +100,11 @@ static void dump_object(struct json_out *j, const struct report *r, const struct
 	json_bool(j, "gcore", c->gcore);
 	json_str(j, "problem", c->problem[0] ? c->problem : NULL);
 	json_i64(j, "mtime_nsec", d->mtime_nsec);
+	json_str(j, "compression", dump_compression_name(d->compression));
+	if (d->compression != COMP_NONE && d->size_original)
+		json_u64(j, "size_original", d->size_original);
+	else
+		json_null(j, "size_original");
 	json_u64(j, "owner_uid", d->owner_uid);
 	json_u64(j, "owner_gid", d->owner_gid);
 	json_obj_end(j);

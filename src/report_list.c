@@ -55,6 +55,12 @@ static void row_cells(const struct report *r, const struct dump *d, struct sbuf 
 	sbuf_adds(&cells[C_DISK], fmt_size(buf, d->size_disk, r->si));
 	sbuf_adds(&cells[C_SIZE], fmt_size(buf, d->size_apparent, r->si));
 	sbuf_adds(&cells[C_KIND], dump_kind_name(d->kind));
+	if (d->compression != COMP_NONE) {
+		sbuf_printf(&cells[C_KIND], " (%s", dump_compression_name(d->compression));
+		if (d->size_original)
+			sbuf_printf(&cells[C_KIND], " of %s", fmt_size(buf, d->size_original, r->si));
+		sbuf_addc(&cells[C_KIND], ')');
+	}
 	if (d->core.truncated)
 		sbuf_adds(&cells[C_KIND], " (truncated)");
 	san_appends(&cells[C_CMD], dump_command(d), r->san_flags);

@@ -68,3 +68,17 @@ int safeopen_beneath(int dirfd, const char *rel, int flags)
 	}
 	return walk_components(dirfd, rel, flags);
 }
+
+int safeopen_abs(const char *abs, int flags)
+{
+	int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return -1;
+	while (*abs == '/')
+		abs++;
+	int fd = *abs ? safeopen_beneath(root, abs, flags) : fcntl(root, F_DUPFD_CLOEXEC, 0);
+	int err = errno;
+	close(root);
+	errno = err;
+	return fd;
+}

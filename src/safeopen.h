@@ -11,4 +11,7 @@
  * (ELOOP when a component is a symbolic link). */
 int safeopen_beneath(int dirfd, const char *rel, int flags);
 
+/* The same for an absolute path, from "/". */
+int safeopen_abs(const char *abs, int flags);
+
 #endif

@@ -613,7 +613,7 @@ static bool excluded(struct worker *w, const struct node *n, const char *name)
 
 static void found_dump(struct worker *w, const struct node *n, const char *name, int fd,
 		       const struct stat *st, const unsigned char *head, size_t headlen,
-		       enum dump_kind kind)
+		       enum dump_kind kind, enum dump_compression comp)
 {
 	struct scan *s = w->s;
 	struct dump *d = xcalloc(1, sizeof(*d));
@@ -641,12 +641,10 @@ static void found_dump(struct worker *w, const struct node *n, const char *name,
 	d->owner_gid = st->st_gid;
 	d->mode = st->st_mode;
 	d->kind = kind;
+	d->compression = comp;
 	d->head_len = (uint8_t)headlen;
 	memcpy(d->head, head, headlen);
-
-	struct bsrc src;
-	bsrc_from_fd(&src, fd, (uint64_t)st->st_size);
-	elfcore_parse(&src, &d->core, s->opts.parse_flags);
+	dump_parse_fd(d, fd, (uint64_t)st->st_size, s->opts.parse_flags);
 
 	w->local.dumps++;
 	pthread_mutex_lock(&s->sink_lock);
@@ -690,9 +688,10 @@ static void scan_file(struct worker *w, const struct node *n, int dirfd, const c
 		if (k < 0) {
 			report_error(w, entry_path(w, n, name), "cannot read", errno);
 		} else {
-			enum dump_kind kind = detect_kind(head, (size_t)k);
+			enum dump_compression comp;
+			enum dump_kind kind = detect_file(fd, head, (size_t)k, &comp);
 			if (kind != DUMP_NONE)
-				found_dump(w, n, name, fd, &st, head, (size_t)k, kind);
+				found_dump(w, n, name, fd, &st, head, (size_t)k, kind, comp);
 		}
 	}
 	sys_close(fd);

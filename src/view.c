@@ -166,6 +166,42 @@ void view_add(struct view *v, struct dump *d)
 
 static struct cursor_id remember_cursor(const struct view *v);
 
+struct remove_ctx {
+	struct view *v;
+	bool (*gone)(const struct dump *d, void *ctx);
+	void *ctx;
+};
+
+static bool remove_and_unmark(const struct dump *d, void *arg)
+{
+	struct remove_ctx *rc = arg;
+	if (!rc->gone(d, rc->ctx))
+		return false;
+	struct mark_id id = identity(d);
+	mark_remove(&rc->v->marks->set, &id);
+	return true;
+}
+
+void view_remove_if(struct view *v, bool (*gone)(const struct dump *d, void *ctx), void *ctx)
+{
+	struct remove_ctx rc = {v, gone, ctx};
+	index_remove_if(&v->ix, remove_and_unmark, &rc);
+	v->nrows = 0; /* rows point into the index; the cursor keeps its position */
+	v->marks->rank_n = 0;
+	v->dirty = true;
+}
+
+const struct dump **view_marked_dumps(const struct view *v, size_t *n)
+{
+	const struct dump **out = xmalloc((v->ix.n ? v->ix.n : 1) * sizeof(*out));
+	size_t k = 0;
+	for (size_t i = 0; i < v->ix.n; i++)
+		if (view_is_marked(v, v->ix.v[i]))
+			out[k++] = v->ix.v[i];
+	*n = k;
+	return out;
+}
+
 void view_reset_dumps(struct view *v)
 {
 	free(v->marks->pending.key);

@@ -59,6 +59,11 @@ void view_init(struct view *v);
 void view_free(struct view *v);
 /* Take ownership of a newly found dump. */
 void view_add(struct view *v, struct dump *d);
+/* Drop the dumps for which gone(d, ctx) is true (deleted ones), and their marks.  The cursor
+ * stays at its position, on what was the next row. */
+void view_remove_if(struct view *v, bool (*gone)(const struct dump *d, void *ctx), void *ctx);
+/* The marked dumps that are present now, in the index's order; *n gets their number. */
+const struct dump **view_marked_dumps(const struct view *v, size_t *n);
 /* Forget every dump (a rescan starts); settings and marks stay. */
 void view_reset_dumps(struct view *v);
 /* Recompute groups and rows after changes; cheap when nothing changed. */

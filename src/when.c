@@ -138,3 +138,8 @@ int when_parse(const char *text, int64_t now, int64_t *out)
 	}
 	return -1;
 }
+
+int when_parse_age(const char *text, int64_t *secs)
+{
+	return parse_relative(text, secs);
+}

@@ -13,4 +13,7 @@
  * Returns 0 and stores unix seconds, or -1 when the text is not a time. */
 int when_parse(const char *text, int64_t now, int64_t *out);
 
+/* An age: "90s", "2h", "3d", "1h30m", "2 weeks".  Returns 0 and the seconds, or -1. */
+int when_parse_age(const char *text, int64_t *secs);
+
 #endif

@@ -140,7 +140,8 @@ keys Home Space; expect "1 marked" "space marks"
 keys r; expect "1 marked" "marks of unchanged files survive a rescan (r)"
 keys A; expect "8 marked" "A marks every visible row"
 keys U; expect "8 rows" "U unmarks all"
-keys d; expect "nothing was deleted" "d says deletion is not available yet"
+keys d; expect "Delete 1 dump?" "d asks before deleting"
+keys n; expect "Nothing was deleted" "and n answers no"
 keys '?'; expect "keys" "? opens the help"
 expect "sort by time" "help lists the keys"
 keys q; expect "8 rows" "q closes the help"
@@ -229,6 +230,37 @@ for sig in TERM HUP INT; do
 	wait_for "checked-$sig" 3
 	screen | grep -q -- "-icanon" && fail "SIG$sig left the terminal raw" || pass
 done
+
+# --- 11. deletion: mark by filter, confirm, summary, files gone ----------------------------------------------
+del=$tmp/del
+mkdir -p "$del/app" "$del/keep"
+for i in 1 2 3; do cp "$FIXTURE_DIR/parent-kill-x86-64.core" "$del/app/core.10$i"; done
+cp "$FIXTURE_DIR/abort-x86-64.core" "$del/keep/core.900"
+echo notes >"$del/app/notes.txt"
+browse "$COREDU -r $del"
+keys d; expect "Read-only mode" "-r refuses to delete"
+quit_to_shell
+browse "$COREDU --log $tmp/journal $del"
+keys / a p p / Enter A
+expect "3 marked" "marked by filter"
+keys d; expect "Delete 3 dumps?" "d asks first"
+expect "y: yes    any other key: no" "No is the default"
+keys n; expect "Nothing was deleted" "any other key than y cancels"
+[ -e "$del/app/core.101" ] && pass || fail "a cancelled deletion deleted"
+keys d; expect "Delete 3 dumps?" "d asks again"
+keys y; expect "modified in the last minute" "dumps written a moment ago need a second yes"
+keys y; expect "Deleted 3 dumps, freed" "the summary"
+expect "free space" "the summary gives the free space"
+keys q; expect "1 dump" "removed rows disappear"
+for i in 1 2 3; do [ ! -e "$del/app/core.10$i" ] && pass || fail "core.10$i survived"; done
+[ -e "$del/keep/core.900" ] && [ -e "$del/app/notes.txt" ] && pass || fail "unmarked files were touched"
+keys / Enter z; expect "Compress 1 dump?" "z asks to compress"
+keys y y; expect "Compressed 1 dump" "compression summary"
+keys q; expect "core.900.zst" "the compressed dump is listed after the rescan"
+[ -e "$del/keep/core.900.zst" ] && [ ! -e "$del/keep/core.900" ] && pass || fail "compress in the browser"
+quit_to_shell
+[ "$(grep -c $'\tdeleted\t' "$tmp/journal")" -eq 3 ] && pass || fail "the --log journal has the three deletions"
+grep -q $'\tcompressed\t' "$tmp/journal" && pass || fail "the journal has the compression"
 
 echo "term.sh: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -88,6 +88,7 @@ static void draw(struct ui *u)
 		pane_draw(u);
 	} else {
 		list_draw(u);
+		delui_draw(u); /* a confirmation or the progress, over the list */
 	}
 	refresh();
 }
@@ -156,6 +157,10 @@ static void handle_key(struct ui *u, int ch)
 	if (LINES < UI_MIN_LINES || COLS < UI_MIN_COLS) {
 		if (ch == 'q' || ch == UI_KEY_CTRL_C)
 			u->quit = true;
+		return;
+	}
+	if (u->del_stage != DS_NONE) { /* a dialog or a run has the keyboard */
+		delui_key(u, ch);
 		return;
 	}
 	if (ch == UI_KEY_CTRL_C && !u->filtering) { /* stops a scan, else quits from anywhere */
@@ -232,8 +237,14 @@ int ui_browse(const struct ui_opts *o, char *why, size_t whylen)
 			last_draw = t;
 			u.dirty = false;
 		}
-		timeout(was_scanning ? PROGRESS_MS / 2 : IDLE_MS);
+		bool was_deleting = u.del_stage == DS_RUNNING;
+		delui_work(&u);
+		if (was_deleting) /* progress, or the summary once done */
+			u.dirty = true;
+		timeout(was_deleting ? 0 : was_scanning ? PROGRESS_MS / 2 : IDLE_MS);
 		int ch = getch();
+		if (ch == ERR && was_deleting)
+			continue;
 		if (ch == ERR) {
 			/* getch failing at once, again and again, means the terminal is gone (an ECS
 			 * Exec session cut): leave instead of spinning. */
@@ -254,6 +265,14 @@ int ui_browse(const struct ui_opts *o, char *why, size_t whylen)
 	bgscan_free(u.scan);
 	term_close(&u);
 	restore_signals(old);
+	delui_close(&u);
+	if (u.journal) { /* the deletion journal: to the --log file, or now to stderr */
+		fclose(u.journal);
+		if (u.journal_text) {
+			fwrite(u.journal_text, 1, u.journal_len, stderr);
+			free(u.journal_text);
+		}
+	}
 	pane_close(&u);
 	mdesc_close(u.magic);
 	view_free(&u.view);

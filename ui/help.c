@@ -28,13 +28,15 @@ static const struct {
 	{"space", "mark or unmark (a group: all its dumps) and move down"},
 	{"A", "mark every visible row (in a group: the whole group)"},
 	{"U", "unmark all"},
-	{"d", "delete the marked dumps (not in this version yet)"},
+	{"d", "delete the marked dumps (or the dump or group under the cursor)"},
+	{"z", "compress them instead: NAME.zst, checked, then the original removed"},
 	{NULL, "Other"},
 	{"r", "scan again (marks of unchanged files stay)"},
 	{"?", "this help"},
 	{"q", "stop the scan; quit; close a pane (Ctrl-C too)"},
 	{NULL, ""},
-	{NULL, "Row flags: * marked, + partly marked (group), T truncated core, S gcore snapshot."},
+	{NULL, "Row flags: * marked, + partly marked (group), T truncated core, S gcore snapshot,"},
+	{NULL, "Z compressed (its second size is the original's)."},
 	{NULL, "No key needs Esc or Ctrl. Options: coredu --help; manual: man coredu."},
 };
 

@@ -462,10 +462,8 @@ void list_key(struct ui *u, int ch)
 	case ' ': view_toggle_mark(v); break;
 	case 'A': view_mark_visible(v); break;
 	case 'U': view_unmark_all(v); break;
-	case 'd':
-		snprintf(u->message, sizeof(u->message),
-			 " Deleting is not available in this version yet: nothing was deleted");
-		break;
+	case 'd': delui_start(u, false); break;
+	case 'z': delui_start(u, true); break;
 	case 'r': ui_rescan(u); break;
 	case '?': help_open(u); break;
 	case 'q':

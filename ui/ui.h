@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "bgscan.h"
+#include "delete.h"
 #include "mdesc.h"
 #include "report.h"
 #include "scan.h"
@@ -25,6 +26,9 @@ struct ui_opts {
 	bool si;
 	bool has_since, has_until;
 	int64_t since, until;
+	bool read_only;       /* -r: no deletion, no compression */
+	const char *log_path; /* the deletion journal; NULL: standard error, after the browser */
+	const char *proc;     /* procfs root for the held-open check (tests) */
 };
 
 /* Run the browser on the terminal at stdin/stdout.  Returns 0 when the user quit, or -1
@@ -35,6 +39,9 @@ int ui_browse(const struct ui_opts *o, char *why, size_t whylen);
 /* ---- internal -------------------------------------------------------------------------- */
 
 enum ui_screen { SCR_LIST, SCR_PANE };
+
+/* Deleting or compressing: confirm, confirm the flagged ones, run with progress. */
+enum del_stage { DS_NONE, DS_CONFIRM, DS_CONFIRM_FLAGGED, DS_RUNNING };
 
 enum ui_attr { UA_NORMAL, UA_HEADER, UA_SELECTED, UA_MARKED, UA_TRUNCATED, UA_BAR, UA_DIM,
 	       UA_COUNT };
@@ -63,6 +70,16 @@ struct ui {
 	char *pane_title;      /* the scrollable pane (inspect, help): sanitised text */
 	char **pane_text;
 	size_t npane_text, pane_top;
+
+	enum del_stage del_stage;
+	bool del_compress;
+	struct del_plan del_plan;
+	size_t del_next;                 /* next item to act on */
+	volatile sig_atomic_t del_stop;  /* q while running: stop after the current file */
+	bool del_skip_flagged;
+	FILE *journal;                   /* --log, or a memory buffer printed after the browser */
+	char *journal_text;
+	size_t journal_len;
 
 	struct mdesc *magic;
 	struct sbuf tmp;
@@ -101,6 +118,14 @@ void inspect_open(struct ui *u, const struct dump *d);
 
 /* help.c */
 void help_open(struct ui *u);
+
+/* delete.c (the browser's side of src/delete.c) */
+void delui_start(struct ui *u, bool compress);
+void delui_draw(struct ui *u);
+void delui_key(struct ui *u, int ch);
+/* Work for a slice of time; true while there is more to do. */
+bool delui_work(struct ui *u);
+void delui_close(struct ui *u);
 
 /* browser.c */
 void ui_rescan(struct ui *u);

@@ -3,6 +3,8 @@
 #include "testutil.h"
 
 #include "dump.h"
+#include "index.h"
+#include "scan.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -208,4 +210,28 @@ struct dump *tu_fake_dump(const char *path, uint64_t ino, uint64_t disk, uint64_
 	d->core.signal = sig;
 	snprintf(d->core.comm, sizeof(d->core.comm), "%s", comm);
 	return d;
+}
+
+static void tu_on_dump(void *ctx, struct dump *d)
+{
+	index_add(ctx, d);
+}
+
+static void tu_on_error(void *ctx, const char *path, const char *what, int err)
+{
+	(void)ctx;
+	ck_abort_msg("scan error: %s %s: %s", what, path, strerror(err));
+}
+
+struct scan *tu_scan(const char *root, struct index *ix)
+{
+	index_init(ix);
+	struct scan_sink sink = {ix, tu_on_dump, tu_on_error};
+	struct scan_opts o = {0};
+	struct scan *s = scan_new(&o, &sink);
+	const char *why;
+	ck_assert_msg(scan_add_root(s, root, &why) == 0, "root %s: %s", root, why);
+	ck_assert_int_eq(scan_run(s), 0);
+	index_sort(ix, SORT_PATH, false);
+	return s;
 }

@@ -52,6 +52,12 @@ struct dump;
 struct dump *tu_fake_dump(const char *path, uint64_t ino, uint64_t disk, uint64_t size,
 			  int64_t mtime, const char *comm, int sig);
 
+/* Scan `root` into ix (initialised here) with default options; the scan stays alive for its
+ * roots (free with scan_free).  Fails the test on errors. */
+struct index;
+struct scan;
+struct scan *tu_scan(const char *root, struct index *ix);
+
 /* Standard main body: run one suite with CK_NORMAL output. */
 int tu_run_suite(Suite *s);
 

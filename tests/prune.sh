@@ -1,0 +1,160 @@
+#!/bin/bash
+# `coredu prune` on real cores with controlled mtimes: each policy as a dry run and for real,
+# the JSON plan and outcome, the journal, compression, refusals and exit codes.
+set -u
+: "${COREDU:?run through make check}" "${FIXTURE_DIR:?run through make check}"
+
+fails=0 checks=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-prune-XXXXXX")
+chmod 755 "$tmp"
+trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+pass() { checks=$((checks + 1)); }
+fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
+run() { # WANT-RC CMD...
+	local want=$1; shift
+	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	local rc=$?
+	[ "$rc" -eq "$want" ] && pass || fail "'$*' exited $rc, want $want: $(head -c 400 "$tmp/err")"
+}
+exists() { [ -e "$1" ] && pass || fail "$2: $1 is gone"; }
+gone() { [ ! -e "$1" ] && pass || fail "$2: $1 is still there"; }
+contains() { grep -qF -- "$2" "$1" && pass || fail "$3: '$2' not in $(head -c 300 "$1")"; }
+
+# app/: three workers killed by their parent (one program), an abort, a segfault; ages set.
+make_tree() {
+	rm -rf "$tmp/t"
+	mkdir -p "$tmp/t/app" "$tmp/t/other"
+	cp "$FIXTURE_DIR/parent-kill-x86-64.core" "$tmp/t/app/core.101"
+	cp "$FIXTURE_DIR/parent-kill-x86-64.core" "$tmp/t/app/core.102"
+	cp "$FIXTURE_DIR/parent-kill-x86-64.core" "$tmp/t/app/core.103"
+	cp "$FIXTURE_DIR/abort-x86-64.core" "$tmp/t/app/core.200"
+	cp "$FIXTURE_DIR/thread-segv-x86-64.core" "$tmp/t/other/core.300"
+	echo "not a dump" >"$tmp/t/app/notes.txt"
+	touch -d '10 days ago' "$tmp/t/app/core.101"
+	touch -d '5 days ago' "$tmp/t/app/core.102"
+	touch -d '2 days ago' "$tmp/t/app/core.103"
+	touch -d '1 day ago' "$tmp/t/app/core.200"
+	touch -d '3 hours ago' "$tmp/t/other/core.300"
+}
+t=$tmp/t
+
+# --- --older-than: dry run, then for real --------------------------------------------------
+make_tree
+run 0 "$COREDU" prune --older-than 3d --dry-run "$t"
+contains "$tmp/out" "Would delete 2 dumps" "dry run plan"
+contains "$tmp/out" "app/core.101" "dry run lists the oldest"
+contains "$tmp/out" "older than the limit" "each with its reason"
+contains "$tmp/out" "Dry run: nothing was changed." "dry run says so"
+exists "$t/app/core.101" "a dry run deletes nothing"
+run 0 "$COREDU" prune --older-than 3d --yes "$t"
+gone "$t/app/core.101" "--older-than"
+gone "$t/app/core.102" "--older-than"
+exists "$t/app/core.103" "younger dumps stay"
+exists "$t/app/notes.txt" "other files stay"
+contains "$tmp/out" "Deleted 2 dumps, freed" "summary"
+contains "$tmp/out" "free space" "summary with the free space"
+[ "$(grep -c $'\tdeleted\t' "$tmp/err")" -eq 2 ] && pass || fail "the journal on stderr has two deletions: $(cat "$tmp/err")"
+contains "$tmp/err" "path=$t/app/core.101" "the journal names the path"
+contains "$tmp/err" "command=crash_parent_ki" "the journal names the command"
+
+# --- --keep-newest --per program ----------------------------------------------------------------
+make_tree
+run 0 "$COREDU" prune --keep-newest 1 --per program --yes "$t"
+gone "$t/app/core.101" "keep-newest per program"
+gone "$t/app/core.102" "keep-newest per program"
+exists "$t/app/core.103" "the newest of crash_parent_ki stays"
+exists "$t/app/core.200" "the only crash_abort stays"
+exists "$t/other/core.300" "the only crash_thread_se stays"
+make_tree
+run 0 "$COREDU" prune --keep-newest 2 --dry-run "$t"
+contains "$tmp/out" "Would delete 3 dumps" "keep-newest over everything"
+contains "$tmp/out" "not among the 2 newest" "its reason"
+
+# --- --max-total ------------------------------------------------------------------------------------
+make_tree
+keep=$(( $(stat -c %b "$t/other/core.300") * 512 + $(stat -c %b "$t/app/core.200") * 512 ))
+run 0 "$COREDU" prune --max-total "$keep" --yes "$t"
+exists "$t/other/core.300" "max-total keeps the newest"
+exists "$t/app/core.200" "max-total keeps the newest that fit"
+gone "$t/app/core.103" "max-total removes the older"
+gone "$t/app/core.101" "max-total removes the oldest"
+
+# --- --match, --min-size, nothing matched ------------------------------------------------------------
+make_tree
+run 0 "$COREDU" prune --match crash_abort --yes "$t"
+gone "$t/app/core.200" "--match"
+exists "$t/app/core.101" "--match leaves the rest"
+run 1 "$COREDU" prune --match no-such-program --yes "$t"
+contains "$tmp/out" "Nothing to delete." "nothing matched"
+run 1 "$COREDU" prune --min-size 10G --yes "$t"
+
+# --- refusals and errors ---------------------------------------------------------------------------------
+make_tree
+run 2 "$COREDU" prune --older-than 3d "$t"
+contains "$tmp/err" "add --yes" "not on a terminal without --yes"
+exists "$t/app/core.101" "nothing deleted without --yes"
+run 2 "$COREDU" prune -r --older-than 3d --yes "$t"
+contains "$tmp/err" "read-only" "read-only refuses"
+exists "$t/app/core.101" "nothing deleted in read-only mode"
+run 0 "$COREDU" prune -r --older-than 3d --dry-run "$t"
+run 2 "$COREDU" prune --older-than soon --yes "$t"
+run 2 "$COREDU" prune --max-total lots --yes "$t"
+run 2 "$COREDU" prune --per program --yes "$t"
+run 2 "$COREDU" prune --older-than 3d
+contains "$tmp/err" "needs at least one PATH" "prune needs a PATH"
+run 2 "$COREDU" list --older-than 3d "$t"
+
+# --- JSON --------------------------------------------------------------------------------------------------
+make_tree
+run 0 "$COREDU" prune --older-than 3d --dry-run --json "$t"
+python3 - "$tmp/out" <<'EOF' && pass || fail "dry-run JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["dry_run"] is True and d["outcome"] is None
+assert sorted(p["path"].rsplit("/", 1)[1] for p in d["plan"]) == ["core.101", "core.102"]
+assert all(p["reason"] and p["size_disk"] > 0 for p in d["plan"])
+EOF
+run 0 "$COREDU" prune --older-than 3d --yes --json --log "$tmp/journal" "$t"
+python3 - "$tmp/out" <<'EOF' && pass || fail "JSON outcome"
+import json, sys
+d = json.load(open(sys.argv[1]))
+o = d["outcome"]
+assert o["done"] == 2 and o["failed"] == 0 and o["refused"] == 0, o
+assert o["freed"] > 0 and o["free_after"] >= o["free_before"]
+assert all(p["status"] == "deleted" and p["freed"] > 0 for p in d["plan"])
+EOF
+[ "$(grep -c $'\tdeleted\t' "$tmp/journal")" -eq 2 ] && pass || fail "--log writes the journal to a file"
+[ ! -s "$tmp/err" ] && pass || fail "with --log, nothing on stderr: $(cat "$tmp/err")"
+
+# --- --compress -------------------------------------------------------------------------------------------------
+make_tree
+pid=$("$COREDU" json "$t/app/core.200" | python3 -c 'import json,sys; print(json.load(sys.stdin)["dumps"][0]["pid"])')
+run 0 "$COREDU" prune --compress --match crash_abort --yes "$t"
+gone "$t/app/core.200" "--compress removes the original"
+exists "$t/app/core.200.zst" "--compress writes NAME.zst"
+contains "$tmp/out" "Compressed 1 dump" "compression summary"
+"$COREDU" json "$t/app" >"$tmp/json"
+python3 - "$tmp/json" "$pid" <<'EOF' && pass || fail "the .zst is still a dump with its metadata"
+import json, sys
+d = [x for x in json.load(open(sys.argv[1]))["dumps"] if x["path"].endswith(".zst")][0]
+assert d["compression"] == "zstd" and d["pid"] == int(sys.argv[2]) and d["signal_name"] == "SIGABRT"
+assert d["size_original"] > d["size_apparent"]
+EOF
+
+# --- a partial failure: exit 3 ---------------------------------------------------------------------------------------
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	make_tree
+	chown -R 65534:65534 "$t"
+	chmod 555 "$t/other"
+	run 3 setpriv --reuid=65534 --regid=65534 --clear-groups "$COREDU" prune --yes "$t"
+	contains "$tmp/out" "not deleted" "the summary lists what failed"
+	contains "$tmp/out" "Permission denied" "with the reason"
+	exists "$t/other/core.300" "the protected dump stays"
+	gone "$t/app/core.101" "the others went"
+	chmod 755 "$t/other"
+else
+	echo "SKIP: the partial-failure check needs root and setpriv"
+fi
+
+echo "prune.sh: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]

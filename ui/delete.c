@@ -1,0 +1,317 @@
+/* delete: the browser's deletion and compression: a confirmation box (No by default), a
+ * second one for dumps held open or modified in the last minute, a run that keeps the screen
+ * alive and stops on q after the current file, and a summary.  The safety checks themselves
+ * are src/delete.c's. */
+#include "config.h"
+
+#include <curses.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fmt.h"
+#include "sanitize.h"
+#include "ui.h"
+
+#define SLICE_MS 50   /* work between two looks at the keyboard */
+#define SHOWN_PATHS 4 /* paths named in the confirmation */
+
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static const char *verb(const struct ui *u, bool capital)
+{
+	return u->del_compress ? (capital ? "Compress" : "compress") : (capital ? "Delete" : "delete");
+}
+
+/* The marked dumps, else the group or the dump under the cursor. */
+static const struct dump **chosen(struct ui *u, size_t *n)
+{
+	struct view *v = &u->view;
+	view_refresh(v);
+	const struct dump **set = view_marked_dumps(v, n);
+	if (*n)
+		return set;
+	free(set);
+	const struct view_group *g = view_row_group(v, v->cursor);
+	if (g) {
+		set = xmalloc((g->n ? g->n : 1) * sizeof(*set));
+		for (size_t k = 0; k < g->n; k++)
+			set[k] = v->ix.v[g->members[k]];
+		*n = g->n;
+		return set;
+	}
+	const struct dump *d = view_row_dump(v, v->cursor);
+	set = xmalloc(sizeof(*set));
+	set[0] = d;
+	*n = d != NULL;
+	return set;
+}
+
+void delui_start(struct ui *u, bool compress)
+{
+	if (u->opts->read_only) {
+		snprintf(u->message, sizeof(u->message),
+			 " Read-only mode (-r): nothing can be deleted or compressed");
+		return;
+	}
+	if (u->del_stage != DS_NONE)
+		return;
+	size_t n;
+	const struct dump **set = chosen(u, &n);
+	if (!n) {
+		free(set);
+		snprintf(u->message, sizeof(u->message), " Nothing to %s: no dump here",
+			 compress ? "compress" : "delete");
+		return;
+	}
+	u->del_compress = compress;
+	del_plan_init(&u->del_plan, set, n, u->opts->proc, (int64_t)time(NULL));
+	free(set);
+	u->del_stage = DS_CONFIRM;
+	u->del_next = 0;
+	u->del_stop = 0;
+	u->del_skip_flagged = false;
+}
+
+void delui_close(struct ui *u)
+{
+	if (u->del_stage != DS_NONE)
+		del_plan_free(&u->del_plan);
+	u->del_stage = DS_NONE;
+}
+
+/* ---- drawing ---------------------------------------------------------------------------------- */
+
+/* A box in the middle of the screen; returns its inner left column and width. */
+static int dialog_box(struct ui *u, int lines, int *y, int *inner_w)
+{
+	int w = COLS - 4 < 76 ? COLS - 4 : 76;
+	if (w < 10)
+		w = COLS;
+	int h = lines + 2 < LINES ? lines + 2 : LINES;
+	*y = (LINES - h) / 2;
+	int x = (COLS - w) / 2;
+	for (int r = 0; r < h; r++)
+		draw_fill(*y + r, x, w, u->attrs[UA_HEADER]);
+	if (!u->ascii && h > 2 && w > 2) {
+		attron(u->attrs[UA_HEADER]);
+		mvwhline(stdscr, *y, x + 1, ACS_HLINE, w - 2);
+		mvwhline(stdscr, *y + h - 1, x + 1, ACS_HLINE, w - 2);
+		attroff(u->attrs[UA_HEADER]);
+	}
+	*inner_w = w - 4;
+	(*y)++;
+	return x + 2;
+}
+
+static void box_line(struct ui *u, int *y, int x, int w, const char *text)
+{
+	if (*y < LINES - 1)
+		draw_text((*y)++, x, w, text, u->attrs[UA_HEADER]);
+}
+
+static void draw_confirm(struct ui *u)
+{
+	const struct del_plan *p = &u->del_plan;
+	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], line[512];
+	size_t shown = p->n < SHOWN_PATHS ? p->n : SHOWN_PATHS;
+	int y, w, x = dialog_box(u, (int)shown + 6 + (p->hardlinked > 0), &y, &w);
+	snprintf(line, sizeof(line), "%s %zu dump%s?", verb(u, true), p->n, p->n == 1 ? "" : "s");
+	box_line(u, &y, x, w, line);
+	snprintf(line, sizeof(line), "%s on disk, %s apparent%s", fmt_size(a, p->disk, u->opts->si),
+		 fmt_size(b, p->apparent, u->opts->si),
+		 u->del_compress ? ": each becomes NAME.zst, checked, then removed" : "");
+	box_line(u, &y, x, w, line);
+	for (size_t i = 0; i < shown; i++) {
+		snprintf(line, sizeof(line), "  %s", ui_safe(u, p->items[i].d->path));
+		box_line(u, &y, x, w, line);
+	}
+	if (p->n > shown) {
+		snprintf(line, sizeof(line), "  ... and %zu more", p->n - shown);
+		box_line(u, &y, x, w, line);
+	}
+	if (p->hardlinked) {
+		snprintf(line, sizeof(line), "%zu have other hard links: removing them frees nothing",
+			 p->hardlinked);
+		box_line(u, &y, x, w, line);
+	}
+	y++;
+	box_line(u, &y, x, w, "y: yes    any other key: no");
+}
+
+static void draw_confirm_flagged(struct ui *u)
+{
+	const struct del_plan *p = &u->del_plan;
+	char line[512];
+	size_t flagged = 0;
+	for (size_t i = 0; i < p->n; i++)
+		flagged += p->items[i].held_open || p->items[i].recent;
+	size_t shown = flagged < SHOWN_PATHS ? flagged : SHOWN_PATHS;
+	int y, w, x = dialog_box(u, (int)shown + 5, &y, &w);
+	snprintf(line, sizeof(line), "%zu of them %s held open by a process or modified in the last minute",
+		 flagged, flagged == 1 ? "is" : "are");
+	box_line(u, &y, x, w, line);
+	for (size_t i = 0, k = 0; i < p->n && k < shown; i++) {
+		const struct del_item *it = &p->items[i];
+		if (!it->held_open && !it->recent)
+			continue;
+		struct sbuf b;
+		sbuf_init(&b);
+		sbuf_printf(&b, "  %s: ", ui_safe(u, it->d->path));
+		san_appends(&b, it->held_open ? it->held_by : "modified in the last minute", u->san_flags);
+		box_line(u, &y, x, w, b.s);
+		sbuf_free(&b);
+		k++;
+	}
+	box_line(u, &y, x, w, "A core may still be being written; removing one that is open");
+	box_line(u, &y, x, w, "frees nothing until it is closed.");
+	y++;
+	snprintf(line, sizeof(line), "y: %s them too    any other key: skip them", verb(u, false));
+	box_line(u, &y, x, w, line);
+}
+
+static void draw_running(struct ui *u)
+{
+	const struct del_plan *p = &u->del_plan;
+	char line[512];
+	int y, w, x = dialog_box(u, 4, &y, &w);
+	snprintf(line, sizeof(line), "%s: %zu of %zu", u->del_compress ? "Compressing" : "Deleting",
+		 u->del_next, p->n);
+	box_line(u, &y, x, w, line);
+	if (u->del_next < p->n) {
+		snprintf(line, sizeof(line), "  %s", ui_safe(u, p->items[u->del_next].d->path));
+		box_line(u, &y, x, w, line);
+	}
+	y++;
+	box_line(u, &y, x, w, u->del_stop ? "stopping after this file..." : "q: stop after this file");
+}
+
+void delui_draw(struct ui *u)
+{
+	switch (u->del_stage) {
+	case DS_CONFIRM: draw_confirm(u); break;
+	case DS_CONFIRM_FLAGGED: draw_confirm_flagged(u); break;
+	case DS_RUNNING: draw_running(u); break;
+	case DS_NONE: break;
+	}
+}
+
+/* ---- running ---------------------------------------------------------------------------------- */
+
+static void open_journal(struct ui *u)
+{
+	if (u->journal)
+		return;
+	if (u->opts->log_path)
+		u->journal = fopen(u->opts->log_path, "a");
+	if (!u->journal) /* printed to stderr when the browser is gone */
+		u->journal = open_memstream(&u->journal_text, &u->journal_len);
+}
+
+static void start_run(struct ui *u)
+{
+	open_journal(u);
+	u->del_stage = DS_RUNNING;
+	del_begin(&u->del_plan);
+}
+
+void delui_key(struct ui *u, int ch)
+{
+	switch (u->del_stage) {
+	case DS_CONFIRM:
+		if (ch != 'y' && ch != 'Y') {
+			delui_close(u);
+			snprintf(u->message, sizeof(u->message), " Nothing was %s", u->del_compress ? "compressed" : "deleted");
+		} else if (u->del_plan.held_open || u->del_plan.recent) {
+			u->del_stage = DS_CONFIRM_FLAGGED;
+		} else {
+			start_run(u);
+		}
+		break;
+	case DS_CONFIRM_FLAGGED:
+		u->del_skip_flagged = ch != 'y' && ch != 'Y';
+		start_run(u);
+		break;
+	case DS_RUNNING:
+		if (ch == 'q' || ch == UI_KEY_CTRL_C)
+			u->del_stop = 1;
+		break;
+	case DS_NONE:
+		break;
+	}
+}
+
+static bool was_removed(const struct dump *d, void *ctx)
+{
+	const struct del_plan *p = ctx;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->items[i].d == d)
+			return p->items[i].status == DEL_DONE;
+	return false;
+}
+
+static void summary(struct ui *u)
+{
+	const struct del_plan *p = &u->del_plan;
+	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], f[FMT_SIZE_LEN];
+	bool si = u->opts->si;
+	struct sbuf t;
+	sbuf_init(&t);
+	sbuf_printf(&t, "%s %zu dump%s, freed %s on disk", u->del_compress ? "Compressed" : "Deleted",
+		    p->done, p->done == 1 ? "" : "s", fmt_size(f, p->freed, si));
+	if (p->fs.ok)
+		sbuf_printf(&t, " (free space %s -> %s)", fmt_size(a, p->fs.avail_before, si),
+			    fmt_size(b, p->fs.avail_after, si));
+	sbuf_adds(&t, ".\n");
+	size_t bad = p->n - p->done;
+	if (bad)
+		sbuf_printf(&t, "\n%zu not %s (they stay marked and listed):\n", bad,
+			    u->del_compress ? "compressed" : "deleted");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct del_item *it = &p->items[i];
+		if (it->status == DEL_DONE && !it->reason[0])
+			continue;
+		sbuf_printf(&t, "  %s\n    %s%s", ui_safe(u, it->d->path),
+			    it->status == DEL_DONE ? "" : del_status_name(it->status),
+			    it->status == DEL_DONE ? "" : ": ");
+		san_appends(&t, it->reason, u->san_flags);
+		sbuf_addc(&t, '\n');
+	}
+	sbuf_adds(&t, "\nq closes this summary.\n");
+	char title[64];
+	snprintf(title, sizeof(title), "%s: summary", u->del_compress ? "Compression" : "Deletion");
+	pane_open(u, title, t.s);
+	sbuf_free(&t);
+}
+
+bool delui_work(struct ui *u)
+{
+	if (u->del_stage != DS_RUNNING)
+		return false;
+	struct del_opts o = {
+		.scan = u->scan ? bgscan_scan(u->scan) : NULL, .journal = u->journal,
+		.compress = u->del_compress, .skip_flagged = u->del_skip_flagged, .stop = &u->del_stop,
+	};
+	double until = now_ms() + SLICE_MS;
+	while (u->del_next < u->del_plan.n && now_ms() < until && !u->del_stop)
+		del_step(&u->del_plan, &o, u->del_next++);
+	if (u->del_next < u->del_plan.n && !u->del_stop)
+		return true;
+	while (u->del_next < u->del_plan.n) /* stopped: the rest is marked skipped */
+		del_step(&u->del_plan, &o, u->del_next++);
+	del_finish(&u->del_plan);
+	summary(u);
+	bool compressed = u->del_compress && u->del_plan.done;
+	view_remove_if(&u->view, was_removed, &u->del_plan);
+	delui_close(u);
+	if (compressed) /* the NAME.zst files are new dumps: find them */
+		ui_rescan(u);
+	return false;
+}
