@@ -184,9 +184,30 @@ static bool remove_and_unmark(const struct dump *d, void *arg)
 
 void view_remove_if(struct view *v, bool (*gone)(const struct dump *d, void *ctx), void *ctx)
 {
+	/* The cursor moves to the nearest row that stays: the next one, else the one before. */
+	view_refresh(v);
+	size_t keep = v->cursor;
+	for (size_t r = v->cursor; r < v->nrows; r++) {
+		const struct dump *d = view_row_dump(v, r);
+		if (!d || !gone(d, ctx)) {
+			keep = r;
+			break;
+		}
+		keep = SIZE_MAX;
+	}
+	for (size_t r = v->cursor; keep == SIZE_MAX && r-- > 0;) {
+		const struct dump *d = view_row_dump(v, r);
+		if (!d || !gone(d, ctx))
+			keep = r;
+	}
+	if (keep != SIZE_MAX && keep < v->nrows) {
+		v->cursor = keep;
+		free(v->marks->pending.key);
+		v->marks->pending = remember_cursor(v);
+	}
 	struct remove_ctx rc = {v, gone, ctx};
 	index_remove_if(&v->ix, remove_and_unmark, &rc);
-	v->nrows = 0; /* rows point into the index; the cursor keeps its position */
+	v->nrows = 0; /* rows point into the index that changed */
 	v->marks->rank_n = 0;
 	v->dirty = true;
 }

@@ -15,7 +15,7 @@ fails=0 checks=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-term-XXXXXX")
 sock=coredu-test-$$
 T() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'T kill-server 2>/dev/null; chattr -R -i "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 pass() { checks=$((checks + 1)); }
 fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; echo "--- screen:"; screen; echo "---"; }
@@ -241,6 +241,7 @@ browse "$COREDU -r $del"
 keys d; expect "Read-only mode" "-r refuses to delete"
 quit_to_shell
 browse "$COREDU --log $tmp/journal $del"
+expect "4 dumps" "the scan is done before marking"
 keys / a p p / Enter A
 expect "3 marked" "marked by filter"
 keys d; expect "Delete 3 dumps?" "d asks first"
@@ -260,6 +261,41 @@ keys q; expect "core.900.zst" "the compressed dump is listed after the rescan"
 [ -e "$del/keep/core.900.zst" ] && [ ! -e "$del/keep/core.900" ] && pass || fail "compress in the browser"
 quit_to_shell
 [ "$(grep -c $'\tdeleted\t' "$tmp/journal")" -eq 3 ] && pass || fail "the --log journal has the three deletions"
+
+# A failure: an immutable dump (root only, on file systems with chattr +i) stays, marked.
+for i in 1 2; do cp "$FIXTURE_DIR/parent-kill-x86-64.core" "$del/app/core.50$i"; done
+if chattr +i "$del/app/core.502" 2>/dev/null; then
+	browse "$COREDU $del/app"
+	expect "2 rows" "the scan is done before marking"
+	keys A d y y
+	expect "Deleted 1 dump" "the summary counts what was deleted"
+	expect "1 not deleted" "and what was not"
+	expect "Operation not permitted" "with the reason"
+	keys q; expect "1 marked" "the failed dump stays marked"
+	expect "core.502" "and listed"
+	quit_to_shell
+	chattr -i "$del/app/core.502"
+else
+	echo "SKIP: the failure summary needs chattr +i (root, ext4)"
+fi
+
+# q stops a long deletion after the current file (strace slows every unlink down).
+if command -v strace >/dev/null && strace -o /dev/null -e inject=unlinkat:delay_enter=1 true 2>/dev/null; then
+	mkdir -p "$del/many"
+	for i in $(seq 1 30); do cp "$FIXTURE_DIR/abort-aarch64.core" "$del/many/core.$i"; done
+	browse "strace -f -o /dev/null -e inject=unlinkat:delay_enter=200000 $COREDU $del/many"
+	expect "30 rows" "the scan is done before marking"
+	keys A d y y
+	expect "q: stop after this file" "progress while deleting"
+	keys q
+	expect "stopped before it was reached" "q stops the deletion"
+	left=$(ls "$del/many" | wc -l)
+	[ "$left" -gt 0 ] && [ "$left" -lt 30 ] && pass || fail "q stopped partway ($left of 30 left)"
+	keys q; expect "marked" "q closes the summary; the rest stays marked"
+	quit_to_shell
+else
+	echo "SKIP: the stop check needs strace with syscall delay injection"
+fi
 grep -q $'\tcompressed\t' "$tmp/journal" && pass || fail "the journal has the compression"
 
 echo "term.sh: $checks checks, $fails failed"

@@ -267,6 +267,32 @@ START_TEST(cursor_stays_on_its_row)
 }
 END_TEST
 
+static bool is_102_or_103(const struct dump *d, void *ctx)
+{
+	(void)ctx;
+	return strstr(d->path, "core.102") || strstr(d->path, "core.103");
+}
+
+START_TEST(removed_rows_leave_the_cursor_on_a_neighbour)
+{
+	struct view v;
+	fill(&v); /* by size: core.node core.102 core.103 core.101 core.200 core.g */
+	view_move(&v, 1);
+	ck_assert_str_eq(view_row_dump(&v, v.cursor)->path, "/app/core.102");
+	view_toggle_mark(&v); /* 102, cursor to 103 */
+	view_toggle_mark(&v); /* 103, cursor to 101 */
+	view_toggle_mark(&v); /* 101 */
+	view_move(&v, -2);
+	ck_assert_uint_eq(view_marked_count(&v), 3);
+	view_remove_if(&v, is_102_or_103, NULL); /* as after deleting them */
+	ck_assert_str_eq(rows(&v), "core.node core.101 core.200 core.g");
+	ck_assert_str_eq(view_row_dump(&v, v.cursor)->path, "/app/core.101"); /* the next row */
+	ck_assert_uint_eq(view_marked_count(&v), 1); /* what was not deleted stays marked */
+	ck_assert_uint_eq(v.ix.n, 4);
+	view_free(&v);
+}
+END_TEST
+
 START_TEST(group_keys)
 {
 	char buf[64];
@@ -293,6 +319,7 @@ int main(void)
 	tcase_add_test(tc, marks);
 	tcase_add_test(tc, marks_survive_rescans_of_unchanged_files);
 	tcase_add_test(tc, cursor_stays_on_its_row);
+	tcase_add_test(tc, removed_rows_leave_the_cursor_on_a_neighbour);
 	tcase_add_test(tc, group_keys);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
