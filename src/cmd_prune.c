@@ -13,6 +13,7 @@
 #include "delete.h"
 #include "fmt.h"
 #include "json.h"
+#include "report.h"
 #include "sanitize.h"
 #include "util.h"
 
@@ -81,17 +82,14 @@ static void print_outcome(const struct prune_cmd *c, const struct scan *scan, co
 
 /* ---- JSON ------------------------------------------------------------------------------------ */
 
-static void print_json(const struct prune_cmd *c, const struct del_plan *p,
-		       const struct prune_pick *picks, bool ran)
+static void print_json(const struct prune_cmd *c, const struct scan *scan,
+		       const struct del_plan *p, const struct prune_pick *picks, bool ran)
 {
 	struct json_out j;
+	struct report r = {.scan = scan};
 	json_init(&j, stdout, true);
 	json_obj_begin(&j, NULL);
-	json_u64(&j, "version", 1);
-	json_obj_begin(&j, "tool");
-	json_str(&j, "name", PACKAGE_NAME);
-	json_str(&j, "version", PACKAGE_VERSION);
-	json_obj_end(&j);
+	report_json_header(&j, &r);
 	json_bool(&j, "dry_run", c->dry_run);
 	json_bool(&j, "compress", c->compress);
 	json_u64(&j, "size_disk", p->disk);
@@ -168,14 +166,14 @@ int cmd_prune(const struct prune_cmd *c, const struct scan *scan, const struct i
 
 	if (n == 0) {
 		if (c->json)
-			print_json(c, &p, picks, false);
+			print_json(c, scan, &p, picks, false);
 		else
 			printf("Nothing to %s.\n", c->compress ? "compress" : "delete");
 		rc = 1;
 		goto out;
 	}
 	if (c->json && c->dry_run) {
-		print_json(c, &p, picks, false);
+		print_json(c, scan, &p, picks, false);
 		goto out;
 	}
 	if (!c->json)
@@ -224,7 +222,7 @@ int cmd_prune(const struct prune_cmd *c, const struct scan *scan, const struct i
 	if (journal != stderr)
 		fclose(journal);
 	if (c->json)
-		print_json(c, &p, picks, true);
+		print_json(c, scan, &p, picks, true);
 	else
 		print_outcome(c, scan, &p);
 	rc = p.done == p.n ? 0 : 3;

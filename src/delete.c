@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "procfs.h"
 #include "safeopen.h"
 #include "sanitize.h"
 #include "util.h"
@@ -45,17 +46,6 @@ static void flag_held(struct del_item *it, const char *why)
 	snprintf(it->held_by, sizeof(it->held_by), "%.*s", (int)sizeof(it->held_by) - 1, why);
 }
 
-static void read_small(const char *path, char *buf, size_t len)
-{
-	buf[0] = '\0';
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return;
-	size_t n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
-
 static bool same_dir(const char *path, const char *dir)
 {
 	const char *slash = strrchr(path, '/');
@@ -72,36 +62,34 @@ static void find_holders(struct del_plan *p, const char *proc)
 		idx[i] = (struct by_inode){p->items[i].d->dev, p->items[i].d->ino, i};
 	qsort(idx, p->n, sizeof(*idx), cmp_inode);
 
-	DIR *pd = opendir(proc);
-	struct dirent *e;
-	char path[512], buf[4096], who[96];
-	pid_t self = getpid();
-	while (pd && (e = readdir(pd))) {
-		if (!isdigit((unsigned char)e->d_name[0]) || atoi(e->d_name) == self)
+	long *pids;
+	size_t npids = procfs_pids(proc, &pids);
+	char buf[4096], who[96], comm[17];
+	struct sbuf path;
+	sbuf_init(&path);
+	long self = (long)getpid();
+	for (size_t pi = 0; pi < npids; pi++) {
+		long pid = pids[pi];
+		if (pid == self)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/comm", proc, e->d_name);
-		read_small(path, buf, 64);
-		buf[strcspn(buf, "\n")] = '\0';
-		snprintf(who, sizeof(who), "pid %.20s (%.40s)", e->d_name, buf);
+		procfs_comm(proc, pid, comm);
+		snprintf(who, sizeof(who), "pid %ld (%.40s)", pid, comm);
 
-		snprintf(path, sizeof(path), "%s/%s/status", proc, e->d_name);
-		read_small(path, buf, sizeof(buf));
+		procfs_read_pid(proc, pid, "status", buf, sizeof(buf));
 		char *cd = strstr(buf, "CoreDumping:");
 		if (cd && atoi(cd + 12) == 1) {
-			char cwd[4096] = "", msg[128];
-			snprintf(path, sizeof(path), "%s/%s/cwd", proc, e->d_name);
-			ssize_t k = readlink(path, cwd, sizeof(cwd) - 1);
-			cwd[k > 0 ? k : 0] = '\0';
+			char cwd[4096], msg[128];
+			procfs_readlink_pid(proc, pid, "cwd", cwd, sizeof(cwd));
 			snprintf(msg, sizeof(msg), "%.96s is writing a core dump", who);
 			for (size_t i = 0; i < p->n; i++) {
 				const struct dump *d = p->items[i].d;
-				if (d->core.pid == atoi(e->d_name) || (cwd[0] && same_dir(d->path, cwd)))
+				if (d->core.pid == pid || (cwd[0] && same_dir(d->path, cwd)))
 					flag_held(&p->items[i], msg);
 			}
 		}
 
-		snprintf(path, sizeof(path), "%s/%s/fd", proc, e->d_name);
-		int fdd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		procfs_pid_path(&path, proc, pid, "fd");
+		int fdd = open(path.s, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		DIR *fds = fdd >= 0 ? fdopendir(fdd) : NULL;
 		if (!fds) {
 			if (fdd >= 0)
@@ -121,8 +109,8 @@ static void find_holders(struct del_plan *p, const char *proc)
 		}
 		closedir(fds);
 	}
-	if (pd)
-		closedir(pd);
+	sbuf_free(&path);
+	free(pids);
 	free(idx);
 }
 

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd_doctor.h"
 #include "cmd_prune.h"
 #include "fmt.h"
 #include "index.h"
@@ -25,7 +26,7 @@
 #include "scan.h"
 #include "when.h"
 
-enum verb { VERB_DEFAULT, VERB_LIST, VERB_JSON, VERB_INFO, VERB_PRUNE };
+enum verb { VERB_DEFAULT, VERB_LIST, VERB_JSON, VERB_INFO, VERB_PRUNE, VERB_DOCTOR };
 
 struct cli {
 	enum verb verb;
@@ -36,7 +37,9 @@ struct cli {
 	int sort; /* enum index_sort, or -1 for the verb's default */
 	bool has_since, has_until;
 	int64_t since, until;
-	bool batch, ascii, no_color, read_only;
+	bool batch, ascii, no_color, read_only, json;
+	bool all_processes;
+	unsigned crashes;
 	const char *term;
 	const char *log_path;
 	const char *proc;
@@ -71,6 +74,9 @@ static void print_help(void)
 	      "  json        one JSON document: scan totals, every dump, errors\n"
 	      "  info FILE.. every field of the given dumps, mapped files included\n"
 	      "  prune PATH..  delete (or --compress) dumps chosen by policy; prints the plan\n"
+	      "  doctor      why dumps keep appearing and how to stop them: kernel settings,\n"
+	      "              processes that can dump, dump groups with cause, cadence and\n"
+	      "              growth, hints, and the fix for this environment\n"
 	      "\n"
 	      "Options:\n"
 	      "  -x, --one-file-system  stay on the file system of each PATH\n"
@@ -88,6 +94,7 @@ static void print_help(void)
 	      "  -j, --threads=N        directories read in parallel (default: CPUs, max 8)\n"
 	      "  -r, --read-only        never delete or compress anything\n"
 	      "      --log=FILE         append the deletion journal to FILE (default: stderr)\n"
+	      "      --json             prune, doctor: JSON instead of text\n"
 	      "\n"
 	      "Prune (a dump goes if any limit given needs it gone; with none, all that match):\n"
 	      "      --older-than=AGE   dumps written more than AGE ago (90min, 12h, 3d, 2w)\n"
@@ -99,7 +106,12 @@ static void print_help(void)
 	      "      --compress         write NAME.zst, check it, then delete the original\n"
 	      "      --dry-run          print the plan, change nothing\n"
 	      "  -y, --yes              do not ask (required when not on a terminal)\n"
-	      "      --json             the plan and the outcome as JSON\n"
+	      "\n"
+	      "Doctor:\n"
+	      "      --crashes=N        flag processes whose next N cores would fill the\n"
+	      "                         file system they go to (default: 10)\n"
+	      "      --all              list every process that can dump, not the ten largest\n"
+	      "      --proc=DIR         read processes and kernel settings from DIR, not /proc\n"
 	      "\n"
 	      "Browser:\n"
 	      "      --batch            never open the browser: print the list report\n"
@@ -114,7 +126,8 @@ static void print_help(void)
 	      "\n"
 	      "Exit status: 0 if dumps were found, 1 if none were, 2 on an error such as a\n"
 	      "missing PATH or a bad option; prune: 0 all done, 1 nothing matched, 2 error,\n"
-	      "3 some could not be deleted.\n",
+	      "3 some could not be deleted; doctor: 0 nothing needs attention, 4 it found\n"
+	      "something to fix (dumps, or a process at risk), 2 error.\n",
 	      stdout);
 }
 
@@ -136,7 +149,7 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 
 enum { OPT_EXCLUDE = 256, OPT_SI, OPT_SORT, OPT_REVERSE, OPT_NO_LEGEND, OPT_BATCH, OPT_TERM,
        OPT_ASCII, OPT_NO_COLOR, OPT_LOG, OPT_PROC, OPT_OLDER, OPT_KEEP, OPT_PER, OPT_MAX_TOTAL,
-       OPT_MIN_SIZE, OPT_MATCH, OPT_COMPRESS, OPT_DRY_RUN, OPT_JSON };
+       OPT_MIN_SIZE, OPT_MATCH, OPT_COMPRESS, OPT_DRY_RUN, OPT_JSON, OPT_CRASHES, OPT_ALL };
 
 static int bad_value(const char *opt, const char *value, const char *want)
 {
@@ -175,6 +188,8 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{"yes", no_argument, NULL, 'y'},
 		{"json", no_argument, NULL, OPT_JSON},
+		{"crashes", required_argument, NULL, OPT_CRASHES},
+		{"all", no_argument, NULL, OPT_ALL},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -291,7 +306,15 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 			cli->prune.yes = true;
 			break;
 		case OPT_JSON:
-			cli->prune.json = true;
+			cli->json = true;
+			break;
+		case OPT_CRASHES:
+			if (!parse_uint(optarg, 1000000, &n) || n == 0)
+				return bad_value("--crashes", optarg, "a count of at least 1");
+			cli->crashes = (unsigned)n;
+			break;
+		case OPT_ALL:
+			cli->all_processes = true;
 			break;
 		case 'j':
 			if (!parse_uint(optarg, 64, &n) || n == 0) {
@@ -320,7 +343,7 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 		const char *name;
 		enum verb verb;
 	} verbs[] = {{"list", VERB_LIST}, {"json", VERB_JSON}, {"info", VERB_INFO},
-		     {"prune", VERB_PRUNE}};
+		     {"prune", VERB_PRUNE}, {"doctor", VERB_DOCTOR}};
 	/* The first operand may name a verb; a directory called "list" is "./list". */
 	if (i < argc) {
 		for (size_t k = 0; k < ARRAY_SIZE(verbs); k++) {
@@ -349,12 +372,23 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 		return 2;
 	}
 	bool prune_only = pp->has_older || pp->has_keep || pp->has_max || pp->has_min || pp->match ||
-			  cli->prune.compress || cli->prune.dry_run || cli->prune.yes || cli->prune.json;
+			  cli->prune.compress || cli->prune.dry_run || cli->prune.yes;
 	if (prune_only && cli->verb != VERB_PRUNE) {
 		fprintf(stderr, "coredu: prune options need the prune verb\n");
 		usage_hint();
 		return 2;
 	}
+	if ((cli->crashes || cli->all_processes) && cli->verb != VERB_DOCTOR) {
+		fprintf(stderr, "coredu: --crashes and --all go with the doctor verb\n");
+		usage_hint();
+		return 2;
+	}
+	if (cli->json && cli->verb != VERB_PRUNE && cli->verb != VERB_DOCTOR) {
+		fprintf(stderr, "coredu: --json goes with prune or doctor (for the dump list: coredu json)\n");
+		usage_hint();
+		return 2;
+	}
+	cli->prune.json = cli->json;
 	return -1;
 }
 
@@ -541,41 +575,40 @@ int main(int argc, char **argv)
 	switch (cli.verb) {
 	case VERB_JSON:
 		report_json(stdout, &rep);
+		rc = run.ix.n > 0 ? 0 : 1;
 		break;
 	case VERB_INFO:
 		for (size_t i = 0; i < run.ix.n; i++)
 			report_info(stdout, &rep, run.ix.v[i], i == 0);
+		report_non_dumps(scan, &run.ix, &run.tmp, run.san_flags);
+		rc = run.ix.n > 0 ? 0 : 1;
 		break;
 	case VERB_DEFAULT:
 	case VERB_LIST:
 		if (scan_root_count(scan) > 0)
 			report_list(stdout, &rep);
+		rc = run.ix.n > 0 ? 0 : 1;
 		break;
 	case VERB_PRUNE:
-		break;
-	}
-	if (cli.verb == VERB_PRUNE) {
 		cli.prune.policy.now = rep.now;
 		cli.prune.policy.si = cli.si;
 		cli.prune.read_only = cli.read_only;
 		cli.prune.log_path = cli.log_path;
 		cli.prune.proc = cli.proc;
 		cli.prune.san_flags = run.san_flags;
-		int prc = scan_root_count(scan) > 0 ? cmd_prune(&cli.prune, scan, &run.ix) : 2;
-		rc = operand_error && prc != 3 ? 2 : prc;
-		if (finish_stdout() != 0)
-			rc = 2;
-		mdesc_close(magic);
-		scan_free(scan);
-		index_free(&run.ix);
-		sbuf_free(&run.tmp);
-		free(cli.excludes);
-		return rc;
+		rc = scan_root_count(scan) > 0 ? cmd_prune(&cli.prune, scan, &run.ix) : 2;
+		/* "some could not be deleted" says more than a bad operand */
+		if (rc == 3)
+			operand_error = false;
+		break;
+	case VERB_DOCTOR: {
+		struct doctor_cmd dc = {cli.json, cli.all_processes, cli.crashes, cli.proc};
+		rc = scan_root_count(scan) > 0 ? cmd_doctor(&dc, &rep) : 2;
+		break;
 	}
-	if (cli.verb == VERB_INFO)
-		report_non_dumps(scan, &run.ix, &run.tmp, run.san_flags);
-
-	rc = operand_error ? 2 : run.ix.n > 0 ? 0 : 1;
+	}
+	if (operand_error)
+		rc = 2;
 	if (finish_stdout() != 0)
 		rc = 2;
 	mdesc_close(magic);

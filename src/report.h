@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "doctor.h"
 #include "dump.h"
 #include "index.h"
 #include "mdesc.h"
@@ -36,6 +37,20 @@ void report_list(FILE *f, const struct report *r);
 void report_json(FILE *f, const struct report *r);
 /* Every field of one dump, as coredumpctl info; `first` omits the separating blank line. */
 void report_info(FILE *f, const struct report *r, const struct dump *d, bool first);
+
+/* The members every JSON document starts with: version, tool, scanned. */
+struct json_out;
+void report_json_header(struct json_out *j, const struct report *r);
+
+struct doctor_text_opts {
+	int width;              /* columns to fill */
+	bool all_processes;     /* every process that can dump, not the largest ten */
+	const bool *only_groups; /* the browser's w screen: these groups, no summary or
+				  * process table; NULL: the whole report */
+};
+void report_doctor_text(FILE *f, const struct report *r, const struct doctor *doc,
+			const struct doctor_text_opts *t);
+void report_doctor_json(FILE *f, const struct report *r, const struct doctor *doc);
 
 /* Shared by the writers and the browser. */
 const char *report_signal_name(const struct dump *d, char buf[16]);

@@ -110,20 +110,25 @@ static void dump_object(struct json_out *j, const struct report *r, const struct
 	json_obj_end(j);
 }
 
+void report_json_header(struct json_out *j, const struct report *r)
+{
+	json_u64(j, "version", 1);
+	json_obj_begin(j, "tool");
+	json_str(j, "name", PACKAGE_NAME);
+	json_str(j, "version", PACKAGE_VERSION);
+	json_obj_end(j);
+	json_arr_begin(j, "scanned");
+	for (size_t i = 0; r->scan && i < scan_root_count(r->scan); i++)
+		json_str(j, NULL, scan_get_root(r->scan, i)->path);
+	json_arr_end(j);
+}
+
 void report_json(FILE *f, const struct report *r)
 {
 	struct json_out j;
 	json_init(&j, f, true);
 	json_obj_begin(&j, NULL);
-	json_u64(&j, "version", 1);
-	json_obj_begin(&j, "tool");
-	json_str(&j, "name", PACKAGE_NAME);
-	json_str(&j, "version", PACKAGE_VERSION);
-	json_obj_end(&j);
-	json_arr_begin(&j, "scanned");
-	for (size_t i = 0; i < scan_root_count(r->scan); i++)
-		json_str(&j, NULL, scan_get_root(r->scan, i)->path);
-	json_arr_end(&j);
+	report_json_header(&j, r);
 	json_obj_begin(&j, "scan");
 	json_u64(&j, "files", r->totals.files);
 	json_u64(&j, "dirs", r->totals.dirs);

@@ -275,6 +275,7 @@ int ui_browse(const struct ui_opts *o, char *why, size_t whylen)
 	}
 	pane_close(&u);
 	mdesc_close(u.magic);
+	hints_free(&u.hints);
 	view_free(&u.view);
 	sbuf_free(&u.tmp);
 	sbuf_free(&u.filter_edit);

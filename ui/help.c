@@ -25,6 +25,7 @@ static const struct {
 	{"/", "filter by command, path or signal name (Enter finishes; empty clears)"},
 	{NULL, "Dumps"},
 	{"i", "inspect: every field, the cause, the mapped files"},
+	{"w", "why: what keeps making dumps like this one and how to stop it"},
 	{"space", "mark or unmark (a group: all its dumps) and move down"},
 	{"A", "mark every visible row (in a group: the whole group)"},
 	{"U", "unmark all"},

@@ -31,6 +31,12 @@ void inspect_open(struct ui *u, const struct dump *d)
 	int err = errno;
 	if (fresh)
 		copy.core = ci;
+	struct sbuf why;
+	sbuf_init(&why);
+	why_line(u, &why, d);
+	fprintf(f, "%15s: %s\n%15s  (w: what keeps making dumps like this, and how to stop it)\n\n",
+		"Why", ui_safe(u, why.s), "");
+	sbuf_free(&why);
 	report_info(f, &r, &copy, true);
 	if (!fresh)
 		fprintf(f, "\n(mapped files unavailable: %s)\n",

@@ -328,7 +328,7 @@ static void footer(struct ui *u, int w)
 			sbuf_printf(&line, " %zu marked, %s on disk | space mark  A all  U none", n,
 				    fmt_size(buf, view_marked_bytes(&u->view), u->opts->si));
 		else
-			sbuf_printf(&line, " %zu rows | space mark  g view  s/n/M/C sort  / filter  i inspect",
+			sbuf_printf(&line, " %zu rows | space mark  g view  s/n/M/C sort  / filter  i inspect  w why",
 				    u->view.nrows);
 		if (u->scan_stopped)
 			sbuf_adds(&line, " | scan stopped: partial, r rescans");
@@ -433,6 +433,7 @@ void list_key(struct ui *u, int ch)
 			inspect_open(u, view_row_dump(v, v->cursor));
 		u->list_top = 0;
 		break;
+	case 'w': why_open(u); break;
 	case 'i':
 		if (view_row_dump(v, v->cursor))
 			inspect_open(u, view_row_dump(v, v->cursor));

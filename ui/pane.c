@@ -22,6 +22,7 @@ void pane_open(struct ui *u, const char *title, char *text)
 		line = nl ? nl + 1 : NULL;
 	}
 	u->pane_top = 0;
+	u->pane_why = false;
 	u->screen = SCR_PANE;
 }
 
@@ -103,6 +104,12 @@ void pane_key(struct ui *u, int ch)
 	case KEY_NPAGE: u->pane_top += rows; break;
 	case KEY_HOME: u->pane_top = 0; break;
 	case KEY_END: u->pane_top = (size_t)-1 / 2; break; /* clamped when drawn */
+	case 'w': /* from inspect to why; w again closes it */
+		if (u->pane_why)
+			pane_close(u);
+		else
+			why_open(u);
+		break;
 	case 'q': case KEY_LEFT: case 'h': case KEY_BACKSPACE: case 127: case 8: case 'i':
 	case '?': case UI_KEY_CTRL_C:
 		pane_close(u);

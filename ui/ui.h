@@ -10,6 +10,7 @@
 
 #include "bgscan.h"
 #include "delete.h"
+#include "hints.h"
 #include "mdesc.h"
 #include "report.h"
 #include "scan.h"
@@ -70,6 +71,7 @@ struct ui {
 	char *pane_title;      /* the scrollable pane (inspect, help): sanitised text */
 	char **pane_text;
 	size_t npane_text, pane_top;
+	bool pane_why;         /* the pane shows w's analysis */
 
 	enum del_stage del_stage;
 	bool del_compress;
@@ -82,6 +84,8 @@ struct ui {
 	size_t journal_len;
 
 	struct mdesc *magic;
+	struct hints hints;    /* the hints table, parsed on first use */
+	bool hints_ready;
 	struct sbuf tmp;
 	bool quit;
 	bool dirty;
@@ -115,6 +119,12 @@ void pane_key(struct ui *u, int ch);
 
 /* inspect.c: every field of a dump, with the mapped files read again from the file. */
 void inspect_open(struct ui *u, const struct dump *d);
+
+/* why.c: w, the doctor's analysis of the group under the cursor; the inspect pane's
+ * one-line why. */
+void why_open(struct ui *u);
+void why_line(struct ui *u, struct sbuf *out, const struct dump *d);
+const struct hints *why_hints(struct ui *u);
 
 /* help.c */
 void help_open(struct ui *u);

@@ -430,18 +430,10 @@ START_TEST(held_open_from_a_proc_tree)
 	char *dumps = tu_path(real, "dumps"), *core = tu_path(real, "dumps/core.7");
 	mkdir(dumps, 0755);
 	put_core(core, 0);
-	char *proc = tu_path(real, "proc"), *pid = tu_path(real, "proc/4242");
-	mkdir(proc, 0755);
-	mkdir(pid, 0755);
-	char *f = tu_path(pid, "comm");
-	tu_write_file(f, "worker\n", 7);
-	free(f);
-	f = tu_path(pid, "status");
-	tu_write_file(f, "Name:\tworker\nCoreDumping:\t1\n", 28);
-	free(f);
-	f = tu_path(pid, "cwd");
-	ck_assert_int_eq(symlink(dumps, f), 0);
-	free(f);
+	char *proc = tu_path(real, "proc");
+	tu_put(proc, "4242/comm", "worker\n");
+	tu_put(proc, "4242/status", "Name:\tworker\nCoreDumping:\t1\n");
+	tu_put_link(proc, "4242/cwd", dumps);
 	struct index ix;
 	struct scan *s = tu_scan(dumps, &ix);
 	const struct dump *d = find(&ix, core);
@@ -453,7 +445,7 @@ START_TEST(held_open_from_a_proc_tree)
 	scan_free(s);
 	index_free(&ix);
 	tu_rmtree(root);
-	free(root), free(real), free(dumps), free(core), free(proc), free(pid);
+	free(root), free(real), free(dumps), free(core), free(proc);
 }
 END_TEST
 

@@ -65,6 +65,33 @@ void tu_write_file(const char *path, const void *data, size_t n)
 	close(fd);
 }
 
+/* mkdir -p for the directories of ROOT/REL; returns the full path. */
+static char *make_parents(const char *root, const char *rel)
+{
+	char *path = tu_path(root, rel);
+	for (char *p = path + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		ck_assert_msg(mkdir(path, 0755) == 0 || errno == EEXIST, "mkdir %s: %s", path,
+			      strerror(errno));
+		*p = '/';
+	}
+	return path;
+}
+
+void tu_put(const char *root, const char *rel, const char *text)
+{
+	char *path = make_parents(root, rel);
+	tu_write_file(path, text, strlen(text));
+	free(path);
+}
+
+void tu_put_link(const char *root, const char *rel, const char *target)
+{
+	char *path = make_parents(root, rel);
+	ck_assert_msg(symlink(target, path) == 0, "symlink %s: %s", path, strerror(errno));
+	free(path);
+}
+
 void *tu_read_file(const char *path, size_t *n)
 {
 	int fd = open(path, O_RDONLY);

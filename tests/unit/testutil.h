@@ -13,6 +13,10 @@ void tu_rmtree(const char *path);
 /* Path join into a malloc'd string. */
 char *tu_path(const char *dir, const char *name);
 void tu_write_file(const char *path, const void *data, size_t n);
+/* ROOT/REL with `text` in it, making the directories on the way (fixture /proc trees). */
+void tu_put(const char *root, const char *rel, const char *text);
+/* ROOT/REL as a symbolic link to target, making the directories on the way. */
+void tu_put_link(const char *root, const char *rel, const char *target);
 /* Whole file into a malloc'd buffer; *n set. */
 void *tu_read_file(const char *path, size_t *n);
 void tu_copy_file(const char *from, const char *to);
