@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kinds.h"
 #include "procfs.h"
 #include "safeopen.h"
 #include "sanitize.h"
@@ -221,7 +222,9 @@ static int open_parent(const struct del_opts *o, struct del_item *it, char *name
 	if (!*rel) {
 		free(rel);
 		close(base);
-		set_reason(it, DEL_REFUSED, "not a file below its root");
+		set_reason(it, DEL_REFUSED, "%s", it->d->kind == DUMP_ABRT
+				   ? "it is a scanned directory itself: scan its parent to delete it"
+				   : "not a file below its root");
 		return -1;
 	}
 	char *slash = strrchr(rel, '/');
@@ -359,6 +362,101 @@ static void remove_checked(struct del_item *it, int dir, const char *name, const
 		snprintf(it->reason, sizeof(it->reason), "held open by %s: freed once closed", it->held_by);
 }
 
+/* The directory `name` in parent must still be the problem directory the scan saw: the
+ * same inode, holding the same regular files (names, inodes, sizes, times). */
+static int same_problem_dir(struct del_item *it, int parent, const char *name)
+{
+	const struct dump *d = it->d;
+	struct stat st;
+	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		set_reason(it, errno == ENOENT ? DEL_REFUSED : DEL_FAILED, "%s",
+			   errno == ENOENT ? "it is gone" : strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
+		set_reason(it, DEL_REFUSED, "it is no longer a directory");
+		return -1;
+	}
+	if ((uint64_t)st.st_dev != d->dev || (uint64_t)st.st_ino != d->ino) {
+		set_reason(it, DEL_REFUSED, "it was replaced by another directory (new inode)");
+		return -1;
+	}
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat fst;
+	if (fd < 0 || fstat(fd, &fst) != 0 || fst.st_ino != st.st_ino || fst.st_dev != st.st_dev) {
+		set_reason(it, DEL_REFUSED, "it changed while being checked");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	uint32_t files;
+	uint64_t apparent, disk;
+	uint64_t digest = abrt_digest(fd, &files, &apparent, &disk);
+	if (!digest || digest != d->meta.dir_digest) {
+		set_reason(it, DEL_REFUSED, "%s", !digest ? "it holds more than regular files"
+							  : "its files changed since the scan");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* An ABRT problem directory: checked, renamed to a private name, checked again, its files
+ * removed, then the directory. */
+static void remove_problem_dir(struct del_item *it, int parent, const char *name)
+{
+	int fd = same_problem_dir(it, parent, name);
+	if (fd < 0)
+		return;
+	char tmp[96];
+	static unsigned counter;
+	snprintf(tmp, sizeof(tmp), ".coredu-delete-%d-d%u", (int)getpid(),
+		 __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
+	if (renameat2(parent, name, parent, tmp, RENAME_NOREPLACE) != 0) {
+		set_reason(it, DEL_FAILED, "cannot delete it: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	int again = same_problem_dir(it, parent, tmp);
+	if (again < 0) {
+		bool back = renameat2(parent, tmp, parent, name, RENAME_NOREPLACE) == 0;
+		if (!back)
+			snprintf(it->reason + strlen(it->reason), sizeof(it->reason) - strlen(it->reason),
+				 " (left as %s beside it)", tmp);
+		close(fd);
+		return;
+	}
+	close(again);
+	uint64_t freed = 0;
+	DIR *dir = fdopendir(fd);
+	struct dirent *e;
+	while (dir && (e = readdir(dir))) {
+		struct stat st;
+		if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+			continue;
+		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+			continue; /* checked just now: nothing else was there */
+		if (unlinkat(fd, e->d_name, 0) == 0 && st.st_nlink == 1)
+			freed += (uint64_t)st.st_blocks * 512;
+	}
+	if (dir)
+		closedir(dir);
+	else
+		close(fd);
+	struct stat dst;
+	bool have = fstatat(parent, tmp, &dst, AT_SYMLINK_NOFOLLOW) == 0;
+	if (unlinkat(parent, tmp, AT_REMOVEDIR) != 0) {
+		int err = errno;
+		bool back = renameat2(parent, tmp, parent, name, RENAME_NOREPLACE) == 0;
+		set_reason(it, DEL_FAILED, "its files were removed but not the directory: %s%s",
+			   strerror(err), back ? "" : " (left under a hidden name)");
+		it->freed = freed;
+		return;
+	}
+	it->freed = freed + (have ? (uint64_t)dst.st_blocks * 512 : 0);
+	it->status = DEL_DONE;
+}
+
 void del_one(const struct del_opts *o, struct del_item *it)
 {
 	char name[4096];
@@ -367,6 +465,13 @@ void del_one(const struct del_opts *o, struct del_item *it)
 	int dir = open_parent(o, it, name, sizeof(name));
 	if (dir < 0)
 		goto out;
+	if (it->d->kind == DUMP_ABRT) {
+		if (o->compress)
+			set_reason(it, DEL_REFUSED, "an ABRT problem directory is deleted whole, not compressed");
+		else
+			remove_problem_dir(it, dir, name);
+		goto close_dir;
+	}
 	if (!still_the_same(it, dir, name, &st))
 		goto close_dir;
 	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);

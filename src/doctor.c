@@ -200,7 +200,7 @@ static void match_hint(struct doctor *doc, struct doctor_group *g)
 {
 	const struct dump *d = g->dumps[g->n - 1];
 	struct hint_subject s = {
-		.comm = d->core.comm, .cmdline = d->core.cmdline,
+		.comm = dump_command(d), .cmdline = d->core.cmdline,
 		.exe = d->core.exe ? d->core.exe : d->core.exe_mapped, .signal = g->signal,
 		.cause = g->cause, .parent_cmdline = g->sender_cmdline,
 	};
@@ -374,7 +374,7 @@ void doctor_why(struct sbuf *out, const struct dump *d, const struct hints *h, c
 	char *parent = cause == CAUSE_PARENT || cause == CAUSE_OTHER ? live_sender_cmdline(proc, d)
 								     : NULL;
 	struct hint_subject s = {
-		.comm = d->core.comm, .cmdline = d->core.cmdline,
+		.comm = dump_command(d), .cmdline = d->core.cmdline,
 		.exe = d->core.exe ? d->core.exe : d->core.exe_mapped,
 		.signal = report_signal_name(d, sig), .cause = cause, .parent_cmdline = parent,
 	};

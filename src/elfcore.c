@@ -33,6 +33,7 @@
 #define NOTE_SEGMENTS_MAX 16           /* PT_NOTE segments considered */
 #define AUXV_LIMIT (64u * 1024)        /* bytes of NT_AUXV kept */
 #define FILE_NOTE_LIMIT (16u << 20)    /* bytes of NT_FILE kept; the kernel default is 4 MiB */
+#define VMCOREINFO_LIMIT (64u * 1024)   /* bytes of VMCOREINFO read; the kernel writes a page */
 #define STRING_LIMIT 4096              /* AT_EXECFN, AT_PLATFORM */
 #define IMAGE_PAGE_LIMIT (16u * 1024)  /* bytes of the executable's first segment read */
 
@@ -353,6 +354,31 @@ static void parse_prpsinfo(struct parser *p, uint64_t off, uint64_t size)
 		ci->cmdline[n - 1] = '\0';
 }
 
+/* VMCOREINFO is "KEY=value" lines; OSRELEASE comes first and CRASHTIME last. */
+static void parse_vmcoreinfo(struct parser *p, uint64_t off, uint64_t size)
+{
+	size_t n;
+	unsigned char *text = copy_desc(p, off, size, VMCOREINFO_LIMIT, &n);
+	if (!text)
+		return;
+	for (size_t i = 0; i < n;) {
+		const char *line = (const char *)text + i;
+		size_t len = 0;
+		while (i + len < n && text[i + len] != '\n' && text[i + len] != '\0')
+			len++;
+		if (len > 10 && memcmp(line, "OSRELEASE=", 10) == 0)
+			copy_cstr(p->ci->osrelease, sizeof(p->ci->osrelease),
+				  (const unsigned char *)line + 10, len - 10);
+		else if (len > 10 && memcmp(line, "CRASHTIME=", 10) == 0) {
+			char num[24];
+			copy_cstr(num, sizeof(num), (const unsigned char *)line + 10, len - 10);
+			p->ci->crashtime = strtoll(num, NULL, 10);
+		}
+		i += len + 1;
+	}
+	free(text);
+}
+
 static bool owner_is(const char *owner, const char *want)
 {
 	return strcmp(owner, want) == 0;
@@ -369,6 +395,11 @@ static void handle_note(struct parser *p, const char *owner, uint32_t type, uint
 	}
 	if (owner_is(owner, "VMCOREINFO")) {
 		ci->vmcore = true;
+		parse_vmcoreinfo(p, off, size);
+		return;
+	}
+	if (owner_is(owner, "QEMU")) {
+		ci->vmcore = true; /* a guest's memory, dumped by qemu's dump-guest-memory */
 		return;
 	}
 	if (!owner_is(owner, "CORE"))
@@ -738,7 +769,7 @@ static void free_maps(struct core_info *ci)
 	ci->map_names_len = 0;
 }
 
-static void reset(struct core_info *ci)
+void elfcore_init(struct core_info *ci)
 {
 	memset(ci, 0, sizeof(*ci));
 	ci->pid = ci->ppid = ci->tid = ci->pgrp = ci->sid = -1;
@@ -751,7 +782,7 @@ int elfcore_parse(const struct bsrc *src, struct core_info *ci, unsigned flags)
 	struct parser p;
 	size_t got;
 
-	reset(ci);
+	elfcore_init(ci);
 	memset(&p, 0, sizeof(p));
 	p.ci = ci;
 	p.flags = flags;

@@ -32,7 +32,9 @@ struct core_info {
 
 	bool has_prstatus, has_prpsinfo, has_siginfo, has_auxv, has_file_note;
 	bool gcore;  /* written by gdb's gcore: a snapshot, not a crash */
-	bool vmcore; /* carries a VMCOREINFO note: a kernel crash dump */
+	bool vmcore; /* a VMCOREINFO or QEMU note: a kernel crash dump, or a guest's memory */
+	char osrelease[65]; /* VMCOREINFO's OSRELEASE */
+	int64_t crashtime;  /* VMCOREINFO's CRASHTIME, 0 if absent */
 
 	int64_t pid, ppid, tid, pgrp, sid; /* -1 when unknown */
 	uint32_t threads;                  /* NT_PRSTATUS notes */
@@ -83,6 +85,8 @@ bool elfcore_sniff(const unsigned char *head, size_t n);
  * the ELF identification could be read. */
 int elfcore_parse(const struct bsrc *src, struct core_info *ci, unsigned flags);
 void elfcore_free(struct core_info *ci);
+/* Every field unknown (ids -1): the starting point for the other kinds' parsers. */
+void elfcore_init(struct core_info *ci);
 /* Name of the i-th mapping's file. */
 const char *elfcore_map_name(const struct core_info *ci, const struct core_map *m);
 /* "x86-64", "aarch64", "s390x", ... for e_machine, class and byte order. */

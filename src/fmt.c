@@ -76,6 +76,15 @@ const char *fmt_age(char buf[FMT_TIME_LEN], int64_t now, int64_t t)
 	return buf;
 }
 
+const char *fmt_ago(char buf[FMT_TIME_LEN], int64_t now, int64_t t)
+{
+	if (t > now + 1)
+		return snprintf(buf, FMT_TIME_LEN, "in the future"), buf;
+	char age[FMT_TIME_LEN];
+	snprintf(buf, FMT_TIME_LEN, "%s ago", fmt_age(age, now, t));
+	return buf;
+}
+
 int fmt_parse_size(const char *s, uint64_t *out)
 {
 	static const char units[] = "KMGTPE";

@@ -20,6 +20,8 @@ const char *fmt_age(char buf[FMT_TIME_LEN], int64_t now, int64_t t);
 
 /* "100M", "1.5G", "512K", "10MB" (coreutils' rules: K M G T P and KiB... are powers of 1024,
  * KB MB GB... powers of 1000), a plain number is bytes.  Returns 0 or -1. */
+/* "3h ago", or "in the future". */
+const char *fmt_ago(char buf[FMT_TIME_LEN], int64_t now, int64_t t);
 int fmt_parse_size(const char *s, uint64_t *out);
 
 #endif

@@ -194,3 +194,58 @@ uint64_t index_total_apparent(const struct index *ix)
 		t = sat_add_u64(t, ix->v[i]->size_apparent);
 	return t;
 }
+
+/* ---- one crash, stored more than once ------------------------------------------------------ */
+
+struct crash_key {
+	int64_t pid, time;
+	size_t i;
+};
+
+static int cmp_crash(const void *a, const void *b)
+{
+	const struct crash_key *x = a, *y = b;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Kinds whose pid is a process's: a kernel dump's is whatever ran on a CPU. */
+static bool has_process(const struct dump *d)
+{
+	return d->kind != DUMP_VMCORE && d->kind != DUMP_KDUMP && d->core.pid > 0;
+}
+
+static bool same_program(const struct dump *a, const struct dump *b)
+{
+	const char *x = dump_command(a), *y = dump_command(b);
+	return strcmp(x, y) == 0 || strcmp(x, "?") == 0 || strcmp(y, "?") == 0;
+}
+
+size_t index_link_same_crash(struct index *ix)
+{
+	struct crash_key *k = xmalloc((ix->n ? ix->n : 1) * sizeof(*k));
+	size_t n = 0, groups = 0;
+	for (size_t i = 0; i < ix->n; i++) {
+		ix->v[i]->same_crash = 0;
+		if (has_process(ix->v[i]))
+			k[n++] = (struct crash_key){ix->v[i]->core.pid, dump_time(ix->v[i]), i};
+	}
+	qsort(k, n, sizeof(*k), cmp_crash);
+	for (size_t a = 0; a < n;) {
+		size_t b = a + 1;
+		while (b < n && k[b].pid == k[a].pid && k[b].time - k[b - 1].time <= INDEX_SAME_CRASH_SECONDS &&
+		       same_program(ix->v[k[a].i], ix->v[k[b].i]))
+			b++;
+		if (b - a > 1) {
+			groups++;
+			for (size_t m = a; m < b; m++)
+				ix->v[k[m].i]->same_crash = (uint32_t)groups;
+		}
+		a = b;
+	}
+	free(k);
+	return groups;
+}

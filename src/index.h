@@ -45,6 +45,12 @@ void index_sort(struct index *ix, enum index_sort key, bool reverse);
 int index_sort_parse(const char *name);
 const char *index_sort_name(enum index_sort key);
 uint64_t index_total_disk(const struct index *ix);
+/* Number the dumps of one crash stored more than once (systemd's core and ABRT's copy, a
+ * JVM's hs_err log and its core, a copied core): same process id, the same program, and
+ * times within INDEX_SAME_CRASH_SECONDS of each other.  Sets dump.same_crash (0: alone);
+ * returns how many such crashes there are. */
+#define INDEX_SAME_CRASH_SECONDS 600
+size_t index_link_same_crash(struct index *ix);
 uint64_t index_total_apparent(const struct index *ix);
 
 #endif

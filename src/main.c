@@ -43,6 +43,7 @@ struct cli {
 	const char *term;
 	const char *log_path;
 	const char *proc;
+	const char *magic; /* --magic FILE, NULL: the system's (or $MAGIC) */
 	struct prune_cmd prune;
 	bool has_per;
 	char **paths;
@@ -65,7 +66,10 @@ static void print_help(void)
 {
 	fputs("Usage: coredu [VERB] [OPTION]... [PATH]...\n"
 	      "Find crash dumps under each PATH (default: .) by their content, read their\n"
-	      "metadata, and browse or report them.\n"
+	      "metadata, and browse or report them.  Kinds: ELF cores (kernel, qemu-user,\n"
+	      "gdb gcore), systemd-coredump's (zstd, xz, lz4) and its .#core temporaries,\n"
+	      "Apport reports, ABRT problem directories, kernel vmcores and kdump files, JVM\n"
+	      "hs_err logs and heap dumps, Breakpad/Crashpad minidumps.\n"
 	      "\n"
 	      "Verbs:\n"
 	      "  (none)      the interactive browser on a terminal; the list report when\n"
@@ -91,6 +95,8 @@ static void print_help(void)
 	      "      --reverse          reverse the sort order\n"
 	      "      --no-legend        list: no header and no totals line\n"
 	      "      --si               sizes in powers of 1000 (kB, MB) not 1024\n"
+	      "      --magic=FILE       libmagic database for descriptions, instead of the\n"
+	      "                         system's (or $MAGIC); coredu's own is used too\n"
 	      "  -j, --threads=N        directories read in parallel (default: CPUs, max 8)\n"
 	      "  -r, --read-only        never delete or compress anything\n"
 	      "      --log=FILE         append the deletion journal to FILE (default: stderr)\n"
@@ -149,7 +155,8 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 
 enum { OPT_EXCLUDE = 256, OPT_SI, OPT_SORT, OPT_REVERSE, OPT_NO_LEGEND, OPT_BATCH, OPT_TERM,
        OPT_ASCII, OPT_NO_COLOR, OPT_LOG, OPT_PROC, OPT_OLDER, OPT_KEEP, OPT_PER, OPT_MAX_TOTAL,
-       OPT_MIN_SIZE, OPT_MATCH, OPT_COMPRESS, OPT_DRY_RUN, OPT_JSON, OPT_CRASHES, OPT_ALL };
+       OPT_MIN_SIZE, OPT_MATCH, OPT_COMPRESS, OPT_DRY_RUN, OPT_JSON, OPT_CRASHES, OPT_ALL,
+       OPT_MAGIC };
 
 static int bad_value(const char *opt, const char *value, const char *want)
 {
@@ -190,6 +197,7 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 		{"json", no_argument, NULL, OPT_JSON},
 		{"crashes", required_argument, NULL, OPT_CRASHES},
 		{"all", no_argument, NULL, OPT_ALL},
+		{"magic", required_argument, NULL, OPT_MAGIC},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -315,6 +323,9 @@ static int parse_args(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_ALL:
 			cli->all_processes = true;
+			break;
+		case OPT_MAGIC:
+			cli->magic = optarg;
 			break;
 		case 'j':
 			if (!parse_uint(optarg, 64, &n) || n == 0) {
@@ -483,7 +494,7 @@ static int browse(const struct cli *cli, char *const *paths, size_t npaths)
 		.ascii = cli->ascii, .no_color = cli->no_color || (getenv("NO_COLOR") && *getenv("NO_COLOR")), .si = cli->si,
 		.has_since = cli->has_since, .since = cli->since, .has_until = cli->has_until,
 		.until = cli->until, .read_only = cli->read_only, .log_path = cli->log_path,
-		.proc = cli->proc,
+		.proc = cli->proc, .magic = cli->magic,
 	};
 	char why[256];
 	if (ui_browse(&o, why, sizeof(why)) != 0) {
@@ -564,12 +575,13 @@ int main(int argc, char **argv)
 	rep.san_flags = run.san_flags;
 	rep.now = (int64_t)time(NULL);
 
+	index_link_same_crash(&run.ix);
 	int sort = cli.sort >= 0 ? cli.sort : cli.verb == VERB_INFO ? SORT_PATH : SORT_DISK;
 	index_sort(&run.ix, (enum index_sort)sort, cli.reverse);
 
 	struct mdesc *magic = NULL;
 	if (cli.verb == VERB_JSON || cli.verb == VERB_INFO)
-		magic = mdesc_open(NULL, stderr);
+		magic = mdesc_open(cli.magic, stderr);
 	rep.magic = magic;
 
 	switch (cli.verb) {

@@ -2,8 +2,10 @@
  *
  * libmagic is called with magic_buffer() on a dump's first bytes, for dumps only and never
  * in the scan loop.  Its answer depends only on those bytes, so answers are cached by
- * content: a pile of cores from one program costs one call.  Without a database coredu
- * still works; the first caller is told once. */
+ * content: a pile of cores from one program costs one call.  Two databases: the system's
+ * (or --magic FILE, or $MAGIC), and coredu's own (src/coredu.magic, compiled in), which
+ * describes every dump kind and answers where the system's is missing or says only "ASCII
+ * text" or "data" (Apport reports, hs_err logs). */
 #ifndef COREDU_MDESC_H
 #define COREDU_MDESC_H
 
@@ -13,9 +15,9 @@
 struct mdesc;
 
 /* `database` NULL means libmagic's default (which honours $MAGIC).  Warnings go to `warn`
- * (may be NULL). */
+ * (may be NULL): told once when the system database cannot be loaded. */
 struct mdesc *mdesc_open(const char *database, FILE *warn);
-#define MDESC_BYTES_MAX 64
+#define MDESC_BYTES_MAX 128
 
 /* The description of buf (at most its first MDESC_BYTES_MAX bytes), or NULL without a
  * database.  Valid until mdesc_close. */

@@ -19,6 +19,8 @@ struct bsrc {
 };
 
 void bsrc_from_fd(struct bsrc *s, int fd, uint64_t size);
+/* Bytes in memory (tests, fuzzing); `data` must outlive the source. */
+void bsrc_from_mem(struct bsrc *s, const void *data, size_t size);
 
 #define RD_WINDOW (16u * 1024)
 #define RD_MAX_REQUEST (64u << 20) /* the largest single piece a parser may ask for */

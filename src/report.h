@@ -31,6 +31,9 @@ struct report {
 	int64_t now;
 };
 
+/* The other dumps of one crash that json and info name; the count has them all. */
+#define REPORT_SAME_CRASH_SHOWN 8
+
 /* Fill fs from statvfs(path). */
 void report_statfs(struct report_fs *fs, const char *path);
 void report_list(FILE *f, const struct report *r);

@@ -308,8 +308,8 @@ static void text_group(struct dout *o, size_t gi)
 
 	fprintf(o->f, "  [%zu] %s  %s  %s: %zu dump%s, %s\n", gi + 1, safe(o, g->program), g->signal,
 		cause_class_id(g->cause), g->n, g->n == 1 ? "" : "s", size(o, a, g->disk));
-	fprintf(o->f, "      first %s, last %s (%s ago)\n", fmt_time(t1, g->first),
-		fmt_time(t2, g->last), fmt_age(t3, doc->now, g->last));
+	fprintf(o->f, "      first %s, last %s (%s)\n", fmt_time(t1, g->first),
+		fmt_time(t2, g->last), fmt_ago(t3, doc->now, g->last));
 	if (g->cadence == 0)
 		fprintf(o->f, "      in bursts (median interval under a second)\n");
 	else if (g->cadence > 0)

@@ -10,7 +10,6 @@
 #include "report.h"
 #include "sanitize.h"
 #include "sig.h"
-#include "zst.h"
 
 #define LABEL_WIDTH 15
 
@@ -53,7 +52,7 @@ static void process_fields(struct info_out *o, const struct dump *d)
 {
 	const struct core_info *c = &d->core;
 	if (c->pid >= 0)
-		field(o, "PID", "%" PRId64 " (%s)", c->pid, safe(o, c->comm));
+		field(o, "PID", "%" PRId64 " (%s)", c->pid, safe(o, dump_command(d)));
 	if (c->tid >= 0)
 		field(o, "TID", "%" PRId64 "%s", c->tid, c->tid != c->pid ? " (not the main thread)" : "");
 	if (c->ppid >= 0)
@@ -66,7 +65,7 @@ static void process_fields(struct info_out *o, const struct dump *d)
 	char sig[16];
 	if (c->gcore) {
 		field(o, "Signal", "none (snapshot)");
-	} else if (c->has_prstatus) {
+	} else if (c->has_prstatus || c->signal > 0) {
 		field(o, "Signal", "%d (%s)", c->signal, report_signal_name(d, sig));
 	}
 	if (c->has_siginfo && !c->gcore) {
@@ -89,9 +88,13 @@ static void image_fields(struct info_out *o, const struct dump *d)
 	const struct core_info *c = &d->core;
 	char buf[FMT_TIME_LEN], age[FMT_TIME_LEN], mbuf[24];
 
-	field(o, "Timestamp", "%s (%s ago, file mtime)", fmt_time_long(buf, d->mtime),
-	      fmt_age(age, o->r->now, d->mtime));
-	if (c->has_prpsinfo)
+	field(o, "Timestamp", "%s (%s, file mtime)", fmt_time_long(buf, d->mtime),
+	      fmt_ago(age, o->r->now, d->mtime));
+	if (d->meta.time > 0)
+		field(o, "Crash time", "%s (%s, as recorded in the %s)",
+		      fmt_time_long(buf, d->meta.time), fmt_ago(age, o->r->now, d->meta.time),
+		      d->kind == DUMP_SYSTEMD_CORE && !d->meta.xattrs ? "file name" : "dump");
+	if (c->has_prpsinfo || c->cmdline[0])
 		field(o, "Command Line", "%s", safe(o, c->cmdline));
 	if (c->exe)
 		field(o, "Executable", "%s", safe(o, c->exe));
@@ -99,10 +102,12 @@ static void image_fields(struct info_out *o, const struct dump *d)
 		field(o, "Mapped exe", "%s", safe(o, c->exe_mapped));
 	if (c->platform)
 		field(o, "Platform", "%s", safe(o, c->platform));
-	field(o, "Machine", "%s (%u-bit, %s-endian)",
-	      elfcore_machine_name(c->machine, c->elf_class, c->big_endian, mbuf, sizeof(mbuf)),
-	      (unsigned)c->elf_class, c->big_endian ? "big" : "little");
-	field(o, "Threads", "%" PRIu32, c->threads);
+	if (c->elf_class)
+		field(o, "Machine", "%s (%u-bit, %s-endian)",
+		      elfcore_machine_name(c->machine, c->elf_class, c->big_endian, mbuf, sizeof(mbuf)),
+		      (unsigned)c->elf_class, c->big_endian ? "big" : "little");
+	if (c->has_prstatus)
+		field(o, d->kind == DUMP_VMCORE ? "CPUs" : "Threads", "%" PRIu32, c->threads);
 	if (c->build_id)
 		field(o, "Build ID", "%s", c->build_id);
 	if (c->crash_module)
@@ -112,6 +117,85 @@ static void image_fields(struct info_out *o, const struct dump *d)
 		field(o, "PC", "0x%" PRIx64, c->pc);
 }
 
+static const char *const kind_words[DUMP_KINDS] = {
+	[DUMP_NONE] = "?",
+	[DUMP_ELF_CORE] = "a process core",
+	[DUMP_GCORE] = "gdb gcore snapshot of a live process, not a crash",
+	[DUMP_SYSTEMD_CORE] = "stored by systemd-coredump",
+	[DUMP_CORE_TEMP] = "systemd-coredump's temporary, left by an interrupted run: reclaimable",
+	[DUMP_APPORT] = "Apport crash report",
+	[DUMP_ABRT] = "ABRT problem directory: deleting it removes the whole directory",
+	[DUMP_VMCORE] = "kernel crash dump, ELF",
+	[DUMP_KDUMP] = "kernel crash dump, makedumpfile format",
+	[DUMP_HS_ERR] = "Java HotSpot fatal error log",
+	[DUMP_HPROF] = "Java heap dump",
+	[DUMP_MINIDUMP] = "Breakpad/Crashpad minidump",
+};
+
+/* What each kind adds, under its own words. */
+static void kind_fields(struct info_out *o, const struct dump *d)
+{
+	const struct dump_meta *m = &d->meta;
+	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN];
+	static const struct {
+		enum dump_kind kind;
+		const char *title, *release, *linked;
+	} labels[] = {
+		{DUMP_HS_ERR, "Problem frame", "JRE", "Core written to"},
+		{DUMP_APPORT, "Title", "Uname", NULL},
+		{DUMP_ABRT, "Reason", "Kernel", "Core file"},
+		{DUMP_VMCORE, NULL, "Kernel release", NULL},
+		{DUMP_KDUMP, "System", "Kernel release", NULL},
+	};
+	const char *title = "Title", *release = "Release", *linked = "Linked";
+	for (size_t i = 0; i < ARRAY_SIZE(labels); i++) {
+		if (labels[i].kind == d->kind) {
+			title = labels[i].title ? labels[i].title : title;
+			release = labels[i].release ? labels[i].release : release;
+			linked = labels[i].linked ? labels[i].linked : linked;
+		}
+	}
+	if (m->title)
+		field(o, title, "%s", safe(o, m->title));
+	if (m->release)
+		field(o, release, "%s", safe(o, m->release));
+	if (m->host)
+		field(o, "Hostname", "%s", safe(o, m->host));
+	if (m->boot_id)
+		field(o, "Boot ID", "%s", safe(o, m->boot_id));
+	if (m->format)
+		field(o, "Format", "%s", safe(o, m->format));
+	if (m->linked)
+		field(o, linked, "%s", safe(o, m->linked));
+	if (m->count)
+		field(o, "Count", "%" PRIu64 " occurrence%s", m->count, m->count == 1 ? "" : "s");
+	if (m->files)
+		field(o, "Files", "%" PRIu32, m->files);
+	if (m->embedded)
+		field(o, "Embedded core", "about %s gzip-compressed, %s uncompressed",
+		      fmt_size(a, m->embedded, o->r->si), fmt_size(b, m->embedded_original, o->r->si));
+	if (m->streams)
+		field(o, "Streams", "%" PRIu32, m->streams);
+	if (m->id_size)
+		field(o, "Identifier size", "%" PRIu32 " bytes", m->id_size);
+	if (m->block_size)
+		field(o, "Block size", "%" PRIu32, m->block_size);
+	if (d->kind == DUMP_SYSTEMD_CORE)
+		field(o, "Attributes", "%s", m->xattrs ? "user.coredump.* read" : "none (name only)");
+	if (m->incomplete)
+		field(o, "Incomplete", "yes: the dump was not finished");
+	if (!d->same_crash || !o->r->ix)
+		return;
+	size_t count = 0;
+	for (size_t i = 0; i < o->r->ix->n; i++) {
+		const struct dump *x = o->r->ix->v[i];
+		if (x != d && x->same_crash == d->same_crash && count++ < REPORT_SAME_CRASH_SHOWN)
+			field(o, "Same crash as", "%s (%s)", safe(o, x->path), dump_kind_name(x->kind));
+	}
+	if (count > REPORT_SAME_CRASH_SHOWN)
+		field(o, "Same crash as", "... and %zu more", count - REPORT_SAME_CRASH_SHOWN);
+}
+
 static void storage_fields(struct info_out *o, const struct dump *d)
 {
 	const struct core_info *c = &d->core;
@@ -119,12 +203,14 @@ static void storage_fields(struct info_out *o, const struct dump *d)
 	const char *magic = o->r->magic ? mdesc_describe(o->r->magic, d->head, d->head_len) : NULL;
 
 	field(o, "Storage", "%s", safe(o, d->path));
-	field(o, "Kind", "%s%s", dump_kind_name(d->kind), c->gcore ? " (gdb gcore snapshot)" : "");
+	field(o, "Kind", "%s (%s)", dump_kind_name(d->kind), kind_words[d->kind]);
 	if (magic)
 		field(o, "Magic", "%s", safe(o, magic));
-	if (c->truncated)
+	if (c->truncated && c->expected_size)
 		field(o, "State", "truncated: %" PRIu64 " of %" PRIu64 " bytes present%s",
 		      c->file_size, c->expected_size, c->headers_cut ? " (headers cut)" : "");
+	else if (c->truncated)
+		field(o, "State", "incomplete or cut short");
 	else
 		field(o, "State", "complete");
 	field(o, "Size on Disk", "%s (%" PRIu64 " bytes)", fmt_size(a, d->size_disk, o->r->si),
@@ -134,7 +220,7 @@ static void storage_fields(struct info_out *o, const struct dump *d)
 	if (d->compression != COMP_NONE)
 		field(o, "Compression", "%s, %s (%" PRIu64 " bytes) uncompressed; metadata read from the "
 		      "first %u MiB", dump_compression_name(d->compression),
-		      fmt_size(a, d->size_original, o->r->si), d->size_original, ZST_HEAD_LIMIT >> 20);
+		      fmt_size(a, d->size_original, o->r->si), d->size_original, DECOMP_HEAD_LIMIT >> 20);
 	field(o, "File", "owner %" PRIu32 ":%" PRIu32 ", mode %04o, inode %" PRIu64
 	      ", device 0x%" PRIx64 ", %" PRIu64 " link%s", d->owner_uid, d->owner_gid,
 	      (unsigned)(d->mode & 07777), d->ino, d->dev, d->nlink, d->nlink == 1 ? "" : "s");
@@ -145,6 +231,8 @@ static void storage_fields(struct info_out *o, const struct dump *d)
 static void mapping_fields(struct info_out *o, const struct dump *d)
 {
 	const struct core_info *c = &d->core;
+	if (!c->elf_class || d->kind == DUMP_VMCORE)
+		return; /* not a process core */
 	if (!c->has_file_note) {
 		field(o, "Mapped files", "unknown (no NT_FILE note)");
 		return;
@@ -174,6 +262,7 @@ void report_info(FILE *f, const struct report *r, const struct dump *d, bool fir
 		fputc('\n', f);
 	process_fields(&o, d);
 	image_fields(&o, d);
+	kind_fields(&o, d);
 	storage_fields(&o, d);
 	mapping_fields(&o, d);
 	sbuf_free(&o.tmp);

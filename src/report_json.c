@@ -16,6 +16,68 @@ static void json_known(struct json_out *j, const char *key, int64_t v)
 		json_i64(j, key, v);
 }
 
+static void opt_str(struct json_out *j, const char *key, const char *v)
+{
+	json_str(j, key, v && *v ? v : NULL);
+}
+
+static void opt_u64(struct json_out *j, const char *key, uint64_t v)
+{
+	if (v)
+		json_u64(j, key, v);
+	else
+		json_null(j, key);
+}
+
+/* What the kind adds (doc/json.md): the same keys for every kind, null where it says
+ * nothing. */
+static void kind_info(struct json_out *j, const struct dump *d)
+{
+	const struct dump_meta *m = &d->meta;
+	if (m->time > 0)
+		json_i64(j, "crash_time", m->time);
+	else
+		json_null(j, "crash_time");
+	json_obj_begin(j, "kind_info");
+	opt_str(j, "title", m->title);
+	opt_str(j, "release", m->release);
+	opt_str(j, "host", m->host);
+	opt_str(j, "boot_id", m->boot_id);
+	opt_str(j, "format", m->format);
+	opt_str(j, "linked", m->linked);
+	opt_u64(j, "count", m->count);
+	opt_u64(j, "embedded_size", m->embedded);
+	opt_u64(j, "embedded_original", m->embedded_original);
+	opt_u64(j, "streams", m->streams);
+	opt_u64(j, "id_size", m->id_size);
+	opt_u64(j, "block_size", m->block_size);
+	opt_u64(j, "files", m->files);
+	json_bool(j, "incomplete", m->incomplete);
+	json_bool(j, "flattened", m->flattened);
+	json_bool(j, "xattrs", m->xattrs);
+	json_obj_end(j);
+}
+
+/* The other dumps of the same crash, by path. */
+static void same_crash(struct json_out *j, const struct report *r, const struct dump *d)
+{
+	if (d->same_crash)
+		json_u64(j, "same_crash", d->same_crash);
+	else
+		json_null(j, "same_crash");
+	/* The first few paths: a thousand copies of one core must not make the document
+	 * quadratic.  same_crash_count has them all. */
+	size_t count = 0;
+	json_arr_begin(j, "same_crash_as");
+	for (size_t i = 0; d->same_crash && i < r->ix->n; i++) {
+		if (r->ix->v[i] != d && r->ix->v[i]->same_crash == d->same_crash &&
+		    count++ < REPORT_SAME_CRASH_SHOWN)
+			json_str(j, NULL, r->ix->v[i]->path);
+	}
+	json_arr_end(j);
+	json_u64(j, "same_crash_count", count);
+}
+
 static void dump_object(struct json_out *j, const struct report *r, const struct dump *d)
 {
 	const struct core_info *c = &d->core;
@@ -42,8 +104,8 @@ static void dump_object(struct json_out *j, const struct report *r, const struct
 	json_u64(j, "threads", c->threads);
 	json_known(j, "uid", c->uid);
 	json_known(j, "gid", c->gid);
-	json_str(j, "comm", c->has_prpsinfo ? c->comm : NULL);
-	json_str(j, "cmdline", c->has_prpsinfo ? c->cmdline : NULL);
+	json_str(j, "comm", c->has_prpsinfo || c->comm[0] ? c->comm : NULL);
+	json_str(j, "cmdline", c->has_prpsinfo || c->cmdline[0] ? c->cmdline : NULL);
 	json_str(j, "exe", c->exe);
 	json_str(j, "platform", c->platform);
 	json_i64(j, "signal", c->gcore ? 0 : c->signal);
@@ -107,6 +169,8 @@ static void dump_object(struct json_out *j, const struct report *r, const struct
 		json_null(j, "size_original");
 	json_u64(j, "owner_uid", d->owner_uid);
 	json_u64(j, "owner_gid", d->owner_gid);
+	kind_info(j, d);
+	same_crash(j, r, d);
 	json_obj_end(j);
 }
 

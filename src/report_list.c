@@ -63,6 +63,8 @@ static void row_cells(const struct report *r, const struct dump *d, struct sbuf 
 	}
 	if (d->core.truncated)
 		sbuf_adds(&cells[C_KIND], " (truncated)");
+	if (d->same_crash)
+		sbuf_printf(&cells[C_KIND], " [crash %" PRIu32 "]", d->same_crash);
 	san_appends(&cells[C_CMD], dump_command(d), r->san_flags);
 	struct sbuf path;
 	sbuf_init(&path);
@@ -89,14 +91,22 @@ static void print_row(FILE *f, struct sbuf cells[NCOLS], const size_t width[NCOL
 static void print_totals(FILE *f, const struct report *r)
 {
 	char disk[FMT_SIZE_LEN], app[FMT_SIZE_LEN], scanned[FMT_SIZE_LEN];
-	size_t truncated = 0;
-	for (size_t i = 0; i < r->ix->n; i++)
+	size_t truncated = 0, linked = 0;
+	uint32_t crashes = 0;
+	for (size_t i = 0; i < r->ix->n; i++) {
 		truncated += r->ix->v[i]->core.truncated;
+		linked += r->ix->v[i]->same_crash != 0;
+		if (r->ix->v[i]->same_crash > crashes)
+			crashes = r->ix->v[i]->same_crash;
+	}
 	fprintf(f, "%zu dump%s, %s on disk, %s apparent", r->ix->n, r->ix->n == 1 ? "" : "s",
 		fmt_size(disk, index_total_disk(r->ix), r->si),
 		fmt_size(app, index_total_apparent(r->ix), r->si));
 	if (truncated)
 		fprintf(f, ", %zu truncated", truncated);
+	if (linked)
+		fprintf(f, ", %zu from %" PRIu32 " crash%s stored more than once", linked, crashes,
+			crashes == 1 ? "" : "es");
 	fprintf(f, "; scanned %" PRIu64 " file%s in %" PRIu64 " director%s, %s, in %.2f s",
 		r->totals.files, r->totals.files == 1 ? "" : "s", r->totals.dirs,
 		r->totals.dirs == 1 ? "y" : "ies", fmt_size(scanned, r->totals.bytes_disk, r->si),

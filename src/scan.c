@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "detect.h"
+#include "kinds.h"
 #include "reader.h"
 #include "safeopen.h"
 #include "util.h"
@@ -89,6 +90,7 @@ struct worker {
 	unsigned char *dents;
 	struct sbuf dirpath;    /* path of the directory being read, built on demand */
 	bool dirpath_ok;
+	bool in_problem_dir;    /* reading an ABRT problem directory: files are counted only */
 	struct sbuf tmp;
 };
 
@@ -611,22 +613,22 @@ static bool excluded(struct worker *w, const struct node *n, const char *name)
 
 /* ---- files ---------------------------------------------------------------------------- */
 
-static void found_dump(struct worker *w, const struct node *n, const char *name, int fd,
-		       const struct stat *st, const unsigned char *head, size_t headlen,
-		       enum dump_kind kind, enum dump_compression comp)
+/* A new dump record for `name` in directory n (NULL: a file operand, `name` its canonical
+ * path; an empty name: the directory n itself), with its file status. */
+static struct dump *new_dump(struct worker *w, const struct node *n, const char *name,
+			     const struct stat *st)
 {
 	struct scan *s = w->s;
 	struct dump *d = xcalloc(1, sizeof(*d));
-
-	d->path = xstrdup(entry_path(w, n, name));
-	if (n) {
+	d->path = xstrdup(*name ? entry_path(w, n, name) : dir_path(w, n));
+	if (n && (*name || n->parent)) {
 		const char *root_path = s->roots[n->root].path;
 		size_t rl = strlen(root_path);
 		d->root = n->root;
 		d->rel = (uint32_t)(rl + (root_path[rl - 1] != '/'));
-	} else { /* a file operand: `name` is its canonical path */
+	} else { /* an operand: its canonical path */
 		for (uint32_t i = 0; i < s->nroots; i++)
-			if (strcmp(s->roots[i].path, name) == 0)
+			if (strcmp(s->roots[i].path, d->path) == 0)
 				d->root = i;
 		d->rel = (uint32_t)strlen(d->path);
 	}
@@ -640,12 +642,12 @@ static void found_dump(struct worker *w, const struct node *n, const char *name,
 	d->owner_uid = st->st_uid;
 	d->owner_gid = st->st_gid;
 	d->mode = st->st_mode;
-	d->kind = kind;
-	d->compression = comp;
-	d->head_len = (uint8_t)headlen;
-	memcpy(d->head, head, headlen);
-	dump_parse_fd(d, fd, (uint64_t)st->st_size, s->opts.parse_flags);
+	return d;
+}
 
+static void emit_dump(struct worker *w, struct dump *d)
+{
+	struct scan *s = w->s;
 	w->local.dumps++;
 	pthread_mutex_lock(&s->sink_lock);
 	if (s->sink.dump)
@@ -653,6 +655,28 @@ static void found_dump(struct worker *w, const struct node *n, const char *name,
 	else
 		dump_free(d);
 	pthread_mutex_unlock(&s->sink_lock);
+}
+
+static void found_dump(struct worker *w, const struct node *n, const char *name, int fd,
+		       const struct stat *st, const unsigned char *head, size_t headlen,
+		       enum dump_kind kind, enum dump_compression comp)
+{
+	struct dump *d = new_dump(w, n, name, st);
+	d->kind = kind;
+	d->compression = comp;
+	d->head_len = (uint8_t)headlen;
+	memcpy(d->head, head, headlen);
+	dump_parse_fd(d, fd, (uint64_t)st->st_size, w->s->opts.parse_flags);
+	emit_dump(w, d);
+}
+
+/* An ABRT problem directory: one dump for the directory and all its files. */
+static void found_problem_dir(struct worker *w, const struct node *n, int fd, const struct stat *st)
+{
+	struct dump *d = new_dump(w, n, "", st);
+	d->kind = DUMP_ABRT;
+	abrt_parse_dir(fd, d, w->s->opts.parse_flags);
+	emit_dump(w, d);
 }
 
 /* A regular file (by d_type): open it without following links, stat the open file, and
@@ -689,7 +713,7 @@ static void scan_file(struct worker *w, const struct node *n, int dirfd, const c
 			report_error(w, entry_path(w, n, name), "cannot read", errno);
 		} else {
 			enum dump_compression comp;
-			enum dump_kind kind = detect_file(fd, head, (size_t)k, &comp);
+			enum dump_kind kind = detect_file(fd, (uint64_t)st.st_size, head, (size_t)k, &comp);
 			if (kind != DUMP_NONE)
 				found_dump(w, n, name, fd, &st, head, (size_t)k, kind, comp);
 		}
@@ -749,7 +773,7 @@ static void read_entries(struct worker *w, struct node *n, int fd)
 				struct node *c = node_new(n, name, n->root);
 				c->hint_ino = e->d_ino;
 				push(w, c);
-			} else if (type == DT_REG) {
+			} else if (type == DT_REG && !w->in_problem_dir) {
 				scan_file(w, n, fd, name);
 			} else {
 				scan_other(w, n, fd, name);
@@ -805,6 +829,10 @@ static void scan_dir(struct worker *w, struct node *n)
 	}
 	w->local.dirs++;
 	account(w, &st);
+	/* An ABRT problem directory is one dump; its core is not listed on its own. */
+	w->in_problem_dir = abrt_probe(fd);
+	if (w->in_problem_dir)
+		found_problem_dir(w, n, fd, &st);
 
 	pthread_mutex_lock(&w->lock);
 	n->reading = true;
@@ -813,6 +841,7 @@ static void scan_dir(struct worker *w, struct node *n)
 	set_current(w, n);
 
 	read_entries(w, n, fd);
+	w->in_problem_dir = false;
 
 	set_current(w, NULL);
 	pthread_mutex_lock(&w->lock);

@@ -74,6 +74,15 @@ int sig_number(unsigned machine, enum sig_id id)
 	return -1;
 }
 
+int sig_parse(unsigned machine, const char *name)
+{
+	const char *const *names = names_for(machine);
+	for (int i = 1; i < 32; i++)
+		if (names[i] && strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
 const char *sig_name(unsigned machine, int signo)
 {
 	static const char *const rt[] = {

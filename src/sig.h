@@ -13,6 +13,8 @@ enum sig_id { SIG_HUP, SIG_INT, SIG_QUIT, SIG_ILL, SIG_TRAP, SIG_ABRT, SIG_BUS, 
 /* "SIGABRT", "SIGRTMIN+3", or NULL for numbers the architecture does not define. */
 const char *sig_name(unsigned machine, int signo);
 int sig_number(unsigned machine, enum sig_id id);
+/* The number of "SIGSEGV" etc. on that architecture, -1 if it has no such signal. */
+int sig_parse(unsigned machine, const char *name);
 /* Signals whose si_code > 0 describes a hardware fault with an address. */
 bool sig_is_fault(unsigned machine, int signo);
 /* "SI_USER", "SI_TKILL", "SEGV_MAPERR", ... or NULL. */

@@ -348,6 +348,7 @@ static void rank_paths(struct view *v)
 		x->path_rank[order[i]] = i;
 	free(order);
 	x->rank_n = v->ix.n;
+	index_link_same_crash(&v->ix); /* the index changed: so may the crashes stored twice */
 }
 
 static struct cursor_id remember_cursor(const struct view *v)

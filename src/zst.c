@@ -19,11 +19,6 @@
 #define MIN_FREE (1u << 20) /* refuse at once below this much free space */
 #define FRAME_HEADER_MAX 18 /* ZSTD_FRAMEHEADERSIZE_MAX, which zstd.h exports only when static */
 
-bool zst_sniff(const unsigned char *h, size_t n)
-{
-	return n >= 4 && h[0] == 0x28 && h[1] == 0xb5 && h[2] == 0x2f && h[3] == 0xfd;
-}
-
 static ssize_t read_all(int fd, void *buf, size_t n, uint64_t off)
 {
 	size_t got = 0;
@@ -39,113 +34,6 @@ static ssize_t read_all(int fd, void *buf, size_t n, uint64_t off)
 		got += (size_t)k;
 	}
 	return (ssize_t)got;
-}
-
-/* ---- reading --------------------------------------------------------------------------- */
-
-struct zst_src {
-	int fd;
-	ZSTD_DStream *ds;
-	unsigned char *in;
-	ZSTD_inBuffer ib;
-	uint64_t in_off;  /* next compressed byte to read */
-	bool in_eof, frame_done, failed;
-	unsigned char *head; /* decompressed bytes so far */
-	size_t head_len, head_cap;
-};
-
-/* Decompress until `want` bytes of content are available, the limit, or the end. */
-static void fill_to(struct zst_src *z, size_t want)
-{
-	if (want > ZST_HEAD_LIMIT)
-		want = ZST_HEAD_LIMIT;
-	while (z->head_len < want && !z->frame_done && !z->failed) {
-		if (z->ib.pos == z->ib.size && !z->in_eof) {
-			ssize_t k = read_all(z->fd, z->in, CHUNK, z->in_off);
-			if (k < 0) {
-				z->failed = true;
-				break;
-			}
-			z->in_eof = k == 0;
-			z->in_off += (uint64_t)k;
-			z->ib = (ZSTD_inBuffer){z->in, (size_t)k, 0};
-		}
-		size_t room = want - z->head_len < CHUNK ? CHUNK : want - z->head_len;
-		z->head = xgrow(z->head, &z->head_cap, z->head_len + room, 1);
-		ZSTD_outBuffer ob = {z->head + z->head_len, z->head_cap - z->head_len, 0};
-		size_t rc = ZSTD_decompressStream(z->ds, &ob, &z->ib);
-		z->head_len += ob.pos;
-		if (ZSTD_isError(rc)) {
-			z->failed = true;
-		} else if (rc == 0) {
-			z->frame_done = true; /* one frame: that is what zstd(1) and coredu write */
-		} else if (ob.pos == 0 && z->ib.pos == z->ib.size && z->in_eof) {
-			z->failed = true; /* cut short */
-		}
-	}
-}
-
-static ssize_t zst_read_at(const struct bsrc *s, void *buf, size_t len, uint64_t off)
-{
-	struct zst_src *z = s->priv;
-	if (off >= ZST_HEAD_LIMIT)
-		return 0; /* beyond the head: not read, by design */
-	if (off + len > ZST_HEAD_LIMIT)
-		len = (size_t)(ZST_HEAD_LIMIT - off);
-	fill_to(z, (size_t)(off + len));
-	if (off >= z->head_len)
-		return 0;
-	size_t n = z->head_len - (size_t)off < len ? z->head_len - (size_t)off : len;
-	memcpy(buf, z->head + off, n);
-	return (ssize_t)n;
-}
-
-struct zst_src *zst_open(int fd, struct bsrc *src, uint64_t *original)
-{
-	unsigned char hdr[FRAME_HEADER_MAX];
-	ssize_t n = read_all(fd, hdr, sizeof(hdr), 0);
-	if (n < 4 || !zst_sniff(hdr, (size_t)n))
-		return NULL;
-	unsigned long long size = ZSTD_getFrameContentSize(hdr, (size_t)n);
-	*original = size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR ? 0 : size;
-
-	struct zst_src *z = xcalloc(1, sizeof(*z));
-	z->fd = fd;
-	z->ds = ZSTD_createDStream();
-	if (!z->ds) {
-		free(z);
-		return NULL;
-	}
-	ZSTD_initDStream(z->ds);
-	z->in = xmalloc(CHUNK);
-	src->read_at = zst_read_at;
-	/* Without a recorded size, the parser sees what the head holds. */
-	src->size = *original ? *original : ZST_HEAD_LIMIT;
-	src->fd = -1;
-	src->priv = z;
-	return z;
-}
-
-void zst_close(struct zst_src *z)
-{
-	if (!z)
-		return;
-	ZSTD_freeDStream(z->ds);
-	free(z->in);
-	free(z->head);
-	free(z);
-}
-
-ssize_t zst_peek(int fd, unsigned char *buf, size_t n)
-{
-	struct bsrc src;
-	uint64_t original;
-	struct zst_src *z = zst_open(fd, &src, &original);
-	if (!z)
-		return -1;
-	ssize_t got = zst_read_at(&src, buf, n, 0);
-	zst_close(z);
-	return got;
 }
 
 /* ---- writing --------------------------------------------------------------------------- */

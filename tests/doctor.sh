@@ -5,22 +5,14 @@
 # escaped.
 set -u
 : "${COREDU:?run through make check}" "${FIXTURE_DIR:?run through make check}"
+: "${TESTS_SRCDIR:?run through make check}"
 
-fails=0 checks=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-doctor-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-pass() { checks=$((checks + 1)); }
-fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-run() { # WANT-RC CMD...
-	local want=$1; shift
-	env -u ECS_CONTAINER_METADATA_URI_V4 -u ECS_CONTAINER_METADATA_URI -u KUBERNETES_SERVICE_HOST \
-		-u AWS_EXECUTION_ENV "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	local rc=$?
-	[ "$rc" -eq "$want" ] && pass || fail "'$*' exited $rc, want $want: $(head -c 400 "$tmp/err")"
-}
-# The text wraps its paragraphs: match against the lines joined.
-says() { tr '\n' ' ' <"$1" | tr -s ' ' | grep -qF -- "$2" && pass || fail "$3: '$2' not in $(head -c 800 "$1")"; }
-lacks() { grep -qF -- "$2" "$1" && fail "$3: '$2' is there" || pass; }
+. "$TESTS_SRCDIR/tests/lib.sh"
+# Commands run with no environment markers of their own (the fixture's PID 1 has some).
+clean_env=(env -u ECS_CONTAINER_METADATA_URI_V4 -u ECS_CONTAINER_METADATA_URI -u KUBERNETES_SERVICE_HOST
+	-u AWS_EXECUTION_ENV)
 
 # A fixture /proc: kernel settings and processes, as the kernel lays them out.
 proc=$tmp/proc
@@ -48,7 +40,7 @@ put_proc() {
 put_proc 1 init "0 unlimited" 100 / /sbin/init
 
 # --- nothing to fix: exit 0 ----------------------------------------------------------------
-run 0 "$COREDU" doctor --proc "$proc" "$tmp/empty"
+run 0 "${clean_env[@]}" "$COREDU" doctor --proc "$proc" "$tmp/empty"
 says "$tmp/out" "Nothing needs attention" "a calm report says so"
 says "$tmp/out" "Dumps: none found" "no dumps"
 says "$tmp/out" "core_pattern core" "the pattern"
@@ -60,7 +52,7 @@ says "$tmp/out" "Processes that can dump core: 0 of 1" "the process count"
 # Its command line and comm carry escape sequences: they must come out escaped.
 put_proc 500 $'evil\e[31m' "unlimited unlimited" $((avail_kb / 3 + 1)) "$app" \
 	/usr/bin/app $'\e]2;PWNED\a' --serve
-run 4 "$COREDU" doctor --proc "$proc" "$tmp/empty"
+run 4 "${clean_env[@]}" "$COREDU" doctor --proc "$proc" "$tmp/empty"
 says "$tmp/out" "running process would fill the file system" "the summary flags the process"
 says "$tmp/out" "! 500 core limit unlimited" "the process is flagged in the table"
 says "$tmp/out" "pid 500: 3 more cores of about" "how many cores fill it"
@@ -70,12 +62,12 @@ says "$tmp/out" "prlimit --core=0:0 --pid 500" "the immediate remedy for it"
 
 # --crashes moves the threshold: 2 cores fit and the third fills it, so it is at risk
 # within 3 crashes and not within 2.
-run 4 "$COREDU" doctor --proc "$proc" --crashes=3 "$tmp/empty"
-run 0 "$COREDU" doctor --proc "$proc" --crashes=2 "$tmp/empty"
+run 4 "${clean_env[@]}" "$COREDU" doctor --proc "$proc" --crashes=3 "$tmp/empty"
+run 0 "${clean_env[@]}" "$COREDU" doctor --proc "$proc" --crashes=2 "$tmp/empty"
 
 # --- the environment from PID 1's environment (an ECS Exec shell lacks the variables) -----
 printf 'PATH=/bin\0ECS_CONTAINER_METADATA_URI_V4=http://169.254.170.2/v4/x\0AWS_EXECUTION_ENV=AWS_ECS_FARGATE\0' >"$proc/1/environ"
-run 4 "$COREDU" doctor --proc "$proc" "$tmp/empty"
+run 4 "${clean_env[@]}" "$COREDU" doctor --proc "$proc" "$tmp/empty"
 says "$tmp/out" "Stop the dumps in AWS ECS on Fargate (seen: " "ECS from PID 1"
 says "$tmp/out" "ECS_CONTAINER_METADATA_URI_V4, AWS_EXECUTION_ENV=AWS_ECS_FARGATE)" "the markers seen"
 grep -qF '"ulimits":[{"name":"core","softLimit":0,"hardLimit":0}]' "$tmp/out" && pass || fail "the task definition snippet, verbatim"
@@ -88,14 +80,14 @@ cp "$FIXTURE_DIR/parent-kill-x86-64.core" "$app/core.102"
 cp "$FIXTURE_DIR/abort-x86-64.core" "$app/core.200"
 touch -d '2 hours ago' "$app/core.101"
 touch -d '1 hour ago' "$app/core.102"
-run 4 "$COREDU" doctor --proc "$proc" "$app"
+run 4 "${clean_env[@]}" "$COREDU" doctor --proc "$proc" "$app"
 says "$tmp/out" "! 3 dumps" "the summary counts the dumps"
 says "$tmp/out" "[1] crash_parent_ki SIGABRT parent: 2 dumps" "the largest group first"
 says "$tmp/out" "one every 60 min (median interval)" "the cadence"
 says "$tmp/out" "last 24 h: 2 dumps" "the window"
 says "$tmp/out" "why: the parent process killed this one with SIGABRT" "the hint"
 says "$tmp/out" "[2] crash_abort SIGABRT self: 1 dump" "the second group"
-run 4 "$COREDU" doctor --json --proc "$proc" "$app"
+run 4 "${clean_env[@]}" "$COREDU" doctor --json --proc "$proc" "$app"
 python3 - "$tmp/out" "$app" >"$tmp/py" 2>&1 <<'EOF' && pass || fail "doctor JSON: $(cat "$tmp/py")"
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -124,32 +116,31 @@ EOF
 
 # --- the ten largest, or --all ---------------------------------------------------------------
 for i in $(seq 600 611); do put_proc "$i" "w$i" "unlimited unlimited" 10 "$app" "worker-$i"; done
-run 4 "$COREDU" doctor --proc "$proc" "$tmp/empty"
+run 4 "${clean_env[@]}" "$COREDU" doctor --proc "$proc" "$tmp/empty"
 says "$tmp/out" "Processes that can dump core: 13 of 14" "all are counted"
 says "$tmp/out" "... and 3 more (doctor --all lists them)" "ten shown, plus the one at risk"
-run 4 "$COREDU" doctor --all --proc "$proc" "$tmp/empty"
+run 4 "${clean_env[@]}" "$COREDU" doctor --all --proc "$proc" "$tmp/empty"
 lacks "$tmp/out" "more (doctor --all" "--all lists every one"
 says "$tmp/out" "worker-611" "--all shows the last"
 
 # --- hostile kernel settings are escaped too --------------------------------------------------
 # (a pipe: cores go to the host, so no process here is at risk)
 printf '|/opt/h\e[2J %%p\n' >"$proc/sys/kernel/core_pattern"
-run 0 "$COREDU" doctor --proc "$proc" "$tmp/empty"
+run 0 "${clean_env[@]}" "$COREDU" doctor --proc "$proc" "$tmp/empty"
 says "$tmp/out" 'core_pattern |/opt/h\x1b[2J %p' "a hostile pattern, escaped"
 says "$tmp/out" "Pipe to the handler /opt/h\x1b[2J, run by the kernel as root on the host" "pipe to an unknown handler"
 if grep -q $'\e' "$tmp/out"; then fail "a raw escape reached the output"; else pass; fi
 
 # --- errors ------------------------------------------------------------------------------------
-run 2 "$COREDU" doctor "$tmp/missing"
+run 2 "${clean_env[@]}" "$COREDU" doctor "$tmp/missing"
 says "$tmp/err" "$tmp/missing" "a missing path is named"
-run 2 "$COREDU" doctor --crashes=0 "$tmp/empty"
-run 2 "$COREDU" doctor --crashes=lots "$tmp/empty"
-run 2 "$COREDU" list --crashes=3 "$tmp/empty"
+run 2 "${clean_env[@]}" "$COREDU" doctor --crashes=0 "$tmp/empty"
+run 2 "${clean_env[@]}" "$COREDU" doctor --crashes=lots "$tmp/empty"
+run 2 "${clean_env[@]}" "$COREDU" list --crashes=3 "$tmp/empty"
 says "$tmp/err" "go with the doctor verb" "doctor-only options are refused elsewhere"
-run 2 "$COREDU" list --json "$tmp/empty"
+run 2 "${clean_env[@]}" "$COREDU" list --json "$tmp/empty"
 says "$tmp/err" "--json goes with prune or doctor" "--json outside prune and doctor"
-run 0 "$COREDU" --help
+run 0 "${clean_env[@]}" "$COREDU" --help
 says "$tmp/out" "doctor: 0 nothing needs attention, 4 it found" "--help documents the exit status"
 
-echo "doctor.sh: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish doctor.sh

@@ -7,7 +7,7 @@
 # everything started here is stopped on exit.  Skips (77) when the Debian packages
 # gunicorn, python3-fastapi and uvicorn are missing or the kernel cannot write the core here.
 set -u
-: "${COREDU:?run through make check}"
+: "${COREDU:?run through make check}" "${TESTS_SRCDIR:?run through make check}"
 
 PY=/usr/bin/python3
 GUNICORN=/usr/bin/gunicorn
@@ -21,7 +21,6 @@ case "$pattern" in
 esac
 ulimit -c unlimited 2>/dev/null || skip "the hard core limit does not allow core dumps here"
 
-fails=0 checks=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-gunicorn-XXXXXX")
 app=$tmp/app
 mkdir "$app"
@@ -37,11 +36,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-pass() { checks=$((checks + 1)); }
-fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-contains() { grep -qF -- "$2" "$1" && pass || fail "$3: '$2' not in $1: $(head -c 600 "$1")"; }
-# The text report wraps its paragraphs: compare with the lines joined.
-says() { tr '\n' ' ' <"$1" | tr -s ' ' | grep -qF -- "$2" && pass || fail "$3: '$2' not in $1: $(head -c 600 "$1")"; }
+. "$TESTS_SRCDIR/tests/lib.sh"
 
 cat >"$app/app.py" <<'EOF'
 import asyncio
@@ -160,5 +155,5 @@ contains "$tmp/ecs" "AWS ECS on Fargate" "Fargate is named"
 contains "$tmp/k8s" 'ulimit -c 0 && exec' "the Kubernetes entrypoint snippet"
 
 cp "$tmp/doctor" "${GUNICORN_REPORT:-/dev/null}" 2>/dev/null
-echo "gunicorn.sh: $checks checks, $fails failed (core: $(ls "$app" | grep core | head -1), $(stat -c %s "$app"/core* | head -1) bytes)"
-[ "$fails" -eq 0 ]
+echo "gunicorn.sh: the core: $(ls "$app" | grep core | head -1), $(stat -c %s "$app"/core* | head -1) bytes"
+finish gunicorn.sh

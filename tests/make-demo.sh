@@ -65,6 +65,38 @@ cp --sparse=always "$src" "$dest/collected/evidence.bin"
 for a in i386 aarch64 s390x ppc; do
 	cp --sparse=always "$fixtures/abort-$a.core" "$dest/var-crash/core.$a"
 done
+# The other stores that fill disks, from a fresh core where one was made: systemd-coredump's
+# (compressed by the real zstd, xz and lz4 where installed, and an interrupted run's
+# temporary), ABRT's copy of the same crash, an Apport report, a Breakpad minidump (the
+# last three built from their formats by tests/kinds/mkkinds.py: Debian has no producer),
+# and a JVM's hs_err log and heap dump and qemu's kernel dumps (committed real fixtures).
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+store=$dest/var/lib/systemd/coredump
+mkdir -p "$store" "$dest/var/spool/abrt" "$dest/var/crash" "$dest/java"
+coredu=$(cd "$crashers/../.." && pwd)/coredu
+spid=$("$coredu" list --no-legend "$src" 2>/dev/null | awk '{ print $3 }')
+spid=${spid:-4242}
+usec=$(($(date +%s) * 1000000 + 123456))
+boot=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null | tr -d '-' || echo 0123456789abcdef0123456789abcdef)
+name=core.crash_abort.0.$boot.$spid.$usec
+command -v zstd >/dev/null && zstd -q "$src" -o "$store/$name.zst"
+command -v xz >/dev/null && xz -c "$src" >"$store/core.crash_abort.0.$boot.$spid.$((usec - 60000000)).xz"
+command -v lz4 >/dev/null && lz4 -q "$src" "$store/core.crash_abort.0.$boot.$spid.$((usec - 120000000)).lz4"
+cp --sparse=always "$src" "$store/.#$name$(printf '%016x' $RANDOM)"
+if command -v python3 >/dev/null; then
+	mk="python3 $srcdir/tests/kinds/mkkinds.py"
+	$mk abrt "$dest/var/spool/abrt/ccpp-$(date +%Y-%m-%d-%H:%M:%S).123456-$spid" --core "$src" \
+		--exe /usr/bin/crash_abort --cmdline "/usr/bin/crash_abort demo" --pid "$spid" --uid 0 \
+		--time $((usec / 1000000)) --count 2 --reason "crash_abort killed by SIGABRT" --compress none
+	$mk apport "$dest/var/crash/_usr_bin_crash_abort.0.crash" --core "$src" \
+		--exe /usr/bin/crash_abort --cmdline "/usr/bin/crash_abort demo" --pid 4343 --uid 0 \
+		--signal 6 --date "$(LC_ALL=C date '+%a %b %e %H:%M:%S %Y')"
+	$mk minidump "$dest/var/crash/renderer.dmp" --pid 4444 --comm renderer --signal 11 --code 1 \
+		--addr 0x10 --cmdline "/opt/browser/renderer --type=renderer" --time "$(date +%s)"
+fi
+for f in hs_err_pid6383.log java_pid6435.hprof; do cp "$fixtures/$f" "$dest/java/"; done
+cp "$fixtures/vmcore-qemu-raw.kdump" "$dest/var/crash/vmcore.kdump"
+
 # Decoys: named like cores, but not dumps.
 printf 'core\n' >"$dest/app/core"
 cp "$crashers/crash_abort" "$dest/app/core.1"

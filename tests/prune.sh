@@ -3,22 +3,14 @@
 # the JSON plan and outcome, the journal, compression, refusals and exit codes.
 set -u
 : "${COREDU:?run through make check}" "${FIXTURE_DIR:?run through make check}"
+: "${TESTS_SRCDIR:?run through make check}"
 
-fails=0 checks=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-prune-XXXXXX")
 chmod 755 "$tmp"
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-pass() { checks=$((checks + 1)); }
-fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-run() { # WANT-RC CMD...
-	local want=$1; shift
-	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	local rc=$?
-	[ "$rc" -eq "$want" ] && pass || fail "'$*' exited $rc, want $want: $(head -c 400 "$tmp/err")"
-}
+. "$TESTS_SRCDIR/tests/lib.sh"
 exists() { [ -e "$1" ] && pass || fail "$2: $1 is gone"; }
 gone() { [ ! -e "$1" ] && pass || fail "$2: $1 is still there"; }
-contains() { grep -qF -- "$2" "$1" && pass || fail "$3: '$2' not in $(head -c 300 "$1")"; }
 
 # app/: three workers killed by their parent (one program), an abort, a segfault; ages set.
 make_tree() {
@@ -156,5 +148,4 @@ else
 	echo "SKIP: the partial-failure check needs root and setpriv"
 fi
 
-echo "prune.sh: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish prune.sh

@@ -11,13 +11,13 @@ if ! command -v tmux >/dev/null; then
 	exit 77
 fi
 
-fails=0 checks=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-term-XXXXXX")
 sock=coredu-test-$$
 T() { tmux -L "$sock" -f /dev/null "$@"; }
 trap 'T kill-server 2>/dev/null; chattr -R -i "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-pass() { checks=$((checks + 1)); }
+. "$TESTS_SRCDIR/tests/lib.sh"
+# A failure here shows the screen.
 fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; echo "--- screen:"; screen; echo "---"; }
 screen() { T capture-pane -p -t t; }
 # wait_for TEXT [SECONDS]: until the screen shows TEXT
@@ -311,5 +311,4 @@ else
 fi
 grep -q $'\tcompressed\t' "$tmp/journal" && pass || fail "the journal has the compression"
 
-echo "term.sh: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish term.sh

@@ -37,7 +37,8 @@ static const struct {
 	{"q", "stop the scan; quit; close a pane (Ctrl-C too)"},
 	{NULL, ""},
 	{NULL, "Row flags: * marked, + partly marked (group), T truncated core, S gcore snapshot,"},
-	{NULL, "Z compressed (its second size is the original's)."},
+	{NULL, "= one crash stored more than once (inspect lists the others); a compressed dump's"},
+	{NULL, "second size is the original's."},
 	{NULL, "No key needs Esc or Ctrl. Options: coredu --help; manual: man coredu."},
 };
 

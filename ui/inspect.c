@@ -16,21 +16,25 @@ void inspect_open(struct ui *u, const struct dump *d)
 	if (!f)
 		return;
 	if (!u->magic)
-		u->magic = mdesc_open(NULL, NULL); /* no warnings over the screen */
+		u->magic = mdesc_open(u->opts->magic, NULL); /* no warnings over the screen */
 
 	struct report r = {0};
 	r.si = u->opts->si;
 	r.san_flags = u->san_flags;
 	r.magic = u->magic;
 	r.now = u->now;
+	r.ix = &u->view.ix; /* for the other dumps of the same crash */
 
 	/* The scan kept no mapped files (memory); read them again, if the file is the same. */
 	struct dump copy = *d;
 	struct core_info ci;
-	bool fresh = dump_reparse(d, ELFCORE_KEEP_MAPS, &ci) == 0;
+	struct dump_meta meta;
+	bool fresh = dump_reparse(d, ELFCORE_KEEP_MAPS, &ci, &meta) == 0;
 	int err = errno;
-	if (fresh)
+	if (fresh) {
 		copy.core = ci;
+		copy.meta = meta;
+	}
 	struct sbuf why;
 	sbuf_init(&why);
 	why_line(u, &why, d);
@@ -38,14 +42,16 @@ void inspect_open(struct ui *u, const struct dump *d)
 		"Why", ui_safe(u, why.s), "");
 	sbuf_free(&why);
 	report_info(f, &r, &copy, true);
-	if (!fresh)
+	if (!fresh && d->core.elf_class)
 		fprintf(f, "\n(mapped files unavailable: %s)\n",
 			err == ESTALE ? "the file changed since the scan" : strerror(err));
 	if (!mdesc_describe(u->magic, d->head, d->head_len))
 		fprintf(f, "(no libmagic database: no magic description)\n");
 	fclose(f);
-	if (fresh)
+	if (fresh) {
 		elfcore_free(&ci);
+		dump_meta_free(&meta);
+	}
 
 	struct sbuf title;
 	sbuf_init(&title);

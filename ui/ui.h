@@ -30,6 +30,7 @@ struct ui_opts {
 	bool read_only;       /* -r: no deletion, no compression */
 	const char *log_path; /* the deletion journal; NULL: standard error, after the browser */
 	const char *proc;     /* procfs root for the held-open check (tests) */
+	const char *magic;    /* --magic FILE */
 };
 
 /* Run the browser on the terminal at stdin/stdout.  Returns 0 when the user quit, or -1

@@ -449,6 +449,112 @@ START_TEST(held_open_from_a_proc_tree)
 }
 END_TEST
 
+/* ---- ABRT problem directories: one dump, deleted whole, only if unchanged -------------------- */
+
+static char *make_problem_dir(const char *real);
+
+/* A scanned tree with an ABRT problem directory and a precious file beside it. */
+static char *abrt_setup(struct race *r, const char *precious)
+{
+	r->root = tu_mkdtemp("abrt");
+	r->real = realpath(r->root, NULL);
+	char *dir = make_problem_dir(r->real);
+	r->precious = tu_path(r->real, precious);
+	tu_write_file(r->precious, "do not delete me\n", 17);
+	r->s = tu_scan(r->real, &r->ix);
+	return dir;
+}
+
+static char *make_problem_dir(const char *real)
+{
+	char *dir = tu_path(real, "spool/ccpp-2026-11-24-10:00:00.123456-7553");
+	tu_put(real, "spool/ccpp-2026-11-24-10:00:00.123456-7553/time", "1795514400");
+	tu_put(real, "spool/ccpp-2026-11-24-10:00:00.123456-7553/type", "CCpp");
+	tu_put(real, "spool/ccpp-2026-11-24-10:00:00.123456-7553/executable", "/usr/bin/crash_abort");
+	tu_put(real, "spool/ccpp-2026-11-24-10:00:00.123456-7553/reason", "crash_abort killed by SIGABRT");
+	char *core = tu_path(dir, "coredump");
+	put_core(core, 0);
+	free(core);
+	return dir;
+}
+
+static void expect_abrt(struct race *r, const char *dir, bool compress, enum del_status want,
+			const char *reason)
+{
+	const struct dump *d = find(&r->ix, dir);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(d->kind, DUMP_ABRT);
+	struct del_plan p;
+	del_plan_init(&p, &d, 1, "/proc", 0);
+	struct del_opts o = {.scan = r->s, .compress = compress};
+	del_run(&p, &o);
+	ck_assert_msg(p.items[0].status == want, "status %s: %s", del_status_name(p.items[0].status),
+		      p.items[0].reason);
+	if (reason)
+		ck_assert_msg(strstr(p.items[0].reason, reason), "reason '%s' lacks '%s'",
+			      p.items[0].reason, reason);
+	if (want == DEL_DONE)
+		ck_assert_uint_gt(p.items[0].freed, 0);
+	del_plan_free(&p);
+}
+
+START_TEST(abrt_directory_deleted_whole)
+{
+	struct race r;
+	char *dir = abrt_setup(&r, "spool/precious.txt");
+	ck_assert_uint_eq(r.ix.n, 1); /* the directory; its core is not a dump of its own */
+	ck_assert_uint_eq(r.ix.v[0]->meta.files, 5);
+	expect_abrt(&r, dir, true, DEL_REFUSED, "deleted whole, not compressed");
+	struct stat st;
+	ck_assert_int_eq(stat(dir, &st), 0);
+	expect_abrt(&r, dir, false, DEL_DONE, NULL);
+	ck_assert_int_eq(stat(dir, &st), -1);
+	char *spool = tu_path(r.real, "spool");
+	ck_assert_int_eq(stat(spool, &st), 0);
+	size_t n;
+	char *b = tu_read_file(r.precious, &n);
+	ck_assert_str_eq(b, "do not delete me\n");
+	free(b), free(spool), free(dir);
+	race_teardown(&r);
+}
+END_TEST
+
+START_TEST(abrt_directory_changed_is_refused)
+{
+	static const char *const changes[] = {"file changed", "file added", "subdirectory added",
+					      "replaced by a link"};
+	for (size_t c = 0; c < ARRAY_SIZE(changes); c++) {
+		struct race r;
+		char *dir = abrt_setup(&r, "precious.txt");
+		char *f = tu_path(dir, c == 1 ? "new-file" : c == 2 ? "subdir" : "reason");
+		const char *reason = "its files changed since the scan";
+		switch (c) {
+		case 0: tu_write_file(f, "something else entirely", 23); break;
+		case 1: tu_write_file(f, "x", 1); break;
+		case 2:
+			ck_assert_int_eq(mkdir(f, 0755), 0);
+			reason = "holds more than regular files";
+			break;
+		case 3: {
+			char *moved = tu_path(r.real, "moved");
+			ck_assert_int_eq(rename(dir, moved), 0);
+			ck_assert_int_eq(symlink(moved, dir), 0);
+			reason = "no longer a directory";
+			free(moved);
+			break;
+		}
+		}
+		expect_abrt(&r, dir, false, DEL_REFUSED, reason);
+		struct stat st;
+		ck_assert_msg(stat(dir, &st) == 0 && S_ISDIR(st.st_mode), "%s: the directory stays", changes[c]);
+		char *core = tu_path(dir, "coredump");
+		ck_assert_msg(stat(core, &st) == 0, "%s: its core stays", changes[c]);
+		free(core), free(f), free(dir);
+		race_teardown(&r);
+	}
+}
+END_TEST
+
 START_TEST(hard_links_free_nothing)
 {
 	char *root = tu_mkdtemp("links"), *real = realpath(root, NULL);
@@ -590,6 +696,8 @@ int main(void)
 	tcase_add_test(tc, held_open_is_flagged);
 	tcase_add_test(tc, held_open_from_a_proc_tree);
 	tcase_add_test(tc, hard_links_free_nothing);
+	tcase_add_test(tc, abrt_directory_deleted_whole);
+	tcase_add_test(tc, abrt_directory_changed_is_refused);
 	tcase_add_test(tc, compress_round_trip);
 	tcase_add_test(tc, compress_refused_without_space);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,29 @@
+# tests/lib.sh: what the shell test scripts share: counting checks, running coredu, and
+# looking for text in what it wrote.  Source it once $tmp (a scratch directory) is set.
+
+fails=0 checks=0
+pass() { checks=$((checks + 1)); }
+fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
+
+# run WANT-RC CMD...: run CMD without stdin, its output in $tmp/out and $tmp/err.
+run() {
+	local want=$1; shift
+	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	local rc=$?
+	[ "$rc" -eq "$want" ] && pass || fail "'$*' exited $rc, want $want: $(head -c 400 "$tmp/err")"
+}
+
+# contains FILE TEXT WHY, lacks FILE TEXT WHY
+contains() { grep -qF -- "$2" "$1" && pass || fail "$3: '$2' not in $1: $(head -c 600 "$1")"; }
+lacks() { grep -qF -- "$2" "$1" && fail "$3: '$2' is there" || pass; }
+# says FILE TEXT WHY: TEXT in FILE with its lines joined (the text reports wrap paragraphs).
+says() {
+	tr '\n' ' ' <"$1" | tr -s ' ' | grep -qF -- "$2" && pass ||
+		fail "$3: '$2' not in $1: $(head -c 800 "$1")"
+}
+
+# finish NAME: the summary line, and the script's exit status.
+finish() {
+	echo "$1: $checks checks, $fails failed"
+	[ "$fails" -eq 0 ]
+}
