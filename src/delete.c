@@ -61,7 +61,7 @@ static void find_holders(struct del_plan *p, const char *proc)
 	struct by_inode *idx = xmalloc((p->n ? p->n : 1) * sizeof(*idx));
 	for (size_t i = 0; i < p->n; i++)
 		idx[i] = (struct by_inode){p->items[i].d->dev, p->items[i].d->ino, i};
-	qsort(idx, p->n, sizeof(*idx), cmp_inode);
+	sort_array(idx, p->n, sizeof(*idx), cmp_inode);
 
 	long *pids;
 	size_t npids = procfs_pids(proc, &pids);

@@ -55,7 +55,7 @@ static int64_t median_interval(const struct doctor_group *g)
 	int64_t *gaps = xmalloc((g->n - 1) * sizeof(*gaps));
 	for (size_t i = 1; i < g->n; i++)
 		gaps[i - 1] = g->dumps[i]->mtime - g->dumps[i - 1]->mtime;
-	qsort(gaps, g->n - 1, sizeof(*gaps), cmp_i64);
+	sort_array(gaps, g->n - 1, sizeof(*gaps), cmp_i64);
 	size_t m = (g->n - 1) / 2;
 	int64_t med = (g->n - 1) % 2 ? gaps[m] : (gaps[m - 1] + gaps[m]) / 2;
 	free(gaps);
@@ -225,7 +225,7 @@ static void build_groups(struct doctor *doc, const struct index *ix)
 		snprintf(k[i].signal, sizeof(k[i].signal), "%s", report_signal_name(ix->v[i], buf));
 		k[i].cause = cause_classify(&ix->v[i]->core);
 	}
-	qsort(k, ix->n, sizeof(*k), cmp_keyed);
+	sort_array(k, ix->n, sizeof(*k), cmp_keyed);
 	for (size_t i = 0; i < ix->n;) {
 		size_t j = i + 1;
 		while (j < ix->n && same_group(&k[i], &k[j]))
@@ -247,7 +247,7 @@ static void build_groups(struct doctor *doc, const struct index *ix)
 		i = j;
 	}
 	free(k);
-	qsort(doc->groups, doc->ngroups, sizeof(*doc->groups), larger_first);
+	sort_array(doc->groups, doc->ngroups, sizeof(*doc->groups), larger_first);
 }
 
 static void analyse_group(struct doctor *doc, struct doctor_group *g, const char *proc)

@@ -243,7 +243,7 @@ static void parse_phdrs(struct parser *p, uint64_t phoff, uint64_t phnum, unsign
 	}
 	ci->nloads = (uint32_t)p->nloads;
 	/* core_sort_vma=1 writes segments smallest first: never assume address order. */
-	qsort(p->loads, p->nloads, sizeof(*p->loads), cmp_load);
+	sort_array(p->loads, p->nloads, sizeof(*p->loads), cmp_load);
 }
 
 /* ---- notes ---------------------------------------------------------------------------- */
@@ -668,7 +668,7 @@ static void derive_from_maps(struct parser *p, uint64_t entry)
 	uint32_t *hashes = xmalloc(ci->nmaps * sizeof(*hashes));
 	for (uint32_t i = 0; i < ci->nmaps; i++)
 		hashes[i] = hash_str(elfcore_map_name(ci, &ci->maps[i]));
-	qsort(hashes, ci->nmaps, sizeof(*hashes), cmp_u32);
+	sort_array(hashes, ci->nmaps, sizeof(*hashes), cmp_u32);
 	ci->mapped_files = 1;
 	for (uint32_t i = 1; i < ci->nmaps; i++)
 		ci->mapped_files += hashes[i] != hashes[i - 1];

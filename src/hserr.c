@@ -95,9 +95,9 @@ void hserr_parse(const struct bsrc *src, struct core_info *ci, struct dump_meta 
 			if (sscanf(v, "%15[A-Z0-9]", name) == 1 && strncmp(name, "SIG", 3) == 0) {
 				int signo = sig_parse(0, name);
 				ci->signal = signo > 0 ? signo : 0;
-			} else if (strstr(v, "pid=")) {
-				char *what = xstrndup(v, strcspn(v, ","));
-				m->title = what; /* "Internal Error (file.cpp:12)"; a frame may follow */
+			} else if (strstr(v, "pid=") && !m->title) {
+				/* "Internal Error (file.cpp:12)"; a frame may follow and replace it */
+				m->title = xstrndup(v, strcspn(v, ","));
 			}
 			const char *pc = strstr(v, "pc=0x");
 			if (pc) {

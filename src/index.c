@@ -170,7 +170,7 @@ static int compare(const void *pa, const void *pb, void *arg)
 void index_sort(struct index *ix, enum index_sort key, bool reverse)
 {
 	struct sort_ctx ctx = {key, reverse};
-	qsort_r(ix->v, ix->n, sizeof(*ix->v), compare, &ctx);
+	sort_array_r(ix->v, ix->n, sizeof(*ix->v), compare, &ctx);
 	for (size_t i = 0; ix->slots && i < ix->nslots; i++)
 		ix->slots[i].pos = 0;
 	if (ix->slots)
@@ -233,7 +233,7 @@ size_t index_link_same_crash(struct index *ix)
 		if (has_process(ix->v[i]))
 			k[n++] = (struct crash_key){ix->v[i]->core.pid, dump_time(ix->v[i]), i};
 	}
-	qsort(k, n, sizeof(*k), cmp_crash);
+	sort_array(k, n, sizeof(*k), cmp_crash);
 	for (size_t a = 0; a < n;) {
 		size_t b = a + 1;
 		while (b < n && k[b].pid == k[a].pid && k[b].time - k[b - 1].time <= INDEX_SAME_CRASH_SECONDS &&

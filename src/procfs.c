@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "procfs.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -115,7 +116,7 @@ size_t procfs_pids(const char *root, long **out)
 	if (d)
 		closedir(d);
 	if (n > 1)
-		qsort(v, n, sizeof(*v), cmp_long);
+		sort_array(v, n, sizeof(*v), cmp_long);
 	*out = v;
 	return n;
 }

@@ -68,7 +68,7 @@ struct prune_pick *prune_select(const struct index *ix, const struct prune_polic
 	for (size_t i = 0; i < ix->n; i++)
 		if (candidate(p, ix->v[i]))
 			c[nc++] = ix->v[i];
-	qsort(c, nc, sizeof(*c), newest_first);
+	sort_array(c, nc, sizeof(*c), newest_first);
 
 	char (*why)[160] = xcalloc(nc ? nc : 1, sizeof(*why));
 	char a[FMT_SIZE_LEN], b[FMT_TIME_LEN], key[4096], other[4096];

@@ -13,6 +13,7 @@
 #include "procfs.h"
 #include "report.h"
 #include "sanitize.h"
+#include "util.h"
 
 #define PROCS_SHOWN 10
 
@@ -230,7 +231,7 @@ static const struct liveproc **dumpers(const struct doctor *doc, size_t *n)
 	for (size_t i = 0; i < doc->procs.n; i++)
 		if (doc->procs.v[i].can_dump)
 			v[(*n)++] = &doc->procs.v[i];
-	qsort(v, *n, sizeof(*v), proc_order);
+	sort_array(v, *n, sizeof(*v), proc_order);
 	return v;
 }
 

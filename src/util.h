@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
@@ -36,6 +37,22 @@ char *sbuf_take(struct sbuf *b);
 static inline uint64_t sat_add_u64(uint64_t a, uint64_t b)
 {
 	return a + b < a ? UINT64_MAX : a + b;
+}
+
+/* qsort of an empty array is undefined when its base is NULL (C11 7.22.5), and an empty
+ * array often is: a core without PT_LOAD, a scan without dumps.  Sort through these. */
+static inline void sort_array(void *base, size_t n, size_t size,
+			      int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+static inline void sort_array_r(void *base, size_t n, size_t size,
+				int (*cmp)(const void *, const void *, void *), void *arg)
+{
+	if (n > 1)
+		qsort_r(base, n, size, cmp, arg);
 }
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

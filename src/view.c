@@ -342,7 +342,7 @@ static void rank_paths(struct view *v)
 	size_t *order = xmalloc((v->ix.n ? v->ix.n : 1) * sizeof(*order));
 	for (size_t i = 0; i < v->ix.n; i++)
 		order[i] = i;
-	qsort_r(order, v->ix.n, sizeof(*order), compare_paths, v);
+	sort_array_r(order, v->ix.n, sizeof(*order), compare_paths, v);
 	x->path_rank = xrealloc(x->path_rank, (v->ix.n ? v->ix.n : 1) * sizeof(*x->path_rank));
 	for (size_t i = 0; i < v->ix.n; i++)
 		x->path_rank[order[i]] = i;
@@ -512,7 +512,7 @@ void view_refresh(struct view *v)
 				add_row(v, false, v->groups[open_group].members[k]);
 	}
 	rank_paths(v);
-	qsort_r(v->rows, v->nrows, sizeof(*v->rows), compare_rows, v);
+	sort_array_r(v->rows, v->nrows, sizeof(*v->rows), compare_rows, v);
 	for (size_t r = 0; r < v->nrows; r++)
 		if (view_row_size(v, r) > v->max_size)
 			v->max_size = view_row_size(v, r);
