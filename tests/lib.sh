@@ -2,6 +2,12 @@
 # looking for text in what it wrote.  Source it once $tmp (a scratch directory) is set.
 
 fails=0 checks=0
+# Under ./configure --enable-sanitizers, ASan and UBSan write their reports to files that
+# finish() turns into failures: a report from the browser inside tmux would otherwise be lost.
+if [ "${SANITIZERS:-no}" = yes ]; then
+	export ASAN_OPTIONS="log_path=$tmp/sanitizer:detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+	export UBSAN_OPTIONS="log_path=$tmp/sanitizer:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+fi
 pass() { checks=$((checks + 1)); }
 fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
 
@@ -24,6 +30,10 @@ says() {
 
 # finish NAME: the summary line, and the script's exit status.
 finish() {
+	local report
+	for report in "$tmp"/sanitizer.*; do
+		[ -e "$report" ] && fail "sanitizer report $report: $(head -c 3000 "$report")"
+	done
 	echo "$1: $checks checks, $fails failed"
 	[ "$fails" -eq 0 ]
 }

@@ -1,0 +1,22 @@
+#!/bin/bash
+# Replay every fuzz harness, built without libFuzzer, over its regression inputs (each an input
+# that once crashed it, minimised: tests/fuzz/regress/NAME/) and the fixtures, so a parser
+# change cannot bring a found crash back.  Under ./configure --enable-sanitizers the replays run
+# with ASan and UBSan.
+set -u
+: "${FIXTURE_DIR:?run through make check}" "${TESTS_SRCDIR:?run through make check}"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-replay-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+. "$TESTS_SRCDIR/tests/lib.sh"
+bin=$(dirname "$COREDU")/tests/fuzz
+for h in elfcore detect decomp dump apport hserr hprof kdump minidump sdcore; do
+	inputs=("$FIXTURE_DIR"/*.core "$FIXTURE_DIR"/hs_err_* "$FIXTURE_DIR"/vmcore-qemu*)
+	[ -d "$TESTS_SRCDIR/tests/fuzz/regress/$h" ] && inputs+=("$TESTS_SRCDIR/tests/fuzz/regress/$h")
+	if "$bin/replay_$h" "${inputs[@]}" >"$tmp/out" 2>&1; then
+		pass
+	else
+		fail "replay_$h: $(tail -c 600 "$tmp/out")"
+	fi
+	grep -q "inputs replayed" "$tmp/out" && pass || fail "replay_$h replayed nothing"
+done
+finish fuzz-replay.sh
