@@ -102,8 +102,8 @@ void json_write_escaped(FILE *f, const char *str, size_t n)
 			fprintf(f, "\\u00%c%c", hex[c >> 4], hex[c & 0xf]);
 			i++;
 		} else if ((len = utf8_decode(s + i, n - i, &cp)) > 0) {
-			if (cp <= 0x9f) /* C1 controls: same text, but never raw */
-				fprintf(f, "\\u00%c%c", hex[cp >> 4], hex[cp & 0xf]);
+			if (utf8_unsafe_codepoint(cp)) /* C1, bidi: same text, but never raw */
+				fprintf(f, "\\u%04" PRIx32, cp);
 			else
 				WRITE(s + i, len, f);
 			i += len;

@@ -7,17 +7,6 @@
 
 #include "utf8.h"
 
-/* Code points that are valid UTF-8 but still act on a terminal or reorder what it shows. */
-static int unsafe_codepoint(uint32_t cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) ||      /* C1 controls: 0x9b is CSI on many terminals */
-	       cp == 0x2028 || cp == 0x2029 ||      /* line and paragraph separators */
-	       (cp >= 0x200e && cp <= 0x200f) ||    /* LRM, RLM */
-	       (cp >= 0x202a && cp <= 0x202e) ||    /* embeddings and overrides */
-	       (cp >= 0x2066 && cp <= 0x2069) ||    /* isolates */
-	       cp == 0xfeff;                        /* BOM / zero-width no-break space */
-}
-
 void san_append(struct sbuf *out, const void *data, size_t n, unsigned flags)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -46,7 +35,7 @@ void san_append(struct sbuf *out, const void *data, size_t n, unsigned flags)
 		case '\r': memcpy(esc, "\\r", 2); elen = 2; break;
 		default:
 			if (c >= 0x80 && !(flags & SAN_ASCII) && (ulen = utf8_decode(s + i, n - i, &cp)) > 0) {
-				if (!unsafe_codepoint(cp)) {
+				if (!utf8_unsafe_codepoint(cp)) {
 					sbuf_add(out, s + i, ulen);
 					i += ulen;
 					continue;

@@ -10,4 +10,16 @@
  * values above U+10FFFF and truncated sequences are all invalid). */
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
+/* Code points that are valid UTF-8 but still act on a terminal or reorder what it shows:
+ * the sanitiser escapes them for the screen, the JSON writer as \uXXXX. */
+static inline int utf8_unsafe_codepoint(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) ||      /* C1 controls: 0x9b is CSI on many terminals */
+	       cp == 0x2028 || cp == 0x2029 ||      /* line and paragraph separators */
+	       (cp >= 0x200e && cp <= 0x200f) ||    /* LRM, RLM */
+	       (cp >= 0x202a && cp <= 0x202e) ||    /* embeddings and overrides */
+	       (cp >= 0x2066 && cp <= 0x2069) ||    /* isolates */
+	       cp == 0xfeff;                        /* BOM / zero-width no-break space */
+}
+
 #endif

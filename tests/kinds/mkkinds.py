@@ -273,7 +273,7 @@ def build_apport(a):
     keys.insert(0, "ProblemType")
     out = bytearray()
     for k in keys:
-        v = data[k].encode("UTF-8")
+        v = data[k].encode("UTF-8", "surrogateescape")  # hostile bytes kept as given
         out += k.encode("ASCII")
         if b"\n" in v:
             out += b":\n " + v.replace(b"\n", b"\n ")
