@@ -28,7 +28,7 @@
 #endif
 
 /* Resource bounds: whatever a hostile header claims, a core never costs more than this. */
-#define PHDR_LIMIT (1u << 22)          /* program headers walked */
+#define PHDR_LIMIT (1u << 20)          /* program headers walked: 16x vm.max_map_count's default */
 #define NOTE_LIMIT (1u << 22)          /* notes walked */
 #define NOTE_SEGMENTS_MAX 16           /* PT_NOTE segments considered */
 #define AUXV_LIMIT (64u * 1024)        /* bytes of NT_AUXV kept */
@@ -521,9 +521,12 @@ static const unsigned char *read_vmem(struct parser *p, uint64_t vaddr, size_t l
 	*got = 0;
 	if (!l)
 		return NULL;
-	uint64_t in_seg = l->filesz - (vaddr - l->vaddr);
+	uint64_t in_seg = l->filesz - (vaddr - l->vaddr), off;
 	size_t want = in_seg < limit ? (size_t)in_seg : limit;
-	return rd_get_upto(&p->rd, l->offset + (vaddr - l->vaddr), want, got);
+	/* A p_offset near 2^64 would wrap to the start of the file: bytes of something else. */
+	if (__builtin_add_overflow(l->offset, vaddr - l->vaddr, &off))
+		return NULL;
+	return rd_get_upto(&p->rd, off, want, got);
 }
 
 /* A NUL-terminated string at a virtual address, read from the dumped memory. */
