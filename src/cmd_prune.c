@@ -15,6 +15,7 @@
 #include "json.h"
 #include "report.h"
 #include "sanitize.h"
+#include "stopsig.h"
 #include "util.h"
 
 /* ---- text ------------------------------------------------------------------------------------ */
@@ -216,11 +217,16 @@ int cmd_prune(const struct prune_cmd *c, const struct scan *scan, const struct i
 		rc = 2;
 		goto out;
 	}
+	/* From here a signal stops at a safe point: no temporary left, nothing half-done. */
+	stopsig_catch();
 	struct del_opts o = {.scan = scan, .journal = journal, .compress = c->compress,
-			     .skip_flagged = skip_flagged};
+			     .skip_flagged = skip_flagged, .cancel = &stopsig_caught};
 	del_run(&p, &o);
 	if (journal != stderr)
 		fclose(journal);
+	if (stopsig_caught)
+		fprintf(stderr, "coredu: stopped by %s: the rest was left as it was\n",
+			stopsig_name(stopsig_caught));
 	if (c->json)
 		print_json(c, scan, &p, picks, true);
 	else

@@ -489,8 +489,11 @@ void del_one(const struct del_opts *o, struct del_item *it)
 	}
 	if (o->compress) {
 		struct zst_result zr;
-		if (zst_compress_beside(dir, name, fd, &st, &zr) != 0) {
-			set_reason(it, DEL_FAILED, "not compressed: %s", zr.error);
+		if (zst_compress_beside(dir, name, fd, &st, o->cancel, &zr) != 0) {
+			if (zr.cancelled)
+				set_reason(it, DEL_SKIPPED, "stopped while it was compressed: left as it was");
+			else
+				set_reason(it, DEL_FAILED, "not compressed: %s", zr.error);
 			close(fd);
 			goto close_dir;
 		}
@@ -544,7 +547,7 @@ void del_step(struct del_plan *p, const struct del_opts *o, size_t i)
 	struct del_item *it = &p->items[i];
 	if (it->status != DEL_PENDING)
 		return;
-	if (o->stop && *o->stop) {
+	if ((o->stop && *o->stop) || (o->cancel && *o->cancel)) {
 		set_reason(it, DEL_SKIPPED, "stopped before it was reached");
 		return;
 	}

@@ -67,6 +67,9 @@ struct del_opts {
 	bool compress;             /* write NAME.zst, verify it, then remove the original */
 	bool skip_flagged;         /* leave held-open and recent dumps alone */
 	volatile sig_atomic_t *stop; /* when set, stop after the current file */
+	/* When set (by a signal), stop too, and abandon a compression in progress: its copy
+	 * is removed and the original left as it was.  A deletion in hand always completes. */
+	volatile sig_atomic_t *cancel;
 	void (*progress)(void *ctx, const struct del_plan *p, size_t i);
 	void *ctx;
 };

@@ -24,6 +24,7 @@
 #include "report.h"
 #include "sanitize.h"
 #include "scan.h"
+#include "stopsig.h"
 #include "when.h"
 
 enum verb { VERB_DEFAULT, VERB_LIST, VERB_JSON, VERB_INFO, VERB_PRUNE, VERB_DOCTOR };
@@ -133,7 +134,9 @@ static void print_help(void)
 	      "Exit status: 0 if dumps were found, 1 if none were, 2 on an error such as a\n"
 	      "missing PATH or a bad option; prune: 0 all done, 1 nothing matched, 2 error,\n"
 	      "3 some could not be deleted; doctor: 0 nothing needs attention, 4 it found\n"
-	      "something to fix (dumps, or a process at risk), 2 error.\n",
+	      "something to fix (dumps, or a process at risk), 2 error.  SIGINT, SIGTERM\n"
+	      "or SIGHUP stop prune and the browser after the dump in hand, leaving no\n"
+	      "temporary file; coredu then dies of the signal (128+N in a shell).\n",
 	      stdout);
 }
 
@@ -438,13 +441,22 @@ static unsigned locale_san_flags(void)
 	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0) ? 0 : SAN_ASCII;
 }
 
+/* Whether the scan could not read the FILE operand r (its error line is already out). */
+static bool file_root_failed(const struct index *ix, const struct scan_root *r)
+{
+	for (size_t k = 0; !r->is_dir && k < ix->nerrors; k++)
+		if (strcmp(ix->errors[k].path, r->path) == 0)
+			return true;
+	return false;
+}
+
 /* A FILE operand of `info` that is not a dump gets a clear line, not silence. */
 static void report_non_dumps(const struct scan *s, const struct index *ix, struct sbuf *tmp,
 			     unsigned flags)
 {
 	for (size_t i = 0; i < scan_root_count(s); i++) {
 		const struct scan_root *r = scan_get_root(s, i);
-		if (r->is_dir)
+		if (r->is_dir || file_root_failed(ix, r))
 			continue;
 		bool found = false;
 		for (size_t k = 0; k < ix->n && !found; k++)
@@ -542,6 +554,7 @@ int main(int argc, char **argv)
 			index_free(&run.ix);
 			sbuf_free(&run.tmp);
 			free(cli.excludes);
+			stopsig_reraise(); /* the browser ended by a signal: die of it (128+N) */
 			return rc;
 		}
 	}
@@ -568,6 +581,10 @@ int main(int argc, char **argv)
 		rep.seconds = pr.seconds;
 		report_statfs(&rep.fs, scan_get_root(scan, 0)->path);
 	}
+	/* An unreadable FILE operand is an operand error, as an unreadable directory one is. */
+	for (size_t i = 0; i < scan_root_count(scan); i++)
+		if (file_root_failed(&run.ix, scan_get_root(scan, i)))
+			operand_error = true;
 	rep.scan = scan;
 	rep.ix = &run.ix;
 	rep.si = cli.si;
@@ -628,5 +645,6 @@ int main(int argc, char **argv)
 	index_free(&run.ix);
 	sbuf_free(&run.tmp);
 	free(cli.excludes);
+	stopsig_reraise(); /* prune stopped by a signal: die of it (128+N) */
 	return rc;
 }

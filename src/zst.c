@@ -96,7 +96,18 @@ static int link_temp(int dirfd, int fd, const char *tmpname, const char *target)
 	return 0;
 }
 
-static int compress_into(int in, uint64_t size, int out, struct zst_result *r)
+/* Checked once per chunk and before the copy is named: a signal abandons the copy. */
+static bool stopped(const volatile sig_atomic_t *cancel, struct zst_result *r)
+{
+	if (!cancel || !*cancel)
+		return false;
+	r->cancelled = true;
+	fail(r, "stopped by a signal before the copy was complete");
+	return true;
+}
+
+static int compress_into(int in, uint64_t size, int out, const volatile sig_atomic_t *cancel,
+			 struct zst_result *r)
 {
 	ZSTD_CCtx *cc = ZSTD_createCCtx();
 	if (!cc)
@@ -110,6 +121,10 @@ static int compress_into(int in, uint64_t size, int out, struct zst_result *r)
 	uint64_t off = 0, written = 0;
 	int rc = 0;
 	for (bool last = false; !last && rc == 0;) {
+		if (stopped(cancel, r)) {
+			rc = -1;
+			break;
+		}
 		ssize_t k = read_all(in, ibuf, CHUNK, off);
 		if (k < 0) {
 			rc = fail(r, "reading the dump: %s", strerror(errno));
@@ -147,7 +162,8 @@ static int compress_into(int in, uint64_t size, int out, struct zst_result *r)
 }
 
 /* Decompress `out` and compare every byte with `in`. */
-static int verify(int in, int out, uint64_t size, struct zst_result *r)
+static int verify(int in, int out, uint64_t size, const volatile sig_atomic_t *cancel,
+		  struct zst_result *r)
 {
 	unsigned char hdr[FRAME_HEADER_MAX];
 	ssize_t n = read_all(out, hdr, sizeof(hdr), 0);
@@ -163,6 +179,10 @@ static int verify(int in, int out, uint64_t size, struct zst_result *r)
 	ZSTD_inBuffer ib = {cin, 0, 0};
 	for (size_t ret = 1; rc == 0 && ret != 0;) {
 		if (ib.pos == ib.size) {
+			if (stopped(cancel, r)) {
+				rc = -1;
+				break;
+			}
 			ssize_t k = read_all(out, cin, CHUNK, coff);
 			if (k <= 0) {
 				rc = fail(r, "the compressed copy ends early");
@@ -198,7 +218,7 @@ static int verify(int in, int out, uint64_t size, struct zst_result *r)
 }
 
 int zst_compress_beside(int dirfd, const char *name, int in, const struct stat *st,
-			struct zst_result *r)
+			const volatile sig_atomic_t *cancel, struct zst_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	char target[4096], tmpname[4200];
@@ -215,11 +235,11 @@ int zst_compress_beside(int dirfd, const char *name, int in, const struct stat *
 	int out = make_temp(dirfd, name, tmpname, sizeof(tmpname));
 	if (out < 0)
 		return fail(r, "cannot create the compressed copy: %s", strerror(errno));
-	int rc = compress_into(in, (uint64_t)st->st_size, out, r);
+	int rc = compress_into(in, (uint64_t)st->st_size, out, cancel, r);
 	if (rc == 0 && fsync(out) != 0)
 		rc = fail(r, "syncing the compressed copy: %s", strerror(errno));
 	if (rc == 0)
-		rc = verify(in, out, (uint64_t)st->st_size, r);
+		rc = verify(in, out, (uint64_t)st->st_size, cancel, r);
 	if (rc == 0) {
 		fchmod(out, st->st_mode & 07777);
 		if (fchown(out, st->st_uid, st->st_gid) != 0 && errno != EPERM)
@@ -228,6 +248,8 @@ int zst_compress_beside(int dirfd, const char *name, int in, const struct stat *
 		if (rc == 0 && futimens(out, times) != 0)
 			rc = fail(r, "setting the times of the copy: %s", strerror(errno));
 	}
+	if (rc == 0 && stopped(cancel, r)) /* the last moment it can be abandoned */
+		rc = -1;
 	if (rc == 0 && link_temp(dirfd, out, tmpname, target) != 0)
 		rc = fail(r, errno == EEXIST ? "%s appeared meanwhile" : "naming the copy %s: %s", target,
 			  strerror(errno));

@@ -170,6 +170,33 @@ if [ "$(id -u)" -ne 0 ] || [ ${#as_user[@]} -gt 0 ]; then
 	contains "$tmp/out" "1 error" "and counted in the totals"
 	expect_rc 2 "${as_user[@]}" "$COREDU" list "$tmp/lockedroot"
 	contains "$tmp/err" "$tmp/lockedroot" "an unreadable root is named"
+	contains "$tmp/err" "Permission denied" "with its reason"
+	# json: the dump, and the error counted and listed with its path
+	expect_rc 0 "${as_user[@]}" "$COREDU" json "$tmp/perm"
+	contains "$tmp/err" "cannot open directory '$tmp/perm/locked': Permission denied" "json: the unreadable directory on stderr"
+	python3 - "$tmp/out" "$tmp/perm" <<'EOF2' && pass || fail "json as nobody: the dump found, the error counted"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [x["path"] for x in d["dumps"]] == [sys.argv[2] + "/open/core"], d["dumps"]
+assert d["scan"]["errors"] == 1, d["scan"]
+assert d["errors"] == [{"path": sys.argv[2] + "/locked", "error": "cannot open directory: Permission denied"}], d["errors"]
+EOF2
+	# doctor: the dump found (status 4: something to fix), the directory named on stderr
+	expect_rc 4 "${as_user[@]}" "$COREDU" doctor "$tmp/perm"
+	contains "$tmp/err" "cannot open directory '$tmp/perm/locked': Permission denied" "doctor: the unreadable directory on stderr"
+	contains "$tmp/out" "1 dump," "doctor as nobody finds the readable dump"
+	expect_rc 4 "${as_user[@]}" "$COREDU" doctor --json "$tmp/perm"
+	python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/out" && pass || fail "doctor --json as nobody is JSON"
+	# info on a file it cannot read: the path and the reason, no "not a recognised dump", status 2
+	cp "$core" "$tmp/secret.core"
+	chmod 000 "$tmp/secret.core"
+	expect_rc 2 "${as_user[@]}" "$COREDU" info "$tmp/secret.core"
+	contains "$tmp/err" "cannot open '$tmp/secret.core': Permission denied" "info: an unreadable file is named with the reason"
+	lacks "$tmp/err" "not a recognised dump" "info: an unreadable file is not called a non-dump"
+	expect_rc 2 "${as_user[@]}" "$COREDU" info "$tmp/perm/open/core" "$tmp/secret.core"
+	contains "$tmp/out" "crash_abort" "info: the readable one is still reported"
+	expect_rc 2 "${as_user[@]}" "$COREDU" info "$tmp/perm/locked/core"
+	contains "$tmp/err" "$tmp/perm/locked/core" "info: a file below an unreadable directory is named"
 	chmod 755 "$tmp/perm/locked" "$tmp/lockedroot"
 else
 	echo "SKIP: permission checks need a non-root user or setpriv"

@@ -239,9 +239,12 @@ for sig in TERM HUP INT; do
 	browse "$COREDU $tree"
 	pkill -"$sig" -x -P "$(T display -p -t t '#{pane_pid}')" coredu # only ours: tests run in parallel
 	if wait_for "SHELL-READY" 5; then pass; else fail "SIG$sig did not end the browser"; fi
-	T send-keys -t t "clear; stty -a | grep -o -- '-icanon' ; echo checked-$sig" Enter
+	T send-keys -t t "st=\$?; clear; stty -a | grep -o -- '-icanon' ; echo checked-$sig-status-\$st" Enter
 	wait_for "checked-$sig" 3
 	screen | grep -q -- "-icanon" && fail "SIG$sig left the terminal raw" || pass
+	# then it dies of the signal, as GNU tools do: 128+N
+	want=$((128 + $(kill -l "$sig")))
+	wait_for "checked-$sig-status-$want" 3 && pass || fail "SIG$sig: the browser's status is not $want: $(screen | grep status)"
 done
 
 # --- 11. deletion: mark by filter, confirm, summary, files gone ----------------------------------------------

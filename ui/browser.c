@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <curses.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,18 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stopsig.h"
 #include "ui.h"
 
 #define PROGRESS_MS 200 /* redraw interval while scanning */
 #define IDLE_MS 1000    /* getch timeout when idle: only to notice signals */
-
-/* Set by SIGINT, SIGTERM and SIGHUP; the loop sees it within one getch timeout. */
-static volatile sig_atomic_t got_signal;
-
-static void on_signal(int sig)
-{
-	got_signal = sig;
-}
 
 static double now_ms(void)
 {
@@ -176,24 +168,6 @@ static void handle_key(struct ui *u, int ch)
 		list_key(u, ch);
 }
 
-static void set_signals(struct sigaction *old)
-{
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: a blocked read returns */
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaction(sigs[i], &sa, &old[i]);
-}
-
-static void restore_signals(const struct sigaction *old)
-{
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaction(sigs[i], &old[i], NULL);
-}
-
 int ui_browse(const struct ui_opts *o, char *why, size_t whylen)
 {
 	struct ui u;
@@ -212,16 +186,16 @@ int ui_browse(const struct ui_opts *o, char *why, size_t whylen)
 		sbuf_free(&u.filter_edit);
 		return -1;
 	}
-	struct sigaction old[3];
-	got_signal = 0;
-	set_signals(old);
+	/* SIGINT, SIGTERM, SIGHUP: the loop sees one within a getch timeout (no SA_RESTART),
+	 * restores the terminal, and main() then dies of it. */
+	stopsig_catch();
 
 	ui_rescan(&u);
 	bool was_scanning = scanning(&u);
 	double last_draw = 0;
 	unsigned fast_errs = 0;
 	u.dirty = true;
-	while (!u.quit && !got_signal) {
+	while (!u.quit && !stopsig_caught) {
 		if (poll_scan(&u, &was_scanning))
 			u.dirty = true;
 		double t = now_ms();
@@ -264,7 +238,7 @@ int ui_browse(const struct ui_opts *o, char *why, size_t whylen)
 
 	bgscan_free(u.scan);
 	term_close(&u);
-	restore_signals(old);
+	stopsig_restore();
 	delui_close(&u);
 	if (u.journal) { /* the deletion journal: to the --log file, or now to stderr */
 		fclose(u.journal);

@@ -13,6 +13,7 @@
 
 #include "fmt.h"
 #include "sanitize.h"
+#include "stopsig.h"
 #include "ui.h"
 
 #define SLICE_MS 50   /* work between two looks at the keyboard */
@@ -298,9 +299,10 @@ bool delui_work(struct ui *u)
 	struct del_opts o = {
 		.scan = u->scan ? bgscan_scan(u->scan) : NULL, .journal = u->journal,
 		.compress = u->del_compress, .skip_flagged = u->del_skip_flagged, .stop = &u->del_stop,
+		.cancel = &stopsig_caught,
 	};
 	double until = now_ms() + SLICE_MS;
-	while (u->del_next < u->del_plan.n && now_ms() < until && !u->del_stop)
+	while (u->del_next < u->del_plan.n && now_ms() < until && !u->del_stop && !stopsig_caught)
 		del_step(&u->del_plan, &o, u->del_next++);
 	if (u->del_next < u->del_plan.n && !u->del_stop)
 		return true;

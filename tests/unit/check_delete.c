@@ -3,6 +3,7 @@
  * links, and compression instead of deletion. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -636,6 +637,52 @@ START_TEST(compress_round_trip)
 }
 END_TEST
 
+/* A signal noted while a dump is compressed: the copy is dropped, no temporary stays, the
+ * original is untouched and the item is skipped; the items after it are not reached. */
+START_TEST(compress_stopped_by_a_signal)
+{
+	char *root = tu_mkdtemp("zst"), *real = realpath(root, NULL);
+	char *a = tu_path(real, "core.1"), *b = tu_path(real, "core.2");
+	put_core(a, 3);
+	put_core(b, 3);
+	size_t n;
+	void *orig = tu_read_file(a, &n);
+	struct index ix;
+	struct scan *s = tu_scan(real, &ix);
+	const struct dump *set[] = {find(&ix, a), find(&ix, b)};
+	struct del_plan p;
+	del_plan_init(&p, set, 2, "/proc", 0);
+	volatile sig_atomic_t caught = SIGTERM;
+	struct del_opts o = {.scan = s, .compress = true, .cancel = &caught};
+	del_one(&o, &p.items[0]); /* the dump in hand when the signal came */
+	ck_assert_msg(p.items[0].status == DEL_SKIPPED, "%s: %s", del_status_name(p.items[0].status),
+		      p.items[0].reason);
+	ck_assert_msg(strstr(p.items[0].reason, "stopped while it was compressed"), "%s", p.items[0].reason);
+	del_step(&p, &o, 1); /* the next one */
+	ck_assert_msg(strstr(p.items[1].reason, "stopped before it was reached"), "%s", p.items[1].reason);
+	size_t m;
+	void *now = tu_read_file(a, &m);
+	ck_assert(m == n && memcmp(now, orig, n) == 0);
+	DIR *d = opendir(real);
+	struct dirent *e;
+	size_t entries = 0;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		ck_assert_msg(!strcmp(e->d_name, "core.1") || !strcmp(e->d_name, "core.2"),
+			      "left behind: %s", e->d_name);
+		entries++;
+	}
+	closedir(d);
+	ck_assert_uint_eq(entries, 2);
+	del_plan_free(&p);
+	scan_free(s);
+	index_free(&ix);
+	tu_rmtree(root);
+	free(root), free(real), free(a), free(b), free(orig), free(now);
+}
+END_TEST
+
 START_TEST(compress_refused_without_space)
 {
 	char *root = tu_mkdtemp("full");
@@ -699,6 +746,7 @@ int main(void)
 	tcase_add_test(tc, abrt_directory_deleted_whole);
 	tcase_add_test(tc, abrt_directory_changed_is_refused);
 	tcase_add_test(tc, compress_round_trip);
+	tcase_add_test(tc, compress_stopped_by_a_signal);
 	tcase_add_test(tc, compress_refused_without_space);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
