@@ -43,7 +43,7 @@ static void print_plan(const struct prune_cmd *c, const struct scan *scan, const
 			printf("; held open by %s", san_str(&tmp, it->held_by, c->san_flags));
 		if (it->recent)
 			printf("; modified in the last minute");
-		if (it->d->nlink > 1)
+		if (del_hardlinked(it->d))
 			printf("; %" PRIu64 " hard links: frees nothing until the last goes", it->d->nlink);
 		printf(")\n");
 	}

@@ -127,7 +127,7 @@ void del_plan_init(struct del_plan *p, const struct dump *const *dumps, size_t n
 		it->recent = dumps[i]->mtime > now - RECENT_SECONDS;
 		p->disk = sat_add_u64(p->disk, dumps[i]->size_disk);
 		p->apparent = sat_add_u64(p->apparent, dumps[i]->size_apparent);
-		p->hardlinked += dumps[i]->nlink > 1;
+		p->hardlinked += del_hardlinked(dumps[i]);
 	}
 	find_holders(p, proc ? proc : "/proc");
 	for (size_t i = 0; i < n; i++) {

@@ -60,6 +60,12 @@ struct del_plan {
 void del_plan_init(struct del_plan *p, const struct dump *const *dumps, size_t n,
 		   const char *proc, int64_t now);
 void del_plan_free(struct del_plan *p);
+/* Whether removing the dump frees nothing while other hard links remain.  An ABRT problem
+ * directory's link count is its subdirectories plus two: never a hard link. */
+static inline bool del_hardlinked(const struct dump *d)
+{
+	return d->kind != DUMP_ABRT && d->nlink > 1;
+}
 
 struct del_opts {
 	const struct scan *scan;   /* the roots: nothing outside them is touched */

@@ -199,6 +199,8 @@ else
 fi
 
 # --- deleting an ABRT problem directory removes it whole; compressing it is refused ------------
+run 0 "$COREDU" prune --dry-run --match ccpp- "$sd"
+lacks "$tmp/out" "hard links" "a problem directory's link count is not hard links"
 run 3 "$COREDU" prune --compress --yes --match ccpp- "$sd"
 contains "$tmp/out" "deleted whole, not compressed" "an ABRT directory is not compressed"
 [ -d "$sd/var/spool/abrt/ccpp-2026-11-24-10:00:00.123456-$pid" ] && pass || fail "the refused directory is still there"
