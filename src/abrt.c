@@ -34,10 +34,19 @@ bool abrt_probe(int dirfd)
 	       (is_file(dirfd, "executable") || is_file(dirfd, "reason"));
 }
 
+/* An item of the directory, opened only if it is a regular file: a FIFO is never opened (that
+ * would release a writer blocked on it), a link never followed.  fstat confirms after. */
+static int open_item(int dirfd, const char *name)
+{
+	return is_file(dirfd, name)
+		       ? openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+		       : -1;
+}
+
 /* A text item, without trailing newlines; NULL if missing or not a regular file. */
 static char *read_item(int dirfd, const char *name)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fd = open_item(dirfd, name);
 	if (fd < 0)
 		return NULL;
 	struct stat st;
@@ -112,7 +121,7 @@ static void parse_core(int dirfd, struct dump *d, unsigned flags)
 {
 	static const char *const names[] = {"coredump", "coredump.zst", "coredump.xz", "coredump.lz4"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		int fd = openat(dirfd, names[i], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		int fd = open_item(dirfd, names[i]);
 		if (fd < 0)
 			continue;
 		struct stat st;

@@ -6,11 +6,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -405,6 +407,64 @@ START_TEST(hostile_text_kinds)
 }
 END_TEST
 
+/* An ABRT problem directory whose items are not what they claim: a directory for
+ * `executable`, a link to a secret for `cmdline`, a FIFO with a blocked writer for `pid`, a
+ * 1 MiB line for `reason`, a link to a real core for `coredump`.  Nothing is followed or
+ * opened but regular files, and the line is cut at 4 KiB. */
+START_TEST(hostile_abrt_items)
+{
+	char *root = tu_mkdtemp("abrt-items");
+	tu_put(root, "p/time", "1795514400\n");
+	tu_put(root, "p/type", "CCpp\n");
+	tu_put(root, "secret", "SECRET\n");
+	tu_put_link(root, "p/cmdline", "../secret");
+	char *core = tu_path(tu_fixture_dir(), "abort-x86-64.core");
+	tu_put_link(root, "p/coredump", core);
+	char *exe = tu_path(root, "p/executable"), *fifo = tu_path(root, "p/pid");
+	ck_assert_int_eq(mkdir(exe, 0755), 0);
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	size_t n = 1u << 20;
+	char *line = xmalloc(n + 1);
+	memset(line, 'r', n);
+	line[n] = '\0';
+	tu_put(root, "p/reason", line);
+	pid_t writer = fork();
+	if (writer == 0) { /* blocks in open() until a reader opens the FIFO */
+		int fd = open(fifo, O_WRONLY);
+		_exit(fd >= 0 ? 42 : 1);
+	}
+	usleep(100000);
+
+	char *dir = tu_path(root, "p");
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(dfd, 0);
+	ck_assert(abrt_probe(dfd));
+	struct dump d;
+	memset(&d, 0, sizeof(d));
+	alarm(20); /* a hang is a failure */
+	abrt_parse_dir(dfd, &d, 0);
+	alarm(0);
+	close(dfd);
+	usleep(200000); /* a writer let through needs a moment to exit */
+	int status;
+	ck_assert_int_eq(waitpid(writer, &status, WNOHANG), 0); /* the FIFO was never opened */
+	kill(writer, SIGKILL);
+	waitpid(writer, &status, 0);
+
+	ck_assert_ptr_null(d.meta.linked);            /* the linked core was not read */
+	ck_assert_ptr_null(strstr(d.core.cmdline, "SECRET"));
+	ck_assert(d.core.exe == NULL || d.core.exe[0] == '\0');
+	ck_assert_int_lt(d.core.pid, 0);
+	ck_assert_uint_eq(strlen(d.meta.title), 4096); /* TEXT_MAX */
+	ck_assert_int_eq(d.meta.time, 1795514400);
+	ck_assert_str_ne(d.core.problem, "");         /* not only regular files: said so */
+	elfcore_free(&d.core);
+	dump_meta_free(&d.meta);
+	tu_rmtree(root);
+	free(line), free(core), free(exe), free(fifo), free(dir), free(root);
+}
+END_TEST
+
 /* ---- systemd-coredump's names ---------------------------------------------------------------- */
 
 START_TEST(systemd_names)
@@ -509,6 +569,7 @@ int main(void)
 	tcase_add_test(tc, hostile_minidumps);
 	tcase_add_test(tc, hostile_flattened_kdump);
 	tcase_add_test(tc, hostile_text_kinds);
+	tcase_add_test(tc, hostile_abrt_items);
 	tcase_add_test(tc, systemd_names);
 	tcase_add_test(tc, same_crash_links);
 	suite_add_tcase(s, tc);
