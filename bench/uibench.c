@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ui.h"
+#include "ui/ui.h"
 
 static double now_ms(void)
 {

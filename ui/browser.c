@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "stopsig.h"
+#include "base/stopsig.h"
 #include "ui.h"
 
 #define PROGRESS_MS 200 /* redraw interval while scanning */

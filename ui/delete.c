@@ -11,9 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "fmt.h"
-#include "sanitize.h"
-#include "stopsig.h"
+#include "base/fmt.h"
+#include "base/sanitize.h"
+#include "base/stopsig.h"
 #include "ui.h"
 
 #define SLICE_MS 50   /* work between two looks at the keyboard */

@@ -5,10 +5,10 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "fmt.h"
-#include "sanitize.h"
+#include "base/fmt.h"
+#include "base/sanitize.h"
 #include "ui.h"
-#include "utf8.h"
+#include "base/utf8.h"
 
 static int char_width(const char *s, size_t n, size_t *len)
 {

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fmt.h"
-#include "sig.h"
+#include "base/fmt.h"
+#include "base/sig.h"
 #include "ui.h"
 
 /* Three lines of facts and a line of column names when there is room, else one line. */

@@ -11,7 +11,7 @@
 #include <term.h>
 #include <unistd.h>
 
-#include "sanitize.h"
+#include "base/sanitize.h"
 #include "ui.h"
 
 #define DEFAULT_ESCDELAY 150 /* ms: ncurses' 1000 is sluggish, 25 breaks on slow links */

@@ -8,14 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bgscan.h"
-#include "delete.h"
-#include "hints.h"
-#include "mdesc.h"
-#include "report.h"
-#include "scan.h"
-#include "util.h"
-#include "view.h"
+#include "scan/bgscan.h"
+#include "delete/delete.h"
+#include "doctor/hints.h"
+#include "kinds/mdesc.h"
+#include "output/report.h"
+#include "scan/scan.h"
+#include "base/util.h"
+#include "model/view.h"
 
 struct ui_opts {
 	struct scan_opts scan;

@@ -10,7 +10,7 @@
 
 #include <curses.h>
 
-#include "doctor.h"
+#include "doctor/doctor.h"
 #include "ui.h"
 
 extern char **environ;

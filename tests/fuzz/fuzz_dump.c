@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cause.h"
-#include "detect.h"
-#include "dump.h"
-#include "kinds.h"
+#include "doctor/cause.h"
+#include "scan/detect.h"
+#include "kinds/dump.h"
+#include "kinds/kinds.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

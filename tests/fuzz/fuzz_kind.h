@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kinds.h"
+#include "kinds/kinds.h"
 
 #define FUZZ_KIND_PARSER(parse)                                                   \
 	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);             \

@@ -35,13 +35,15 @@ mkdir -p "$out/obj" "$out/bin" "$out/crashes"
 cflags=(-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 	-I"$build" -I"$src/src" $(pkg-config --cflags libelf libzstd liblzma liblz4))
 libs=($(pkg-config --libs libelf libzstd liblzma liblz4) -lpthread -lm)
-parsers=(abrt apport bytes cause decomp detect dump elfcore hprof hserr kdump lines minidump
-	reader sdcore sig util)
+# The sources the harnesses reach, by their path below src/.
+parsers=(kinds/abrt kinds/apport kinds/decomp kinds/dump kinds/elfcore kinds/hprof kinds/hserr
+	kinds/kdump kinds/lines kinds/minidump kinds/reader kinds/sdcore scan/detect doctor/cause
+	base/sig base/util)
 objs=()
 for p in "${parsers[@]}"; do
-	[ -f "$src/src/$p.c" ] || continue
-	clang "${cflags[@]}" -fsanitize=fuzzer-no-link -c "$src/src/$p.c" -o "$out/obj/$p.o"
-	objs+=("$out/obj/$p.o")
+	o=$out/obj/$(basename "$p").o
+	clang "${cflags[@]}" -fsanitize=fuzzer-no-link -c "$src/src/$p.c" -o "$o"
+	objs+=("$o")
 done
 for h in "${harnesses[@]}"; do
 	clang "${cflags[@]}" -fsanitize=fuzzer "$src/tests/fuzz/fuzz_$h.c" "${objs[@]}" "${libs[@]}" \

@@ -16,11 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "delete.h"
-#include "index.h"
-#include "scan.h"
+#include "delete/delete.h"
+#include "model/index.h"
+#include "scan/scan.h"
 #include "testutil.h"
-#include "zst.h"
+#include "delete/zst.h"
 
 #include <zstd.h>
 

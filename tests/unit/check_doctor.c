@@ -19,15 +19,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "coreconf.h"
-#include "doctor.h"
-#include "envdetect.h"
-#include "hints.h"
-#include "liveproc.h"
-#include "procfs.h"
-#include "remedy.h"
-#include "report.h"
-#include "scan.h"
+#include "doctor/coreconf.h"
+#include "doctor/doctor.h"
+#include "doctor/envdetect.h"
+#include "doctor/hints.h"
+#include "doctor/liveproc.h"
+#include "base/procfs.h"
+#include "doctor/remedy.h"
+#include "output/report.h"
+#include "scan/scan.h"
 #include "testutil.h"
 
 /* ---- core_pattern ------------------------------------------------------------------------- */

@@ -14,9 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "detect.h"
-#include "elfcore.h"
-#include "reader.h"
+#include "scan/detect.h"
+#include "kinds/elfcore.h"
+#include "kinds/reader.h"
 #include "testutil.h"
 #include "verify.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "index.h"
+#include "model/index.h"
 #include "testutil.h"
 
 #define mk tu_fake_dump /* pid = inode */

@@ -20,11 +20,11 @@
 #include <lzma.h>
 #include <zstd.h>
 
-#include "decomp.h"
-#include "detect.h"
-#include "dump.h"
-#include "index.h"
-#include "kinds.h"
+#include "kinds/decomp.h"
+#include "scan/detect.h"
+#include "kinds/dump.h"
+#include "model/index.h"
+#include "kinds/kinds.h"
 #include "testutil.h"
 
 /* Parse bytes as a dump of the kind detect_kind() finds (compressed heads too), from

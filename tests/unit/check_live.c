@@ -18,7 +18,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
-#include "detect.h"
+#include "scan/detect.h"
 #include "testutil.h"
 #include "verify.h"
 

@@ -17,8 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "index.h"
-#include "scan.h"
+#include "model/index.h"
+#include "scan/scan.h"
 #include "testutil.h"
 
 struct collect {

@@ -5,11 +5,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "fmt.h"
-#include "json.h"
-#include "sanitize.h"
+#include "base/fmt.h"
+#include "base/json.h"
+#include "base/sanitize.h"
 #include "testutil.h"
-#include "when.h"
+#include "base/when.h"
 
 static char *san(const char *s, size_t n, unsigned flags)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "view.h"
+#include "model/view.h"
 
 #define mk tu_fake_dump
 

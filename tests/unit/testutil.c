@@ -2,9 +2,9 @@
 
 #include "testutil.h"
 
-#include "dump.h"
-#include "index.h"
-#include "scan.h"
+#include "kinds/dump.h"
+#include "model/index.h"
+#include "scan/scan.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -10,8 +10,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "cause.h"
-#include "reader.h"
+#include "doctor/cause.h"
+#include "kinds/reader.h"
 
 void tv_parse(const char *path, struct core_info *ci)
 {

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "elfcore.h"
+#include "kinds/elfcore.h"
 #include "testutil.h"
 
 /* Parse the core at path (keeping mappings) into ci; the caller frees with elfcore_free. */

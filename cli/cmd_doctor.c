@@ -1,0 +1,45 @@
+#include "config.h"
+
+#include "cmd_doctor.h"
+
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "doctor/doctor.h"
+
+extern char **environ;
+
+/* The terminal's width when printing to one, else 80 columns. */
+static int output_width(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col > 160 ? 160 : ws.ws_col;
+	return 80;
+}
+
+int cmd_doctor(const struct doctor_cmd *c, const struct report *r)
+{
+	struct doctor doc;
+	char err[200];
+	const struct scan_root *root = scan_root_count(r->scan) ? scan_get_root(r->scan, 0) : NULL;
+	struct doctor_opts o = {
+		.proc = c->proc ? c->proc : "/proc", .rootfs = "/", .envp = environ, .now = r->now,
+		.crashes = c->crashes, .self = (long)getpid(), .shell = (long)getppid(),
+		.root = root ? root->path : NULL,
+	};
+	if (doctor_run(&doc, &o, r->ix, err, sizeof(err)) != 0) {
+		fprintf(stderr, "coredu: the hints table does not parse: %s\n", err);
+		return 2;
+	}
+	if (c->json) {
+		report_doctor_json(stdout, r, &doc);
+	} else {
+		struct doctor_text_opts t = {output_width(), c->all_processes, NULL};
+		report_doctor_text(stdout, r, &doc, &t);
+	}
+	int rc = doc.attention ? 4 : 0;
+	doctor_free(&doc);
+	return rc;
+}

@@ -1,0 +1,121 @@
+#include "config.h"
+
+#include "delete/prune.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/fmt.h"
+#include "output/report.h"
+#include "base/util.h"
+#include "model/view.h"
+
+int prune_parse_per(const char *s)
+{
+	if (strcmp(s, "program") == 0)
+		return PER_PROGRAM;
+	if (strcmp(s, "signal") == 0)
+		return PER_SIGNAL;
+	if (strcmp(s, "dir") == 0 || strcmp(s, "directory") == 0)
+		return PER_DIR;
+	return -1;
+}
+
+static bool candidate(const struct prune_policy *p, const struct dump *d)
+{
+	char sig[16];
+	if (p->has_min && d->size_disk < p->min_size)
+		return false;
+	return !p->match || strcasestr(dump_command(d), p->match) || strcasestr(d->path, p->match) ||
+	       strcasestr(report_signal_name(d, sig), p->match);
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct dump *x = *(const struct dump *const *)a, *y = *(const struct dump *const *)b;
+	if (x->mtime != y->mtime)
+		return x->mtime > y->mtime ? -1 : 1;
+	if (x->mtime_nsec != y->mtime_nsec)
+		return x->mtime_nsec > y->mtime_nsec ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+static void add_reason(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add_reason(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	if (used && used + 2 < len) {
+		memcpy(buf + used, "; ", 3);
+		used += 2;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+static enum view_mode per_mode(enum prune_per per)
+{
+	return per == PER_PROGRAM ? VIEW_PROGRAM : per == PER_SIGNAL ? VIEW_SIGNAL : VIEW_DIR;
+}
+
+struct prune_pick *prune_select(const struct index *ix, const struct prune_policy *p, size_t *n)
+{
+	const struct dump **c = xmalloc((ix->n ? ix->n : 1) * sizeof(*c));
+	size_t nc = 0;
+	for (size_t i = 0; i < ix->n; i++)
+		if (candidate(p, ix->v[i]))
+			c[nc++] = ix->v[i];
+	sort_array(c, nc, sizeof(*c), newest_first);
+
+	char (*why)[160] = xcalloc(nc ? nc : 1, sizeof(*why));
+	char a[FMT_SIZE_LEN], b[FMT_TIME_LEN], key[4096], other[4096];
+	bool limits = p->has_older || p->has_keep || p->has_max;
+	if (p->has_older) {
+		for (size_t i = 0; i < nc; i++)
+			if (c[i]->mtime < p->now - p->older_secs)
+				add_reason(why[i], sizeof(why[i]), "older than the limit (%s old)",
+					   fmt_age(b, p->now, c[i]->mtime));
+	}
+	if (p->has_keep) {
+		/* Newest first: a dump is past the limit when `keep` newer ones share its group. */
+		for (size_t i = 0; i < nc; i++) {
+			size_t newer = 0;
+			const char *k = p->per == PER_ALL ? "" : view_group_key(per_mode(p->per), c[i], key, sizeof(key));
+			for (size_t j = 0; j < i && newer < p->keep; j++)
+				newer += p->per == PER_ALL ||
+					 strcmp(view_group_key(per_mode(p->per), c[j], other, sizeof(other)), k) == 0;
+			if (newer >= p->keep)
+				add_reason(why[i], sizeof(why[i]), "not among the %zu newest%s%s", p->keep,
+					   p->per == PER_ALL ? "" : " of ", k);
+		}
+	}
+	if (p->has_max) {
+		uint64_t total = 0;
+		bool over = false;
+		for (size_t i = 0; i < nc; i++) {
+			over = over || sat_add_u64(total, c[i]->size_disk) > p->max_total;
+			if (over)
+				add_reason(why[i], sizeof(why[i]), "beyond the %s total kept",
+					   fmt_size(a, p->max_total, p->si));
+			else
+				total += c[i]->size_disk;
+		}
+	}
+
+	struct prune_pick *out = xcalloc(nc ? nc : 1, sizeof(*out));
+	size_t k = 0;
+	for (size_t i = nc; i-- > 0;) { /* oldest first */
+		if (limits && !why[i][0])
+			continue;
+		out[k].d = c[i];
+		snprintf(out[k].reason, sizeof(out[k].reason), "%s", limits ? why[i] : "matches");
+		k++;
+	}
+	free(why);
+	free(c);
+	*n = k;
+	return out;
+}

@@ -1,0 +1,120 @@
+#include "config.h"
+
+#include "doctor/cause.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/sig.h"
+
+enum cause_class cause_classify(const struct core_info *ci)
+{
+	if (ci->gcore)
+		return CAUSE_SNAPSHOT;
+	if (!ci->has_siginfo || (ci->signal && ci->si_signo != ci->signal))
+		return CAUSE_UNKNOWN;
+	if (ci->has_sender) {
+		if (ci->sender_pid == ci->pid || ci->sender_pid == ci->tid)
+			return CAUSE_SELF;
+		if (ci->ppid > 0 && ci->sender_pid == ci->ppid)
+			return CAUSE_PARENT;
+		return CAUSE_OTHER;
+	}
+	if (ci->si_code == CDU_SI_KERNEL)
+		return CAUSE_KERNEL;
+	if (ci->si_code > 0 && sig_is_fault(ci->machine, ci->si_signo))
+		return CAUSE_FAULT;
+	return CAUSE_UNKNOWN;
+}
+
+const char *cause_class_id(enum cause_class c)
+{
+	static const char *const ids[] = {
+		[CAUSE_UNKNOWN] = "unknown", [CAUSE_SNAPSHOT] = "snapshot", [CAUSE_SELF] = "self",
+		[CAUSE_PARENT] = "parent", [CAUSE_OTHER] = "other-process",
+		[CAUSE_KERNEL] = "kernel", [CAUSE_FAULT] = "fault",
+	};
+	return ids[c];
+}
+
+/* What a fault si_code means, for the signals that carry an address. */
+static const char *fault_words(const struct core_info *ci)
+{
+	const char *code = sig_code_name(ci->machine, ci->si_signo, ci->si_code);
+	static const struct {
+		const char *code, *words;
+	} table[] = {
+		{"SEGV_MAPERR", "invalid memory access at %s (address not mapped)"},
+		{"SEGV_ACCERR", "invalid memory access at %s (permission denied)"},
+		{"SEGV_PKUERR", "invalid memory access at %s (protection key)"},
+		{"SEGV_MTEAERR", "memory tag mismatch at %s"},
+		{"SEGV_MTESERR", "memory tag mismatch at %s"},
+		{"SEGV_CPERR", "control-flow protection violation at %s"},
+		{"BUS_ADRALN", "misaligned memory access at %s"},
+		{"BUS_ADRERR", "access to a nonexistent physical address at %s"},
+		{"BUS_OBJERR", "access beyond the end of a mapped file at %s"},
+		{"BUS_MCEERR_AR", "hardware memory error at %s"},
+		{"BUS_MCEERR_AO", "hardware memory error at %s"},
+		{"ILL_ILLOPC", "illegal instruction at %s"},
+		{"ILL_ILLOPN", "illegal operand at %s"},
+		{"ILL_PRVOPC", "privileged instruction at %s"},
+		{"FPE_INTDIV", "integer division by zero at %s"},
+		{"FPE_INTOVF", "integer overflow at %s"},
+		{"FPE_FLTDIV", "floating-point division by zero at %s"},
+		{"TRAP_BRKPT", "breakpoint trap at %s"},
+	};
+	for (size_t i = 0; code && i < ARRAY_SIZE(table); i++)
+		if (strcmp(table[i].code, code) == 0)
+			return table[i].words;
+	return "hardware fault at %s";
+}
+
+void cause_describe(struct sbuf *out, const struct core_info *ci)
+{
+	const char *name = sig_name(ci->machine, ci->signal);
+	bool abrt = ci->signal == sig_number(ci->machine, SIG_ABRT);
+	char addr[24];
+
+	switch (cause_classify(ci)) {
+	case CAUSE_SNAPSHOT:
+		sbuf_adds(out, "snapshot of a live process taken by gdb's gcore, not a crash");
+		return;
+	case CAUSE_SELF:
+		if (abrt && ci->si_code == CDU_SI_TKILL)
+			sbuf_adds(out, "abort() called by the process itself");
+		else if (ci->si_code == CDU_SI_TKILL)
+			sbuf_printf(out, "%s raised by the process itself", name ? name : "signal");
+		else
+			sbuf_printf(out, "%s sent by the process to itself with kill()",
+				    name ? name : "signal");
+		return;
+	case CAUSE_PARENT:
+		sbuf_printf(out, "killed by its parent (pid %" PRId64 ")", ci->sender_pid);
+		return;
+	case CAUSE_OTHER:
+		sbuf_printf(out, "killed by another process (pid %" PRId64 ", uid %" PRId64 ")",
+			    ci->sender_pid, ci->sender_uid);
+		return;
+	case CAUSE_KERNEL:
+		sbuf_printf(out, "%s sent by the kernel", name ? name : "signal");
+		if (ci->signal == sig_number(ci->machine, SIG_SEGV))
+			sbuf_adds(out, " (general protection fault: bad pointer or instruction)");
+		break;
+	case CAUSE_FAULT:
+		snprintf(addr, sizeof(addr), "0x%" PRIx64, ci->fault_addr);
+		sbuf_printf(out, fault_words(ci), ci->has_fault_addr ? addr : "an unknown address");
+		break;
+	case CAUSE_UNKNOWN:
+		if (name)
+			sbuf_printf(out, "%s (no NT_SIGINFO note: sender unknown)", name);
+		else
+			sbuf_printf(out, "signal %d (sender unknown)", ci->signal);
+		break;
+	}
+	if (ci->crash_module) {
+		const char *base = strrchr(ci->crash_module, '/');
+		sbuf_printf(out, " in %s+0x%" PRIx64, base ? base + 1 : ci->crash_module,
+			    ci->crash_offset);
+	}
+}

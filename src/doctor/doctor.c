@@ -1,0 +1,388 @@
+#include "config.h"
+
+#include "doctor/doctor.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "base/procfs.h"
+#include "output/report.h"
+#include "base/util.h"
+
+/* ---- grouping -------------------------------------------------------------------------- */
+
+struct keyed {
+	const struct dump *d;
+	const char *program;
+	char signal[16];
+	enum cause_class cause;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->program, y->program);
+	if (!c)
+		c = strcmp(x->signal, y->signal);
+	if (!c)
+		c = (int)x->cause - (int)y->cause;
+	if (!c)
+		c = (x->d->mtime > y->d->mtime) - (x->d->mtime < y->d->mtime);
+	if (!c)
+		c = strcmp(x->d->path, y->d->path);
+	return c;
+}
+
+static bool same_group(const struct keyed *x, const struct keyed *y)
+{
+	return strcmp(x->program, y->program) == 0 && strcmp(x->signal, y->signal) == 0 &&
+	       x->cause == y->cause;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median gap between consecutive dumps (oldest first). */
+static int64_t median_interval(const struct doctor_group *g)
+{
+	if (g->n < 2)
+		return -1;
+	int64_t *gaps = xmalloc((g->n - 1) * sizeof(*gaps));
+	for (size_t i = 1; i < g->n; i++)
+		gaps[i - 1] = g->dumps[i]->mtime - g->dumps[i - 1]->mtime;
+	sort_array(gaps, g->n - 1, sizeof(*gaps), cmp_i64);
+	size_t m = (g->n - 1) / 2;
+	int64_t med = (g->n - 1) % 2 ? gaps[m] : (gaps[m - 1] + gaps[m]) / 2;
+	free(gaps);
+	return med;
+}
+
+/* Bytes per hour over the last 24 h: the window's bytes divided by the time they span,
+ * from the first dump in the window (or 24 h ago) to now, at least an hour.  One dump
+ * alone makes no rate. */
+static void growth(struct doctor_group *g, int64_t now)
+{
+	int64_t since = now - DOCTOR_WINDOW, first = 0;
+	g->rate = -1;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct dump *d = g->dumps[i];
+		if (d->mtime < since || d->mtime > now)
+			continue;
+		if (!g->n_window++)
+			first = d->mtime;
+		g->bytes_window = sat_add_u64(g->bytes_window, d->size_disk);
+	}
+	if (g->n_window < 2)
+		return;
+	/* A group older than the window grew over all of it. */
+	int64_t span = g->first < since ? DOCTOR_WINDOW : now - first;
+	if (span < 3600)
+		span = 3600;
+	g->rate = (double)g->bytes_window * 3600.0 / (double)span;
+}
+
+/* The mount point holding path: climb while the parent is on the same device (lstat:
+ * the path came from the scan, which never follows links). */
+static char *mount_point(const char *path, uint64_t dev)
+{
+	char *p = xstrdup(path);
+	char *file = strrchr(p, '/');
+	if (file && file != p)
+		*file = '\0'; /* the dump's directory, at least */
+	else if (file)
+		file[1] = '\0';
+	for (;;) {
+		char *slash = strrchr(p, '/');
+		if (!slash || slash == p)
+			break;
+		*slash = '\0';
+		struct stat st;
+		if (lstat(p, &st) != 0 || (uint64_t)st.st_dev != dev) {
+			*slash = '/';
+			break;
+		}
+	}
+	if (p[0] == '/' && strchr(p + 1, '/') == NULL) {
+		struct stat st;
+		if (lstat("/", &st) == 0 && (uint64_t)st.st_dev == dev)
+			strcpy(p, "/");
+	}
+	return p;
+}
+
+static size_t fs_for(struct doctor *doc, const struct dump *d)
+{
+	for (size_t i = 0; i < doc->nfs; i++)
+		if (doc->fs[i].dev == d->dev)
+			return i;
+	doc->fs = xrealloc(doc->fs, (doc->nfs + 1) * sizeof(*doc->fs));
+	struct doctor_fs *f = &doc->fs[doc->nfs];
+	memset(f, 0, sizeof(*f));
+	f->dev = d->dev;
+	f->hours_to_full = -1;
+	f->path = mount_point(d->path, d->dev);
+	struct statvfs sv;
+	if (statvfs(f->path, &sv) == 0) {
+		f->ok = true;
+		f->size = (uint64_t)sv.f_blocks * sv.f_frsize;
+		f->avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	}
+	return doc->nfs++;
+}
+
+/* ---- live processes behind a group ------------------------------------------------------ */
+
+static const char *base_name(const char *p)
+{
+	const char *s = p ? strrchr(p, '/') : NULL;
+	return s ? s + 1 : p ? p : "";
+}
+
+/* Running the same program: the same comm as the dump, or the same executable. */
+static bool runs_program(const struct liveproc *p, const struct dump *d)
+{
+	if (d->core.comm[0] && strcmp(p->comm, d->core.comm) == 0)
+		return true;
+	const char *exe = d->core.exe ? d->core.exe : d->core.exe_mapped;
+	return exe && p->exe && strcmp(base_name(p->exe), base_name(exe)) == 0;
+}
+
+static void find_running(struct doctor *doc, struct doctor_group *g)
+{
+	const struct dump *newest = g->dumps[g->n - 1];
+	for (size_t i = 0; i < doc->procs.n; i++) {
+		const struct liveproc *p = &doc->procs.v[i];
+		if (!runs_program(p, newest))
+			continue;
+		g->running = xrealloc(g->running, (g->nrunning + 1) * sizeof(*g->running));
+		g->running[g->nrunning++] = p->pid;
+		g->nrunning_can_dump += p->can_dump;
+	}
+}
+
+/* The command line of a dump's sender if that pid still belongs to the same process: it
+ * must have started before the dump was written, or the pid was reused.  NULL if not. */
+static char *live_sender_cmdline(const char *proc, const struct dump *d)
+{
+	int64_t started;
+	long pid = (long)d->core.sender_pid;
+	if (!d->core.has_sender || pid <= 0 || procfs_start_time(proc, pid, &started) != 0 ||
+	    started > d->mtime + 1)
+		return NULL;
+	struct sbuf s;
+	sbuf_init(&s);
+	if (procfs_cmdline(proc, pid, LIVEPROC_CMDLINE_MAX, &s) != 0 || !s.len) {
+		sbuf_free(&s);
+		return NULL;
+	}
+	char *cmdline = sbuf_take(&s);
+	sbuf_free(&s);
+	return cmdline;
+}
+
+static void find_sender(struct doctor_group *g, const char *proc)
+{
+	const struct dump *d = g->dumps[g->n - 1];
+	g->sender = -1;
+	if (!d->core.has_sender || d->core.sender_pid <= 0 ||
+	    (g->cause != CAUSE_PARENT && g->cause != CAUSE_OTHER))
+		return;
+	g->sender = (long)d->core.sender_pid;
+	g->sender_cmdline = live_sender_cmdline(proc, d);
+}
+
+static void match_hint(struct doctor *doc, struct doctor_group *g)
+{
+	const struct dump *d = g->dumps[g->n - 1];
+	struct hint_subject s = {
+		.comm = dump_command(d), .cmdline = d->core.cmdline,
+		.exe = d->core.exe ? d->core.exe : d->core.exe_mapped, .signal = g->signal,
+		.cause = g->cause, .parent_cmdline = g->sender_cmdline,
+	};
+	g->hint = hints_match(&doc->hints, &s, &g->confidence);
+}
+
+static int larger_first(const void *a, const void *b)
+{
+	const struct doctor_group *x = a, *y = b;
+	if (x->disk != y->disk)
+		return x->disk > y->disk ? -1 : 1;
+	return strcmp(x->program, y->program);
+}
+
+static void build_groups(struct doctor *doc, const struct index *ix)
+{
+	struct keyed *k = xmalloc((ix->n ? ix->n : 1) * sizeof(*k));
+	for (size_t i = 0; i < ix->n; i++) {
+		k[i].d = ix->v[i];
+		k[i].program = dump_command(ix->v[i]);
+		char buf[16];
+		snprintf(k[i].signal, sizeof(k[i].signal), "%s", report_signal_name(ix->v[i], buf));
+		k[i].cause = cause_classify(&ix->v[i]->core);
+	}
+	sort_array(k, ix->n, sizeof(*k), cmp_keyed);
+	for (size_t i = 0; i < ix->n;) {
+		size_t j = i + 1;
+		while (j < ix->n && same_group(&k[i], &k[j]))
+			j++;
+		doc->groups = xrealloc(doc->groups, (doc->ngroups + 1) * sizeof(*doc->groups));
+		struct doctor_group *g = &doc->groups[doc->ngroups++];
+		memset(g, 0, sizeof(*g));
+		g->program = xstrdup(k[i].program);
+		memcpy(g->signal, k[i].signal, sizeof(g->signal));
+		g->cause = k[i].cause;
+		g->n = j - i;
+		g->dumps = xmalloc(g->n * sizeof(*g->dumps));
+		for (size_t m = 0; m < g->n; m++) {
+			g->dumps[m] = k[i + m].d;
+			g->disk = sat_add_u64(g->disk, k[i + m].d->size_disk);
+		}
+		g->first = g->dumps[0]->mtime;
+		g->last = g->dumps[g->n - 1]->mtime;
+		i = j;
+	}
+	free(k);
+	sort_array(doc->groups, doc->ngroups, sizeof(*doc->groups), larger_first);
+}
+
+static void analyse_group(struct doctor *doc, struct doctor_group *g, const char *proc)
+{
+	g->cadence = median_interval(g);
+	growth(g, doc->now);
+	g->fs = fs_for(doc, g->dumps[g->n - 1]);
+	struct doctor_fs *f = &doc->fs[g->fs];
+	g->hours_to_full = g->rate > 0 && f->ok ? (double)f->avail / g->rate : -1;
+	if (g->rate > 0)
+		f->rate += g->rate;
+	struct sbuf s;
+	sbuf_init(&s);
+	cause_describe(&s, &g->dumps[g->n - 1]->core);
+	g->cause_text = sbuf_take(&s);
+	sbuf_free(&s);
+	find_sender(g, proc);
+	find_running(doc, g);
+	match_hint(doc, g);
+}
+
+/* ---- remedies --------------------------------------------------------------------------- */
+
+/* prlimit targets: processes of the dumping programs that can dump now, largest group
+ * first; with no dumps, the processes at risk. */
+static void build_remedies(struct doctor *doc, const struct doctor_opts *o)
+{
+	long *pids = NULL;
+	size_t n = 0;
+	const char *unit = NULL;
+	for (size_t gi = 0; gi < doc->ngroups; gi++) {
+		const struct doctor_group *g = &doc->groups[gi];
+		for (size_t i = 0; i < g->nrunning; i++) {
+			const struct liveproc *p = liveprocs_find(&doc->procs, g->running[i]);
+			bool seen = false;
+			for (size_t k = 0; k < n; k++)
+				seen = seen || pids[k] == p->pid;
+			if (!p->can_dump || seen)
+				continue;
+			pids = xrealloc(pids, (n + 1) * sizeof(*pids));
+			pids[n++] = p->pid;
+			if (!unit)
+				unit = p->unit;
+		}
+	}
+	for (size_t i = 0; i < doc->procs.n && doc->ngroups == 0; i++) {
+		const struct liveproc *p = &doc->procs.v[i];
+		if (!p->at_risk)
+			continue;
+		pids = xrealloc(pids, (n + 1) * sizeof(*pids));
+		pids[n++] = p->pid;
+		if (!unit)
+			unit = p->unit;
+	}
+	struct remedy_ctx rc = {&doc->env, &doc->conf, unit, pids, n, o->root};
+	remedies_build(&doc->remedies, &rc);
+	free(pids);
+}
+
+int doctor_run(struct doctor *doc, const struct doctor_opts *o, const struct index *ix, char *err,
+	       size_t errlen)
+{
+	memset(doc, 0, sizeof(*doc));
+	doc->now = o->now;
+	doc->crashes = o->crashes ? o->crashes : 10;
+	if (hints_builtin(&doc->hints, err, errlen) != 0)
+		return -1;
+	coreconf_read(&doc->conf, o->proc);
+	struct liveproc_opts lo = {o->proc, &doc->conf, doc->crashes, o->self};
+	liveprocs_read(&doc->procs, &lo);
+	if (o->shell > 0)
+		doc->shell = liveprocs_find(&doc->procs, o->shell);
+	struct envprobe ep = {o->proc, o->rootfs ? o->rootfs : "/", o->envp};
+	envinfo_detect(&doc->env, &ep);
+
+	build_groups(doc, ix);
+	for (size_t i = 0; i < doc->ngroups; i++) {
+		analyse_group(doc, &doc->groups[i], o->proc);
+		doc->dumps += doc->groups[i].n;
+		doc->disk = sat_add_u64(doc->disk, doc->groups[i].disk);
+	}
+	for (size_t i = 0; i < doc->nfs; i++)
+		if (doc->fs[i].rate > 0 && doc->fs[i].ok)
+			doc->fs[i].hours_to_full = (double)doc->fs[i].avail / doc->fs[i].rate;
+	build_remedies(doc, o);
+	doc->attention = doc->ngroups > 0 || doc->procs.at_risk > 0;
+	return 0;
+}
+
+void doctor_free(struct doctor *doc)
+{
+	for (size_t i = 0; i < doc->ngroups; i++) {
+		struct doctor_group *g = &doc->groups[i];
+		free(g->program);
+		free(g->dumps);
+		free(g->cause_text);
+		free(g->sender_cmdline);
+		free(g->running);
+	}
+	free(doc->groups);
+	for (size_t i = 0; i < doc->nfs; i++)
+		free(doc->fs[i].path);
+	free(doc->fs);
+	liveprocs_free(&doc->procs);
+	hints_free(&doc->hints);
+	remedies_free(&doc->remedies);
+	memset(doc, 0, sizeof(*doc));
+}
+
+ssize_t doctor_group_of(const struct doctor *doc, const struct dump *dump)
+{
+	for (size_t i = 0; i < doc->ngroups; i++)
+		for (size_t k = 0; k < doc->groups[i].n; k++)
+			if (doc->groups[i].dumps[k]->dev == dump->dev &&
+			    doc->groups[i].dumps[k]->ino == dump->ino)
+				return (ssize_t)i;
+	return -1;
+}
+
+void doctor_why(struct sbuf *out, const struct dump *d, const struct hints *h, const char *proc)
+{
+	char sig[16];
+	enum cause_class cause = cause_classify(&d->core);
+	char *parent = cause == CAUSE_PARENT || cause == CAUSE_OTHER ? live_sender_cmdline(proc, d)
+								     : NULL;
+	struct hint_subject s = {
+		.comm = dump_command(d), .cmdline = d->core.cmdline,
+		.exe = d->core.exe ? d->core.exe : d->core.exe_mapped,
+		.signal = report_signal_name(d, sig), .cause = cause, .parent_cmdline = parent,
+	};
+	enum hint_confidence conf;
+	const struct hint *x = h ? hints_match(h, &s, &conf) : NULL;
+	if (x)
+		sbuf_printf(out, "%s%s", x->summary, conf == HINT_UNCONFIRMED ? " (likely)" : "");
+	else
+		cause_describe(out, &d->core);
+	free(parent);
+}

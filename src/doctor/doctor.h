@@ -1,0 +1,98 @@
+/* doctor: why dumps keep appearing and how to stop them.
+ *
+ * It joins four views: the kernel's settings (coreconf), the running processes as future
+ * dumps (liveproc), the dumps found grouped by program, signal and cause, with their
+ * cadence and growth, each matched against the hints table (hints), and the environment
+ * coredu runs in with its remedies (envdetect, remedy).  The writers are in
+ * report_doctor.c; the browser's `w` screen shows the same analysis for one group. */
+#ifndef COREDU_DOCTOR_H
+#define COREDU_DOCTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "doctor/cause.h"
+#include "doctor/coreconf.h"
+#include "doctor/envdetect.h"
+#include "doctor/hints.h"
+#include "model/index.h"
+#include "doctor/liveproc.h"
+#include "doctor/remedy.h"
+
+#define DOCTOR_WINDOW (24 * 3600) /* growth is measured over the last 24 hours */
+
+/* A file system that holds dumps. */
+struct doctor_fs {
+	uint64_t dev;
+	char *path;      /* its mount point (as far as the dumps' path shows it) */
+	bool ok;
+	uint64_t size, avail;
+	double rate;     /* bytes per hour, all groups on it */
+	double hours_to_full; /* avail / rate, -1 when not growing */
+};
+
+/* Dumps of one program, killed by one signal for one class of cause. */
+struct doctor_group {
+	char *program;
+	char signal[16];
+	enum cause_class cause;
+	const struct dump **dumps; /* oldest first */
+	size_t n;
+	uint64_t disk;
+	int64_t first, last;
+	int64_t cadence;         /* median seconds between consecutive dumps, -1 if n < 2 */
+	size_t n_window;         /* dumps written in the last 24 h */
+	uint64_t bytes_window;
+	double rate;             /* bytes per hour, -1 with fewer than 2 dumps in the window */
+	double hours_to_full;    /* at this group's rate, -1 if unknown */
+	size_t fs;               /* index in doctor.fs */
+	char *cause_text;        /* of the newest dump */
+	long sender;             /* its sender, -1 if none */
+	char *sender_cmdline;    /* when the sender is alive and started before the dump */
+	const struct hint *hint;
+	enum hint_confidence confidence;
+	long *running;           /* live processes running the same program, ascending */
+	size_t nrunning, nrunning_can_dump;
+};
+
+struct doctor {
+	int64_t now;
+	unsigned crashes;
+	struct coreconf conf;
+	struct liveprocs procs;
+	struct envinfo env;
+	struct hints hints;
+	struct doctor_group *groups; /* largest first */
+	size_t ngroups;
+	struct doctor_fs *fs;
+	size_t nfs;
+	size_t dumps;
+	uint64_t disk;
+	const struct liveproc *shell; /* the operator's shell (coredu's parent), if seen */
+	struct remedies remedies;
+	bool attention;               /* dumps found, or a process at risk: exit status 4 */
+};
+
+struct doctor_opts {
+	const char *proc;    /* procfs root, "/proc" */
+	const char *rootfs;  /* "/" */
+	char *const *envp;
+	int64_t now;
+	unsigned crashes;    /* N in "fills the file system within N crashes" */
+	long self, shell;    /* coredu's pid (left out) and its parent's; 0 for none */
+	const char *root;    /* the first scanned directory, for the prune remedies */
+};
+
+/* Returns 0, or -1 with a reason (the hints table does not parse). */
+int doctor_run(struct doctor *d, const struct doctor_opts *o, const struct index *ix, char *err,
+	       size_t errlen);
+void doctor_free(struct doctor *d);
+/* One line for one dump: the summary of the hint that matches it, else its cause (the
+ * browser's inspect pane).  proc: the procfs root, to check that the sender is alive. */
+void doctor_why(struct sbuf *out, const struct dump *d, const struct hints *h, const char *proc);
+/* The group holding a dump (by identity), or -1. */
+ssize_t doctor_group_of(const struct doctor *d, const struct dump *dump);
+
+#endif

@@ -1,0 +1,106 @@
+/* dump: one found dump, as the index, the reports and the browser see it. */
+#ifndef COREDU_DUMP_H
+#define COREDU_DUMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kinds/decomp.h"
+#include "kinds/elfcore.h"
+#include "kinds/reader.h"
+#include "base/util.h"
+
+/* The `kind` of the JSON contract.  Each is recognised by content (detect.c); the name only
+ * refines an ELF core into systemd-core or core-temp. */
+enum dump_kind {
+	DUMP_NONE = 0,
+	DUMP_ELF_CORE,     /* "elf-core": a process core written by the kernel or qemu-user */
+	DUMP_GCORE,        /* "gcore": gdb's snapshot of a live process, not a crash */
+	DUMP_SYSTEMD_CORE, /* "systemd-core": core.COMM.UID.BOOTID.PID.USEC[.zst|.xz|.lz4] */
+	DUMP_CORE_TEMP,    /* "core-temp": an .#core* temporary an interrupted systemd-coredump
+			    * left behind */
+	DUMP_APPORT,       /* "apport": an Apport .crash report */
+	DUMP_ABRT,         /* "abrt": an ABRT problem directory (one entry, all its files) */
+	DUMP_VMCORE,       /* "vmcore": a kernel crash dump in ELF (VMCOREINFO), or a qemu guest */
+	DUMP_KDUMP,        /* "kdump": makedumpfile's compressed format, plain or flattened */
+	DUMP_HS_ERR,       /* "hs_err": a Java HotSpot fatal error log */
+	DUMP_HPROF,        /* "hprof": a Java heap dump */
+	DUMP_MINIDUMP,     /* "minidump": a Breakpad or Crashpad minidump */
+	DUMP_KINDS
+};
+
+#define DUMP_HEAD_LEN 128 /* bytes sniffed from the start of every regular file */
+
+/* What each kind adds to the process facts in core_info. */
+struct dump_meta {
+	int64_t time;        /* when it happened, from the content or the name; 0 if unknown */
+	char *title;         /* one line: hs_err's problematic frame, ABRT's reason, apport's
+			      * SignalName or Title, a kdump's utsname */
+	char *release;       /* the kernel release (vmcore, kdump, apport), the JRE (hs_err) */
+	char *host;          /* the host it happened on, when recorded */
+	char *boot_id;       /* systemd-core */
+	char *format;        /* hprof "JAVA PROFILE 1.0.2", kdump "diskdump header v6" */
+	char *linked;        /* hs_err: the core it says it wrote; ABRT: its core's file name */
+	uint64_t count;      /* ABRT: how many times this crash happened */
+	uint64_t embedded;   /* Apport: bytes of the embedded CoreDump (gzip), 0 if none */
+	uint64_t embedded_original; /* Apport: the core's size from the gzip trailer (mod 4 GiB) */
+	uint32_t streams;    /* minidump */
+	uint32_t id_size;    /* hprof: identifier size, 4 or 8 */
+	uint32_t block_size; /* kdump */
+	uint32_t files;      /* ABRT: files in the problem directory */
+	bool incomplete;     /* kdump's incomplete flag, an unfinished vmcore */
+	bool flattened;      /* kdump in makedumpfile's flattened (streamed) format */
+	bool xattrs;         /* systemd-core: the user.coredump.* attributes were read */
+	uint64_t dir_digest; /* ABRT: names, inodes, sizes and times of its files (deletion) */
+};
+
+struct dump {
+	char *path;    /* absolute, raw bytes from the file system */
+	uint32_t root; /* index of the scan root it was found under */
+	uint32_t rel;  /* offset in path of the part below the root */
+	uint64_t dev, ino, nlink;
+	uint64_t size_apparent; /* st_size; for ABRT the sum over its files */
+	uint64_t size_disk;     /* st_blocks * 512; the same */
+	int64_t mtime;
+	int32_t mtime_nsec;
+	uint32_t owner_uid, owner_gid, mode;
+	enum dump_kind kind;
+	enum dump_compression compression;
+	uint64_t size_original; /* decompressed size of a compressed dump, 0 if unknown */
+	uint32_t same_crash;    /* dumps of one crash share a number (index_link_same_crash) */
+	uint8_t head_len;
+	unsigned char head[DUMP_HEAD_LEN];
+	struct core_info core;  /* the crashed process, as far as the kind tells */
+	struct dump_meta meta;
+};
+
+const char *dump_kind_name(enum dump_kind k);
+/* The kind for a name from dump_kind_name, DUMP_NONE if unknown. */
+enum dump_kind dump_kind_parse(const char *name);
+void dump_free(struct dump *d);
+/* What the reports call COMMAND: the comm of the process, else the executable's base name,
+ * else what the kind says ("kernel" for vmcore and kdump, "java" for hprof). */
+const char *dump_command(const struct dump *d);
+/* When it happened: the time the content or the name records, else the file's mtime. */
+int64_t dump_time(const struct dump *d);
+const char *dump_compression_name(enum dump_compression c);
+/* Read the metadata of the dump open at fd (st_size bytes), decompressing the head of a
+ * compressed one; fills d->core, d->meta, d->size_original, and refines d->kind (gcore,
+ * vmcore, systemd-core, core-temp).  An ABRT directory is read by abrt.c instead. */
+void dump_parse_fd(struct dump *d, int fd, uint64_t st_size, unsigned flags);
+/* The same without resetting d->core first (ABRT reads its core this way). */
+void dump_parse_core(struct dump *d, int fd, uint64_t st_size, unsigned flags);
+/* The same from any byte source (fd -1: no file, so no attributes): d->kind and
+ * d->compression say what to read; d->core must be initialised (elfcore_init). */
+void dump_parse_src(struct dump *d, const struct bsrc *src, int fd, unsigned flags);
+/* Parse the dump's file again with `flags` (ELFCORE_KEEP_MAPS for the mapped files), if it
+ * is still the same file (device, inode, size, mtime).  Returns 0, or -1 with errno
+ * (ESTALE when the file changed since the scan).  The caller frees with dump_meta_free and
+ * elfcore_free. */
+int dump_reparse(const struct dump *d, unsigned flags, struct core_info *out,
+		 struct dump_meta *meta);
+void dump_meta_free(struct dump_meta *m);
+/* The path as reached from the operand the user gave, e.g. "./app/core.1058". */
+void dump_display_path(struct sbuf *out, const struct dump *d, const char *root_display);
+
+#endif

@@ -1,0 +1,96 @@
+/* elfcore: metadata of an ELF core file (kernel, qemu-user or gdb gcore), any class, any
+ * byte order.  See doc/design.md for the note layouts and the rules followed here:
+ *  - notes are found by owner and type, never by position;
+ *  - every size and offset from the file is checked before use, and reads are bounded: the
+ *    headers, the note segment and a few pages (AT_EXECFN, the executable's ELF header page);
+ *  - truncated or malformed cores yield whatever could be read, plus `truncated`/`problem`. */
+#ifndef COREDU_ELFCORE_H
+#define COREDU_ELFCORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kinds/reader.h"
+
+/* One NT_FILE entry: [start, end) maps `offset` bytes into the file named at names[name]. */
+struct core_map {
+	uint64_t start, end, offset;
+	uint32_t name;  /* offset into core_info.map_names */
+	uint8_t perms;  /* PF_R|PF_W|PF_X of the matching PT_LOAD, with CORE_MAP_PERMS_KNOWN */
+};
+
+#define CORE_MAP_PERMS_KNOWN 0x80 /* gcore omits segments, so permissions may be unknown */
+
+struct core_info {
+	uint8_t elf_class; /* 32 or 64; 0 if the header could not be read */
+	bool big_endian;
+	uint16_t machine; /* e_machine */
+	uint32_t phnum;   /* real count, after PN_XNUM */
+	uint32_t nloads;  /* PT_LOAD segments */
+	uint32_t notes;   /* notes walked */
+
+	bool has_prstatus, has_prpsinfo, has_siginfo, has_auxv, has_file_note;
+	bool gcore;  /* written by gdb's gcore: a snapshot, not a crash */
+	bool vmcore; /* a VMCOREINFO or QEMU note: a kernel crash dump, or a guest's memory */
+	char osrelease[65]; /* VMCOREINFO's OSRELEASE */
+	int64_t crashtime;  /* VMCOREINFO's CRASHTIME, 0 if absent */
+
+	int64_t pid, ppid, tid, pgrp, sid; /* -1 when unknown */
+	uint32_t threads;                  /* NT_PRSTATUS notes */
+	int64_t uid, gid, euid, egid;      /* -1 when unknown */
+	int secure;                        /* AT_SECURE, -1 when unknown */
+	char comm[17];                     /* pr_fname */
+	char cmdline[81];                  /* pr_psargs, trailing space removed */
+	char *exe;                         /* AT_EXECFN read from the dumped stack */
+	char *exe_mapped;                  /* NT_FILE path that maps AT_ENTRY */
+	char *platform;                    /* AT_PLATFORM */
+
+	int signal;                 /* pr_cursig of the crashing thread */
+	int si_signo, si_errno, si_code; /* NT_SIGINFO, valid if has_siginfo */
+	bool has_sender;
+	int64_t sender_pid, sender_uid;
+	bool has_fault_addr;
+	uint64_t fault_addr;
+	bool has_pc;
+	uint64_t pc;
+	char *crash_module; /* NT_FILE path that maps pc */
+	uint64_t crash_offset;
+	char *build_id;     /* hex GNU build-id of the main executable */
+
+	uint64_t file_size;     /* bytes available when parsed */
+	uint64_t expected_size; /* max(p_offset + p_filesz) and the header table ends */
+	bool truncated;
+	bool headers_cut; /* ELF or program headers run past the end of the file */
+	bool notes_cut;   /* the note segment ends early */
+	char problem[112]; /* first structural problem found, "" if none */
+
+	uint32_t mapped_files; /* distinct NT_FILE paths */
+	uint32_t nmaps;        /* NT_FILE entries */
+	struct core_map *maps; /* only with ELFCORE_KEEP_MAPS */
+	char *map_names;
+	size_t map_names_len;
+};
+
+enum {
+	ELFCORE_KEEP_MAPS = 1 << 0, /* keep the NT_FILE list for `info` and the inspect pane */
+};
+
+/* Minimum bytes needed to recognise an ELF core: e_ident plus e_type. */
+#define ELFCORE_MIN_HEAD 18
+
+/* True if the first bytes are an ELF header with e_type ET_CORE. */
+bool elfcore_sniff(const unsigned char *head, size_t n);
+/* Parse the core in `src`.  Always fills `ci` as far as it can; returns 0, or -1 when not even
+ * the ELF identification could be read. */
+int elfcore_parse(const struct bsrc *src, struct core_info *ci, unsigned flags);
+void elfcore_free(struct core_info *ci);
+/* Every field unknown (ids -1): the starting point for the other kinds' parsers. */
+void elfcore_init(struct core_info *ci);
+/* Name of the i-th mapping's file. */
+const char *elfcore_map_name(const struct core_info *ci, const struct core_map *m);
+/* "x86-64", "aarch64", "s390x", ... for e_machine, class and byte order. */
+const char *elfcore_machine_name(uint16_t machine, uint8_t elf_class, bool big_endian,
+				 char *buf, size_t buflen);
+
+#endif

@@ -1,0 +1,144 @@
+#include "config.h"
+
+#include "kinds/mdesc.h"
+
+#include <magic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+extern const char mdesc_magic_text[]; /* src/coredu.magic, made into src/magic-data.c */
+
+
+struct entry {
+	uint64_t hash;
+	size_t n;
+	unsigned char key[MDESC_BYTES_MAX];
+	char *desc;
+};
+
+struct mdesc {
+	magic_t system;  /* the system's database (or --magic FILE, or $MAGIC) */
+	magic_t bundled; /* coredu's own (src/coredu.magic, compiled in) */
+	const char *database;
+	FILE *warn;
+	bool tried;
+	struct entry *cache;
+	size_t ncache, capcache;
+};
+
+struct mdesc *mdesc_open(const char *database, FILE *warn)
+{
+	struct mdesc *m = xcalloc(1, sizeof(*m));
+	m->database = database;
+	m->warn = warn;
+	return m;
+}
+
+/* Never fork decompressors, never look inside archives or documents: only the ELF and dump
+ * signatures matter here. */
+#define FLAGS (MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_COMPRESS_FORK | MAGIC_NO_CHECK_TAR | \
+	       MAGIC_NO_CHECK_CDF | MAGIC_NO_CHECK_ENCODING | MAGIC_ERROR)
+
+/* The bundled magic, from memory: libmagic loads source magic from a path, so it is given
+ * one in /proc/self/fd; nothing is written to disk. */
+static magic_t load_bundled(void)
+{
+	int fd = memfd_create("coredu.magic", MFD_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	size_t n = strlen(mdesc_magic_text);
+	magic_t cookie = NULL;
+	if (write(fd, mdesc_magic_text, n) == (ssize_t)n) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		cookie = magic_open(FLAGS);
+		if (cookie && magic_load(cookie, path) != 0) {
+			magic_close(cookie);
+			cookie = NULL;
+		}
+	}
+	close(fd);
+	return cookie;
+}
+
+/* Opened on first use: `list` never pays for loading the databases. */
+static void load(struct mdesc *m)
+{
+	m->tried = true;
+	m->system = magic_open(FLAGS);
+	if (m->system && magic_load(m->system, m->database) != 0) {
+		if (m->warn)
+			fprintf(m->warn, "coredu: warning: cannot load the libmagic database %s(%s); "
+					 "descriptions come from coredu's own magic\n",
+				m->database ? m->database : "", magic_error(m->system));
+		magic_close(m->system);
+		m->system = NULL;
+	}
+	m->bundled = load_bundled();
+}
+
+/* The system database knows these only as text or data. */
+static bool generic(const char *d)
+{
+	return !d || strcmp(d, "data") == 0 || strcmp(d, "empty") == 0 || strstr(d, "text");
+}
+
+static uint64_t fnv1a(const unsigned char *b, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
+const char *mdesc_describe(struct mdesc *m, const unsigned char *buf, size_t n)
+{
+	if (!m->tried)
+		load(m);
+	if (!m->system && !m->bundled)
+		return NULL;
+	if (n > MDESC_BYTES_MAX)
+		n = MDESC_BYTES_MAX;
+	uint64_t h = fnv1a(buf, n);
+	for (size_t i = 0; i < m->ncache; i++)
+		if (m->cache[i].hash == h && m->cache[i].n == n && memcmp(m->cache[i].key, buf, n) == 0)
+			return m->cache[i].desc;
+	const char *d = m->system ? magic_buffer(m->system, buf, n) : NULL;
+	if (generic(d) && m->bundled) {
+		const char *own = magic_buffer(m->bundled, buf, n);
+		if (own && !generic(own))
+			d = own;
+	}
+	if (!d)
+		return NULL;
+	/* One entry per distinct header: bounded by the number of dumps. */
+	m->cache = xgrow(m->cache, &m->capcache, m->ncache + 1, sizeof(*m->cache));
+	struct entry *e = &m->cache[m->ncache++];
+	e->hash = h;
+	e->n = n;
+	memcpy(e->key, buf, n);
+	e->desc = xstrdup(d);
+	return e->desc;
+}
+
+void mdesc_close(struct mdesc *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->ncache; i++)
+		free(m->cache[i].desc);
+	free(m->cache);
+	if (m->system)
+		magic_close(m->system);
+	if (m->bundled)
+		magic_close(m->bundled);
+	free(m);
+}

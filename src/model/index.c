@@ -1,0 +1,251 @@
+#include "config.h"
+
+#include "model/index.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/sig.h"
+#include "base/util.h"
+
+struct index_slot {
+	uint64_t dev, ino;
+	size_t pos; /* position in v, plus one; 0 marks an empty slot */
+};
+
+void index_init(struct index *ix)
+{
+	memset(ix, 0, sizeof(*ix));
+}
+
+void index_free(struct index *ix)
+{
+	for (size_t i = 0; i < ix->n; i++)
+		dump_free(ix->v[i]);
+	for (size_t i = 0; i < ix->nerrors; i++) {
+		free(ix->errors[i].path);
+		free(ix->errors[i].message);
+	}
+	free(ix->v);
+	free(ix->slots);
+	free(ix->errors);
+	memset(ix, 0, sizeof(*ix));
+}
+
+static size_t slot_hash(uint64_t dev, uint64_t ino, size_t mask)
+{
+	return (size_t)((ino * 0x9e3779b97f4a7c15ull) ^ (dev * 0xc2b2ae3d27d4eb4full)) & mask;
+}
+
+static void rehash(struct index *ix)
+{
+	size_t ncap = ix->nslots ? ix->nslots * 2 : 64;
+	struct index_slot *ns = xcalloc(ncap, sizeof(*ns));
+	for (size_t i = 0; i < ix->n; i++) {
+		size_t h = slot_hash(ix->v[i]->dev, ix->v[i]->ino, ncap - 1);
+		while (ns[h].pos)
+			h = (h + 1) & (ncap - 1);
+		ns[h] = (struct index_slot){ix->v[i]->dev, ix->v[i]->ino, i + 1};
+	}
+	free(ix->slots);
+	ix->slots = ns;
+	ix->nslots = ncap;
+}
+
+/* Slot for (dev, ino): the occupied one, or the empty one where it would go. */
+static struct index_slot *find_slot(struct index *ix, uint64_t dev, uint64_t ino)
+{
+	size_t mask = ix->nslots - 1, h = slot_hash(dev, ino, mask);
+	while (ix->slots[h].pos && !(ix->slots[h].dev == dev && ix->slots[h].ino == ino))
+		h = (h + 1) & mask;
+	return &ix->slots[h];
+}
+
+bool index_add(struct index *ix, struct dump *d)
+{
+	if ((ix->has_since && d->mtime < ix->since) || (ix->has_until && d->mtime > ix->until)) {
+		dump_free(d);
+		return false;
+	}
+	if ((ix->n + 1) * 2 > ix->nslots)
+		rehash(ix);
+	struct index_slot *slot = find_slot(ix, d->dev, d->ino);
+	if (slot->pos) {
+		struct dump **have = &ix->v[slot->pos - 1];
+		if (strcmp(d->path, (*have)->path) < 0) { /* keep the smallest path: stable output */
+			dump_free(*have);
+			*have = d;
+		} else {
+			dump_free(d);
+		}
+		return false;
+	}
+	ix->v = xgrow(ix->v, &ix->cap, ix->n + 1, sizeof(*ix->v));
+	ix->v[ix->n++] = d;
+	*slot = (struct index_slot){d->dev, d->ino, ix->n};
+	return true;
+}
+
+void index_remove_if(struct index *ix, bool (*gone)(const struct dump *d, void *ctx), void *ctx)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < ix->n; i++) {
+		if (gone(ix->v[i], ctx))
+			dump_free(ix->v[i]);
+		else
+			ix->v[k++] = ix->v[i];
+	}
+	ix->n = k;
+	free(ix->slots);
+	ix->slots = NULL;
+	ix->nslots = 0;
+	if (ix->n)
+		rehash(ix);
+}
+
+void index_add_error(struct index *ix, const char *path, const char *message)
+{
+	ix->errors_total++;
+	if (ix->nerrors >= INDEX_ERRORS_KEPT)
+		return;
+	ix->errors = xgrow(ix->errors, &ix->caperrors, ix->nerrors + 1, sizeof(*ix->errors));
+	ix->errors[ix->nerrors++] = (struct index_error){xstrdup(path), xstrdup(message)};
+}
+
+static const char *const sort_names[] = {
+	[SORT_DISK] = "disk", [SORT_SIZE] = "size", [SORT_TIME] = "time", [SORT_PID] = "pid",
+	[SORT_COMMAND] = "command", [SORT_SIGNAL] = "signal", [SORT_PATH] = "path",
+};
+
+int index_sort_parse(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sort_names); i++)
+		if (strcmp(name, sort_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *index_sort_name(enum index_sort key)
+{
+	return sort_names[key];
+}
+
+#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b))
+
+/* Natural order of each key: sizes and times largest/newest first, the rest ascending. */
+static int compare_key(const struct dump *a, const struct dump *b, enum index_sort key)
+{
+	switch (key) {
+	case SORT_DISK: return CMP(b->size_disk, a->size_disk);
+	case SORT_SIZE: return CMP(b->size_apparent, a->size_apparent);
+	case SORT_TIME:
+		return b->mtime != a->mtime ? CMP(b->mtime, a->mtime) : CMP(b->mtime_nsec, a->mtime_nsec);
+	case SORT_PID: return CMP(a->core.pid, b->core.pid);
+	case SORT_COMMAND: return strcmp(dump_command(a), dump_command(b));
+	case SORT_SIGNAL: {
+		const char *x = sig_name(a->core.machine, a->core.signal);
+		const char *y = sig_name(b->core.machine, b->core.signal);
+		return strcmp(x ? x : "~", y ? y : "~");
+	}
+	case SORT_PATH: return 0;
+	}
+	return 0;
+}
+
+struct sort_ctx {
+	enum index_sort key;
+	bool reverse;
+};
+
+static int compare(const void *pa, const void *pb, void *arg)
+{
+	const struct sort_ctx *ctx = arg;
+	const struct dump *a = *(const struct dump *const *)pa, *b = *(const struct dump *const *)pb;
+	int c = compare_key(a, b, ctx->key);
+	if (c == 0)
+		c = strcmp(a->path, b->path); /* ties: stable, documented order */
+	return ctx->reverse ? -c : c;
+}
+
+void index_sort(struct index *ix, enum index_sort key, bool reverse)
+{
+	struct sort_ctx ctx = {key, reverse};
+	sort_array_r(ix->v, ix->n, sizeof(*ix->v), compare, &ctx);
+	for (size_t i = 0; ix->slots && i < ix->nslots; i++)
+		ix->slots[i].pos = 0;
+	if (ix->slots)
+		for (size_t i = 0; i < ix->n; i++)
+			*find_slot(ix, ix->v[i]->dev, ix->v[i]->ino) =
+				(struct index_slot){ix->v[i]->dev, ix->v[i]->ino, i + 1};
+}
+
+uint64_t index_total_disk(const struct index *ix)
+{
+	uint64_t t = 0;
+	for (size_t i = 0; i < ix->n; i++)
+		t = sat_add_u64(t, ix->v[i]->size_disk);
+	return t;
+}
+
+uint64_t index_total_apparent(const struct index *ix)
+{
+	uint64_t t = 0;
+	for (size_t i = 0; i < ix->n; i++)
+		t = sat_add_u64(t, ix->v[i]->size_apparent);
+	return t;
+}
+
+/* ---- one crash, stored more than once ------------------------------------------------------ */
+
+struct crash_key {
+	int64_t pid, time;
+	size_t i;
+};
+
+static int cmp_crash(const void *a, const void *b)
+{
+	const struct crash_key *x = a, *y = b;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Kinds whose pid is a process's: a kernel dump's is whatever ran on a CPU. */
+static bool has_process(const struct dump *d)
+{
+	return d->kind != DUMP_VMCORE && d->kind != DUMP_KDUMP && d->core.pid > 0;
+}
+
+static bool same_program(const struct dump *a, const struct dump *b)
+{
+	const char *x = dump_command(a), *y = dump_command(b);
+	return strcmp(x, y) == 0 || strcmp(x, "?") == 0 || strcmp(y, "?") == 0;
+}
+
+size_t index_link_same_crash(struct index *ix)
+{
+	struct crash_key *k = xmalloc((ix->n ? ix->n : 1) * sizeof(*k));
+	size_t n = 0, groups = 0;
+	for (size_t i = 0; i < ix->n; i++) {
+		ix->v[i]->same_crash = 0;
+		if (has_process(ix->v[i]))
+			k[n++] = (struct crash_key){ix->v[i]->core.pid, dump_time(ix->v[i]), i};
+	}
+	sort_array(k, n, sizeof(*k), cmp_crash);
+	for (size_t a = 0; a < n;) {
+		size_t b = a + 1;
+		while (b < n && k[b].pid == k[a].pid && k[b].time - k[b - 1].time <= INDEX_SAME_CRASH_SECONDS &&
+		       same_program(ix->v[k[a].i], ix->v[k[b].i]))
+			b++;
+		if (b - a > 1) {
+			groups++;
+			for (size_t m = a; m < b; m++)
+				ix->v[k[m].i]->same_crash = (uint32_t)groups;
+		}
+		a = b;
+	}
+	free(k);
+	return groups;
+}

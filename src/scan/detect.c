@@ -1,0 +1,59 @@
+#include "config.h"
+
+#include "scan/detect.h"
+
+#include <unistd.h>
+
+#include "kinds/elfcore.h"
+#include "kinds/kinds.h"
+
+enum dump_kind detect_kind(const unsigned char *head, size_t n)
+{
+	if (elfcore_sniff(head, n))
+		return DUMP_ELF_CORE;
+	if (minidump_sniff(head, n))
+		return DUMP_MINIDUMP;
+	if (hprof_sniff(head, n))
+		return DUMP_HPROF;
+	if (kdump_sniff(head, n))
+		return DUMP_KDUMP;
+	if (apport_sniff(head, n))
+		return DUMP_APPORT;
+	if (hserr_sniff(head, n))
+		return DUMP_HS_ERR;
+	return DUMP_NONE;
+}
+
+/* "makedumpfile" at 0 and "KDUMP   " where the first data block starts. */
+static enum dump_kind flattened_kdump(const struct bsrc *src, const unsigned char *head, size_t n)
+{
+	unsigned char inner[8];
+	if (!kdump_sniff_flat(head, n) ||
+	    src->read_at(src, inner, sizeof(inner), KDUMP_FLAT_DATA) != (ssize_t)sizeof(inner))
+		return DUMP_NONE;
+	return kdump_sniff(inner, sizeof(inner)) ? DUMP_KDUMP : DUMP_NONE;
+}
+
+enum dump_kind detect_file(int fd, uint64_t size, const unsigned char *head, size_t n,
+			   enum dump_compression *comp)
+{
+	*comp = COMP_NONE;
+	enum dump_kind k = detect_kind(head, n);
+	if (k != DUMP_NONE)
+		return k;
+	struct bsrc file;
+	bsrc_from_fd(&file, fd, size);
+	if ((k = flattened_kdump(&file, head, n)) != DUMP_NONE)
+		return k;
+	enum dump_compression c = decomp_sniff(head, n);
+	if (c == COMP_NONE)
+		return DUMP_NONE;
+	unsigned char inner[DUMP_HEAD_LEN];
+	ssize_t got = decomp_peek(c, &file, inner, sizeof(inner));
+	if (got <= 0)
+		return DUMP_NONE;
+	k = detect_kind(inner, (size_t)got);
+	if (k != DUMP_NONE)
+		*comp = c;
+	return k;
+}

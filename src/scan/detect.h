@@ -1,0 +1,23 @@
+/* detect: recognise a dump from the first bytes of a file, never from its name. */
+#ifndef COREDU_DETECT_H
+#define COREDU_DETECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kinds/dump.h"
+
+/* Files shorter than this cannot be recognised as any kind of dump. */
+#define DETECT_MIN_SIZE 12
+
+/* The kind the first bytes announce: an ELF core (elf-core; its notes may make it gcore or
+ * vmcore), a minidump, an HPROF heap dump, a kdump (plain; a flattened one needs the
+ * file), an Apport report, a HotSpot error log.  DUMP_NONE otherwise. */
+enum dump_kind detect_kind(const unsigned char *head, size_t n);
+/* The same for a file open at fd whose first bytes are `head`: a compressed dump is
+ * recognised by the decompressed start of its content (*comp says how it is stored), a
+ * flattened kdump by the header at 0x1010. */
+enum dump_kind detect_file(int fd, uint64_t size, const unsigned char *head, size_t n,
+			   enum dump_compression *comp);
+
+#endif

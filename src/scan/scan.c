@@ -1,0 +1,1044 @@
+#include "config.h"
+
+#include "scan/scan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <linux/magic.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scan/detect.h"
+#include "kinds/kinds.h"
+#include "kinds/reader.h"
+#include "scan/safeopen.h"
+#include "base/util.h"
+
+#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+/* O_NONBLOCK: a FIFO swapped in after getdents cannot block us; O_NOCTTY: nor grab a tty. */
+#define FILE_FLAGS (O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+#define DENTS_BUF (64 * 1024)
+#define FLUSH_EVERY 4096 /* files between publications of a worker's counters */
+#define MAX_THREADS 8
+/* A thief opens what it steals by its path from the root, at a cost that grows with the depth:
+ * taking turns at every level of a 10,000-deep chain cost ~n²/2 openat calls (9 million, 3 to
+ * 14 s with two threads).  Deeper directories stay with the worker holding their parent. */
+#define STEAL_MAX_DEPTH 64
+
+/*
+ * Concurrency model.  Each worker thread has a private descriptor table (unshare
+ * CLONE_FILES): with a shared one, every open and close of two threads contends on the
+ * table's lock, which cost 12% of a 500,000-file scan.  So a directory's descriptor belongs
+ * to the worker that read it (its owner) and is never used by another thread.
+ *
+ * A worker pushes the subdirectories it finds onto its own deque and pops them newest
+ * first (depth first, few descriptors), opening each relative to its parent's descriptor.
+ * An idle worker steals the oldest entry of another worker's deque (the shallowest
+ * directory, the biggest piece of work) and, not having the parent's descriptor, opens it
+ * by its path below its own descriptor of the root with safeopen_beneath (no symlink in any
+ * component), then checks the inode getdents reported.  Evicted descriptors (a per-worker
+ * budget keeps a deep tree within RLIMIT_NOFILE) are handled the same way.
+ */
+
+struct node {
+	struct node *parent;
+	struct node *open_prev, *open_next; /* the owner's list of nodes holding a descriptor */
+	_Atomic unsigned refs; /* 1 while queued or being read, plus one per live child */
+	unsigned unopened;     /* children queued, not yet opened (under the owner's lock) */
+	int fd;                /* in the owner's descriptor table, or -1 */
+	int owner;             /* worker that read this directory, -1 before */
+	bool reading;
+	unsigned depth;
+	uint32_t root;
+	uint64_t dev, ino;     /* set when opened; immutable afterwards */
+	uint64_t hint_ino;     /* d_ino from the parent's getdents, to check path opens */
+	char name[];           /* the canonical path for a root, a plain name otherwise */
+};
+
+struct hl_entry {
+	uint64_t dev, ino;
+};
+
+struct worker {
+	struct scan *s;
+	int id;
+	pthread_t tid;
+	bool started;
+
+	pthread_mutex_t lock; /* deque, and the unopened counts of nodes this worker owns */
+	struct node **deque;
+	size_t head, tail, cap;
+
+	struct node *open_head; /* nodes whose descriptor lives in this worker's table */
+	unsigned nopen;
+	int *root_fds;          /* this worker's descriptors of the roots, -1 until needed */
+
+	pthread_mutex_t current_lock;
+	struct node *current;   /* directory being read, for progress */
+
+	struct scan_totals local;
+	unsigned since_flush;
+	unsigned char *dents;
+	struct sbuf dirpath;    /* path of the directory being read, built on demand */
+	bool dirpath_ok;
+	bool in_problem_dir;    /* reading an ABRT problem directory: files are counted only */
+	struct sbuf tmp;
+};
+
+struct scan {
+	struct scan_opts opts;
+	char **excludes;
+	struct scan_sink sink;
+	struct scan_root *roots;
+	size_t nroots, caproots;
+
+	struct worker *workers;
+	unsigned nworkers;
+	unsigned fd_budget;    /* directory descriptors per worker */
+	_Atomic size_t queued; /* entries in all deques */
+	_Atomic size_t pending;/* directories queued or being read */
+	pthread_mutex_t idle_lock;
+	pthread_cond_t idle_cond;
+	unsigned nidle;
+
+	pthread_mutex_t sink_lock;
+	pthread_mutex_t hl_lock; /* hard-linked inodes already counted */
+	struct hl_entry *hl;
+	size_t hl_cap, hl_used;
+
+	volatile sig_atomic_t cancelled;
+	_Atomic bool running;
+	int noatime;
+	struct timespec started;
+	double seconds;
+	_Atomic uint64_t files, dirs, bytes_apparent, bytes_disk, errors, dumps;
+};
+
+/* ---- raw system calls ------------------------------------------------------------------ */
+
+/* glibc's wrappers are thread cancellation points; their bookkeeping measured 5% of the
+ * per-file cost in a 500,000-file scan, and coredu never cancels threads. */
+static int sys_openat(int dirfd, const char *name, int flags)
+{
+	return (int)syscall(SYS_openat, dirfd, name, flags, 0);
+}
+
+static ssize_t sys_pread(int fd, void *buf, size_t n)
+{
+	return (ssize_t)syscall(SYS_pread64, fd, buf, n, 0);
+}
+
+static int sys_close(int fd)
+{
+	return (int)syscall(SYS_close, fd);
+}
+
+/* ---- setup ---------------------------------------------------------------------------- */
+
+static unsigned default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
+}
+
+/* Directory descriptors one worker may hold; each worker has its own table. */
+static unsigned fd_budget(void)
+{
+	struct rlimit rl;
+	rlim_t soft = 1024;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		soft = rl.rlim_cur;
+	rlim_t b = soft > 64 ? soft - 32 : soft / 2;
+	if (b < 4)
+		b = 4;
+	return b > 1024 ? 1024 : (unsigned)b;
+}
+
+struct scan *scan_new(const struct scan_opts *opts, const struct scan_sink *sink)
+{
+	struct scan *s = xcalloc(1, sizeof(*s));
+	s->opts = *opts;
+	s->nworkers = opts->threads ? opts->threads : default_threads();
+	if (s->nworkers > MAX_THREADS)
+		s->nworkers = MAX_THREADS;
+	s->opts.threads = s->nworkers;
+	s->excludes = xcalloc(opts->nexcludes + 1, sizeof(char *));
+	for (size_t i = 0; i < opts->nexcludes; i++)
+		s->excludes[i] = xstrdup(opts->excludes[i]);
+	s->opts.excludes = (const char *const *)s->excludes;
+	s->sink = *sink;
+	pthread_mutex_init(&s->idle_lock, NULL);
+	pthread_cond_init(&s->idle_cond, NULL);
+	pthread_mutex_init(&s->sink_lock, NULL);
+	pthread_mutex_init(&s->hl_lock, NULL);
+	s->fd_budget = fd_budget();
+	/* Reading a dump must not change its atime: that is evidence too.  Only the owner or
+	 * CAP_FOWNER may ask for O_NOATIME; root usually has it. */
+	s->noatime = geteuid() == 0 ? O_NOATIME : 0;
+	return s;
+}
+
+static bool is_kernfs(int fd)
+{
+	static const long magic[] = {
+		PROC_SUPER_MAGIC, SYSFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC,
+		DEBUGFS_MAGIC, TRACEFS_MAGIC, SECURITYFS_MAGIC, PSTOREFS_MAGIC, BPF_FS_MAGIC,
+		BINFMTFS_MAGIC, DEVPTS_SUPER_MAGIC, SELINUX_MAGIC, SMACK_MAGIC, EFIVARFS_MAGIC,
+		NSFS_MAGIC, 0x62656570 /* configfs */, 0x65735543 /* fusectl */,
+	};
+	struct statfs sf;
+	if (fstatfs(fd, &sf) != 0)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(magic); i++)
+		if ((long)sf.f_type == magic[i])
+			return true;
+	return false;
+}
+
+static char *display_form(const char *operand)
+{
+	size_t n = strlen(operand);
+	while (n > 1 && operand[n - 1] == '/')
+		n--;
+	return xstrndup(operand, n);
+}
+
+int scan_add_root(struct scan *s, const char *operand, const char **why)
+{
+	*why = NULL;
+	char *real = realpath(operand, NULL);
+	if (!real) {
+		*why = strerror(errno);
+		return -1;
+	}
+	struct stat st;
+	if (stat(real, &st) != 0) {
+		*why = strerror(errno);
+		free(real);
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+		*why = "not a directory or regular file";
+		free(real);
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		int fd = open(real, DIR_FLAGS);
+		if (fd < 0) {
+			*why = strerror(errno);
+			free(real);
+			return -1;
+		}
+		bool kern = is_kernfs(fd);
+		close(fd);
+		if (kern) {
+			*why = "kernel pseudo-filesystem, not scanned";
+			free(real);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < s->nroots; i++) {
+		if (s->roots[i].dev == (uint64_t)st.st_dev && s->roots[i].ino == (uint64_t)st.st_ino) {
+			free(real); /* the same tree twice: scan it once */
+			return 0;
+		}
+	}
+	s->roots = xgrow(s->roots, &s->caproots, s->nroots + 1, sizeof(*s->roots));
+	s->roots[s->nroots++] = (struct scan_root){
+		.path = real, .display = display_form(operand), .dev = (uint64_t)st.st_dev,
+		.ino = (uint64_t)st.st_ino, .is_dir = S_ISDIR(st.st_mode),
+	};
+	return 0;
+}
+
+size_t scan_root_count(const struct scan *s) { return s->nroots; }
+const struct scan_root *scan_get_root(const struct scan *s, size_t i) { return &s->roots[i]; }
+
+/* A root inside another root would be counted twice; the outer walk covers it. */
+static bool root_nested(const struct scan *s, size_t i)
+{
+	const char *p = s->roots[i].path;
+	for (size_t k = 0; k < s->nroots; k++) {
+		if (k == i || !s->roots[k].is_dir)
+			continue;
+		const char *q = s->roots[k].path;
+		size_t n = strlen(q);
+		if (strcmp(q, "/") == 0 ? p[1] != '\0' : strncmp(p, q, n) == 0 && p[n] == '/')
+			return true;
+	}
+	return false;
+}
+
+/* ---- nodes ---------------------------------------------------------------------------- */
+
+static struct node *node_new(struct node *parent, const char *name, uint32_t root)
+{
+	size_t len = strlen(name);
+	struct node *n = xmalloc(sizeof(*n) + len + 1);
+	memset(n, 0, sizeof(*n));
+	memcpy(n->name, name, len + 1);
+	n->parent = parent;
+	n->fd = -1;
+	n->owner = -1;
+	atomic_init(&n->refs, 1);
+	n->root = root;
+	n->depth = parent ? parent->depth + 1 : 0;
+	if (parent)
+		atomic_fetch_add(&parent->refs, 1);
+	return n;
+}
+
+/* Drop a reference; a node goes when nothing (queue, reader, child) needs it.  Its
+ * descriptor has been closed by its owner before the last reference can drop. */
+static void node_unref(struct node *n)
+{
+	while (n && atomic_fetch_sub(&n->refs, 1) == 1) {
+		struct node *parent = n->parent;
+		free(n);
+		n = parent;
+	}
+}
+
+/* The path of a node: names joined from its root down.  Iterative, any depth. */
+static void node_path(const struct node *n, struct sbuf *out, bool below_root)
+{
+	const struct node **chain = NULL;
+	size_t k = 0, cap = 0;
+	for (const struct node *a = n; a && (!below_root || a->parent); a = a->parent) {
+		chain = xgrow(chain, &cap, k + 1, sizeof(*chain));
+		chain[k++] = a;
+	}
+	sbuf_reset(out);
+	while (k > 0) {
+		const struct node *c = chain[--k];
+		if (out->len > 0 && out->s[out->len - 1] != '/')
+			sbuf_addc(out, '/');
+		sbuf_adds(out, c->name);
+	}
+	free(chain);
+}
+
+/* ---- descriptors (owner thread only) ---------------------------------------------------- */
+
+/* The open list holds a reference: a thief may finish the last child of a node at any time,
+ * and the node must outlive its descriptor. */
+static void open_list_add(struct worker *w, struct node *n, int fd)
+{
+	atomic_fetch_add(&n->refs, 1);
+	n->fd = fd;
+	n->owner = w->id;
+	n->open_prev = NULL;
+	n->open_next = w->open_head;
+	if (w->open_head)
+		w->open_head->open_prev = n;
+	w->open_head = n;
+	w->nopen++;
+}
+
+static void node_close_fd(struct worker *w, struct node *n)
+{
+	if (n->fd < 0)
+		return;
+	sys_close(n->fd);
+	n->fd = -1;
+	if (n->open_prev)
+		n->open_prev->open_next = n->open_next;
+	else
+		w->open_head = n->open_next;
+	if (n->open_next)
+		n->open_next->open_prev = n->open_prev;
+	n->open_prev = n->open_next = NULL;
+	w->nopen--;
+	node_unref(n);
+}
+
+/* Close what no queued child needs any more, and keep under budget by closing the
+ * shallowest idle descriptors: depth-first order comes back to them last. */
+static void release_fds(struct worker *w)
+{
+	pthread_mutex_lock(&w->lock);
+	for (struct node *n = w->open_head, *next; n; n = next) {
+		next = n->open_next;
+		if (!n->reading && n->unopened == 0)
+			node_close_fd(w, n);
+	}
+	while (w->nopen > w->s->fd_budget) {
+		struct node *victim = NULL;
+		for (struct node *n = w->open_head; n; n = n->open_next)
+			if (!n->reading && (!victim || n->depth < victim->depth))
+				victim = n;
+		if (!victim)
+			break;
+		node_close_fd(w, victim);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+static int root_fd(struct worker *w, uint32_t root)
+{
+	if (w->root_fds[root] >= 0)
+		return w->root_fds[root];
+	const struct scan_root *r = &w->s->roots[root];
+	int fd = open(r->path, DIR_FLAGS);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || (uint64_t)st.st_dev != r->dev ||
+			(uint64_t)st.st_ino != r->ino)) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return w->root_fds[root] = fd;
+}
+
+/* Open directory n: relative to its parent's descriptor when this worker holds it, else by
+ * its path below this worker's descriptor of the root.  scan_dir checks what it got. */
+static int open_dir(struct worker *w, struct node *n)
+{
+	struct node *p = n->parent;
+	if (!p)
+		return root_fd(w, n->root) >= 0 ? fcntl(w->root_fds[n->root], F_DUPFD_CLOEXEC, 0) : -1;
+	if (p->owner == w->id && p->fd >= 0)
+		return sys_openat(p->fd, n->name, DIR_FLAGS);
+
+	int rfd = root_fd(w, n->root);
+	if (rfd < 0)
+		return -1;
+	node_path(n, &w->tmp, true);
+	return safeopen_beneath(rfd, w->tmp.s, DIR_FLAGS);
+}
+
+/* ---- work queue ----------------------------------------------------------------------- */
+
+static void push(struct worker *w, struct node *n)
+{
+	struct scan *s = w->s;
+	pthread_mutex_lock(&w->lock);
+	if (w->tail == w->cap && w->head > 0) { /* reclaim the space thieves freed */
+		memmove(w->deque, w->deque + w->head, (w->tail - w->head) * sizeof(*w->deque));
+		w->tail -= w->head;
+		w->head = 0;
+	}
+	w->deque = xgrow(w->deque, &w->cap, w->tail + 1, sizeof(*w->deque));
+	w->deque[w->tail++] = n;
+	if (n->parent)
+		n->parent->unopened++;
+	pthread_mutex_unlock(&w->lock);
+	atomic_fetch_add(&s->pending, 1);
+	atomic_fetch_add(&s->queued, 1);
+	pthread_mutex_lock(&s->idle_lock);
+	if (s->nidle > 0 && n->depth <= STEAL_MAX_DEPTH)
+		pthread_cond_signal(&s->idle_cond);
+	pthread_mutex_unlock(&s->idle_lock);
+}
+
+/* Newest entry of our own deque (LIFO), or the oldest of a victim's (FIFO) unless it is too
+ * deep to steal (then *refused is set). */
+static struct node *take(struct worker *victim, bool own, bool *refused)
+{
+	struct node *n = NULL;
+	pthread_mutex_lock(&victim->lock);
+	if (victim->head < victim->tail && !own &&
+	    victim->deque[victim->head]->depth > STEAL_MAX_DEPTH) {
+		*refused = true;
+	} else if (victim->head < victim->tail) {
+		n = own ? victim->deque[--victim->tail] : victim->deque[victim->head++];
+		if (victim->head == victim->tail)
+			victim->head = victim->tail = 0;
+		if (n->parent)
+			n->parent->unopened--; /* parent is owned by `victim` */
+	}
+	pthread_mutex_unlock(&victim->lock);
+	if (n)
+		atomic_fetch_sub(&victim->s->queued, 1);
+	return n;
+}
+
+static struct node *next_work(struct worker *w)
+{
+	struct scan *s = w->s;
+	for (;;) {
+		if (s->cancelled)
+			return NULL;
+		bool refused = false;
+		struct node *n = take(w, true, &refused);
+		for (unsigned i = 1; !n && i < s->nworkers; i++)
+			n = take(&s->workers[(w->id + i) % s->nworkers], false, &refused);
+		if (n)
+			return n;
+		release_fds(w); /* nothing of ours is queued: drop idle descriptors */
+		pthread_mutex_lock(&s->idle_lock);
+		if (atomic_load(&s->pending) == 0 || s->cancelled) {
+			pthread_cond_broadcast(&s->idle_cond);
+			pthread_mutex_unlock(&s->idle_lock);
+			return NULL;
+		}
+		if (atomic_load(&s->queued) == 0 || refused) {
+			s->nidle++;
+			struct timespec t;
+			clock_gettime(CLOCK_REALTIME, &t);
+			t.tv_nsec += 50 * 1000 * 1000; /* also notices cancellation */
+			if (t.tv_nsec >= 1000000000L)
+				t.tv_sec++, t.tv_nsec -= 1000000000L;
+			pthread_cond_timedwait(&s->idle_cond, &s->idle_lock, &t);
+			s->nidle--;
+		}
+		pthread_mutex_unlock(&s->idle_lock);
+	}
+}
+
+static void work_done(struct scan *s)
+{
+	if (atomic_fetch_sub(&s->pending, 1) == 1) {
+		pthread_mutex_lock(&s->idle_lock);
+		pthread_cond_broadcast(&s->idle_cond);
+		pthread_mutex_unlock(&s->idle_lock);
+	}
+}
+
+/* ---- counting and reporting ------------------------------------------------------------ */
+
+static void flush_totals(struct worker *w)
+{
+	struct scan *s = w->s;
+	atomic_fetch_add_explicit(&s->files, w->local.files, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->dirs, w->local.dirs, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->bytes_apparent, w->local.bytes_apparent, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->bytes_disk, w->local.bytes_disk, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->errors, w->local.errors, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->dumps, w->local.dumps, memory_order_relaxed);
+	memset(&w->local, 0, sizeof(w->local));
+	w->since_flush = 0;
+}
+
+/* True the first time an inode with several links is seen. */
+static bool hl_first_sighting(struct scan *s, uint64_t dev, uint64_t ino)
+{
+	bool first = true;
+	pthread_mutex_lock(&s->hl_lock);
+	if (s->hl_used * 2 >= s->hl_cap) {
+		size_t ncap = s->hl_cap ? s->hl_cap * 2 : 1024;
+		struct hl_entry *n = xcalloc(ncap, sizeof(*n));
+		for (size_t i = 0; i < s->hl_cap; i++) {
+			if (!s->hl[i].ino && !s->hl[i].dev)
+				continue;
+			size_t h = (s->hl[i].ino * 0x9e3779b97f4a7c15ull ^ s->hl[i].dev) & (ncap - 1);
+			while (n[h].ino || n[h].dev)
+				h = (h + 1) & (ncap - 1);
+			n[h] = s->hl[i];
+		}
+		free(s->hl);
+		s->hl = n;
+		s->hl_cap = ncap;
+	}
+	size_t h = (ino * 0x9e3779b97f4a7c15ull ^ dev) & (s->hl_cap - 1);
+	while (s->hl[h].ino || s->hl[h].dev) {
+		if (s->hl[h].ino == ino && s->hl[h].dev == dev) {
+			first = false;
+			break;
+		}
+		h = (h + 1) & (s->hl_cap - 1);
+	}
+	if (first) {
+		s->hl[h] = (struct hl_entry){dev, ino};
+		s->hl_used++;
+	}
+	pthread_mutex_unlock(&s->hl_lock);
+	return first;
+}
+
+static void account(struct worker *w, const struct stat *st)
+{
+	if (!S_ISDIR(st->st_mode))
+		w->local.files++;
+	if (!S_ISDIR(st->st_mode) && st->st_nlink > 1 &&
+	    !hl_first_sighting(w->s, (uint64_t)st->st_dev, (uint64_t)st->st_ino))
+		return;
+	w->local.bytes_apparent += (uint64_t)st->st_size;
+	w->local.bytes_disk += (uint64_t)st->st_blocks * 512;
+	if (++w->since_flush >= FLUSH_EVERY)
+		flush_totals(w);
+}
+
+static const char *dir_path(struct worker *w, const struct node *n)
+{
+	if (!w->dirpath_ok) {
+		node_path(n, &w->dirpath, false);
+		w->dirpath_ok = true;
+	}
+	return w->dirpath.s;
+}
+
+/* dir_path(n) + "/" + name, or name itself for a file operand (n == NULL), in w->tmp. */
+static const char *entry_path(struct worker *w, const struct node *n, const char *name)
+{
+	if (!n)
+		return name;
+	const char *dir = dir_path(w, n);
+	sbuf_reset(&w->tmp);
+	sbuf_adds(&w->tmp, dir);
+	if (w->tmp.len > 0 && w->tmp.s[w->tmp.len - 1] != '/')
+		sbuf_addc(&w->tmp, '/');
+	sbuf_adds(&w->tmp, name);
+	return w->tmp.s;
+}
+
+static void report_error(struct worker *w, const char *path, const char *what, int err)
+{
+	struct scan *s = w->s;
+	w->local.errors++;
+	if (!s->sink.error)
+		return;
+	pthread_mutex_lock(&s->sink_lock);
+	s->sink.error(s->sink.ctx, path, what, err);
+	pthread_mutex_unlock(&s->sink_lock);
+}
+
+static bool excluded(struct worker *w, const struct node *n, const char *name)
+{
+	struct scan *s = w->s;
+	for (size_t i = 0; i < s->opts.nexcludes; i++) {
+		const char *pat = s->excludes[i];
+		const char *subject = strchr(pat, '/') ? entry_path(w, n, name) : name;
+		if (fnmatch(pat, subject, 0) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* ---- files ---------------------------------------------------------------------------- */
+
+/* A new dump record for `name` in directory n (NULL: a file operand, `name` its canonical
+ * path; an empty name: the directory n itself), with its file status. */
+static struct dump *new_dump(struct worker *w, const struct node *n, const char *name,
+			     const struct stat *st)
+{
+	struct scan *s = w->s;
+	struct dump *d = xcalloc(1, sizeof(*d));
+	d->path = xstrdup(*name ? entry_path(w, n, name) : dir_path(w, n));
+	if (n && (*name || n->parent)) {
+		const char *root_path = s->roots[n->root].path;
+		size_t rl = strlen(root_path);
+		d->root = n->root;
+		d->rel = (uint32_t)(rl + (root_path[rl - 1] != '/'));
+	} else { /* an operand: its canonical path */
+		for (uint32_t i = 0; i < s->nroots; i++)
+			if (strcmp(s->roots[i].path, d->path) == 0)
+				d->root = i;
+		d->rel = (uint32_t)strlen(d->path);
+	}
+	d->dev = (uint64_t)st->st_dev;
+	d->ino = (uint64_t)st->st_ino;
+	d->nlink = (uint64_t)st->st_nlink;
+	d->size_apparent = (uint64_t)st->st_size;
+	d->size_disk = (uint64_t)st->st_blocks * 512;
+	d->mtime = (int64_t)st->st_mtim.tv_sec;
+	d->mtime_nsec = (int32_t)st->st_mtim.tv_nsec;
+	d->owner_uid = st->st_uid;
+	d->owner_gid = st->st_gid;
+	d->mode = st->st_mode;
+	return d;
+}
+
+static void emit_dump(struct worker *w, struct dump *d)
+{
+	struct scan *s = w->s;
+	w->local.dumps++;
+	pthread_mutex_lock(&s->sink_lock);
+	if (s->sink.dump)
+		s->sink.dump(s->sink.ctx, d);
+	else
+		dump_free(d);
+	pthread_mutex_unlock(&s->sink_lock);
+}
+
+static void found_dump(struct worker *w, const struct node *n, const char *name, int fd,
+		       const struct stat *st, const unsigned char *head, size_t headlen,
+		       enum dump_kind kind, enum dump_compression comp)
+{
+	struct dump *d = new_dump(w, n, name, st);
+	d->kind = kind;
+	d->compression = comp;
+	d->head_len = (uint8_t)headlen;
+	memcpy(d->head, head, headlen);
+	dump_parse_fd(d, fd, (uint64_t)st->st_size, w->s->opts.parse_flags);
+	emit_dump(w, d);
+}
+
+/* An ABRT problem directory: one dump for the directory and all its files. */
+static void found_problem_dir(struct worker *w, const struct node *n, int fd, const struct stat *st)
+{
+	struct dump *d = new_dump(w, n, "", st);
+	d->kind = DUMP_ABRT;
+	abrt_parse_dir(fd, d, w->s->opts.parse_flags);
+	emit_dump(w, d);
+}
+
+/* A regular file (by d_type): open it without following links, stat the open file, and
+ * sniff its first bytes.  One path lookup per file. */
+static void scan_file(struct worker *w, const struct node *n, int dirfd, const char *name)
+{
+	struct scan *s = w->s;
+	struct stat st;
+	int fd = sys_openat(dirfd, name, FILE_FLAGS | s->noatime);
+	if (fd < 0 && errno == EPERM && s->noatime)
+		fd = sys_openat(dirfd, name, FILE_FLAGS);
+	if (fd < 0) {
+		int err = errno;
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			account(w, &st);
+			/* An unreadable regular file may hide a dump: say so. */
+			if (S_ISREG(st.st_mode) && st.st_size >= DETECT_MIN_SIZE)
+				report_error(w, entry_path(w, n, name), "cannot open", err);
+		} else if (errno != ENOENT) {
+			report_error(w, entry_path(w, n, name), "cannot stat", errno);
+		}
+		return;
+	}
+	if (fstat(fd, &st) != 0) {
+		report_error(w, entry_path(w, n, name), "cannot stat", errno);
+		sys_close(fd);
+		return;
+	}
+	account(w, &st);
+	if (S_ISREG(st.st_mode) && st.st_size >= DETECT_MIN_SIZE) {
+		unsigned char head[DUMP_HEAD_LEN];
+		ssize_t k = sys_pread(fd, head, sizeof(head));
+		if (k < 0) {
+			report_error(w, entry_path(w, n, name), "cannot read", errno);
+		} else {
+			enum dump_compression comp;
+			enum dump_kind kind = detect_file(fd, (uint64_t)st.st_size, head, (size_t)k, &comp);
+			if (kind != DUMP_NONE)
+				found_dump(w, n, name, fd, &st, head, (size_t)k, kind, comp);
+		}
+	}
+	sys_close(fd);
+}
+
+/* Symlinks, FIFOs, sockets, devices: counted, never opened. */
+static void scan_other(struct worker *w, const struct node *n, int dirfd, const char *name)
+{
+	struct stat st;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		account(w, &st);
+	else if (errno != ENOENT)
+		report_error(w, entry_path(w, n, name), "cannot stat", errno);
+}
+
+/* ---- directories ---------------------------------------------------------------------- */
+
+/* getdents gives a mount point the inode of the directory it covers, not of the root mounted
+ * on it: a bind mount from the same file system must not pass for a replaced directory. */
+static bool is_mount_root(int fd)
+{
+#ifdef STATX_ATTR_MOUNT_ROOT
+	struct statx stx;
+	return statx(fd, "", AT_EMPTY_PATH, 0, &stx) == 0 &&
+	       (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+#else
+	(void)fd;
+	return false;
+#endif
+}
+
+static bool is_loop(const struct node *n)
+{
+	for (const struct node *a = n->parent; a; a = a->parent)
+		if (a->dev == n->dev && a->ino == n->ino)
+			return true;
+	return false;
+}
+
+static void read_entries(struct worker *w, struct node *n, int fd)
+{
+	struct scan *s = w->s;
+	for (;;) {
+		ssize_t nb = getdents64(fd, w->dents, DENTS_BUF);
+		if (nb < 0) {
+			if (errno == EINTR)
+				continue;
+			report_error(w, dir_path(w, n), "cannot read directory", errno);
+			return;
+		}
+		if (nb == 0)
+			return;
+		for (ssize_t off = 0; off < nb;) {
+			struct dirent64 *e = (struct dirent64 *)(w->dents + off);
+			off += e->d_reclen;
+			const char *name = e->d_name;
+			if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
+				continue;
+			if (s->opts.nexcludes && excluded(w, n, name))
+				continue;
+			unsigned char type = e->d_type;
+			if (type == DT_UNKNOWN) { /* some file systems do not fill d_type */
+				struct stat st;
+				if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+					continue;
+				type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+			}
+			if (type == DT_DIR) {
+				struct node *c = node_new(n, name, n->root);
+				c->hint_ino = e->d_ino;
+				push(w, c);
+			} else if (type == DT_REG && !w->in_problem_dir) {
+				scan_file(w, n, fd, name);
+			} else {
+				scan_other(w, n, fd, name);
+			}
+		}
+		if (s->cancelled)
+			return;
+	}
+}
+
+static void set_current(struct worker *w, struct node *n)
+{
+	pthread_mutex_lock(&w->current_lock);
+	w->current = n;
+	pthread_mutex_unlock(&w->current_lock);
+}
+
+static void scan_dir(struct worker *w, struct node *n)
+{
+	struct scan *s = w->s;
+	struct stat st;
+
+	w->dirpath_ok = false;
+	int fd = open_dir(w, n);
+	if (fd >= 0 && fstat(fd, &st) != 0) {
+		int err = errno;
+		sys_close(fd);
+		fd = -1;
+		errno = err;
+	}
+	if (fd < 0) {
+		if (errno != ENOENT) /* vanished during the scan: not an error */
+			report_error(w, dir_path(w, n), "cannot open directory", errno);
+		return;
+	}
+	n->dev = (uint64_t)st.st_dev;
+	n->ino = (uint64_t)st.st_ino;
+	/* The directory getdents listed must be the one we opened, whichever way we reached
+	 * it (a mount point shows the mounted root, with another device: not comparable). */
+	if (n->hint_ino && n->parent && n->dev == n->parent->dev && n->ino != n->hint_ino &&
+	    !is_mount_root(fd)) {
+		report_error(w, dir_path(w, n), "directory replaced during scan", ESTALE);
+		sys_close(fd);
+		return;
+	}
+	if (n->parent && n->dev != n->parent->dev && (s->opts.one_file_system || is_kernfs(fd))) {
+		sys_close(fd);
+		return;
+	}
+	if (is_loop(n)) {
+		report_error(w, dir_path(w, n), "directory loop (a bind mount?) not followed", ELOOP);
+		sys_close(fd);
+		return;
+	}
+	w->local.dirs++;
+	account(w, &st);
+	/* An ABRT problem directory is one dump; its core is not listed on its own. */
+	w->in_problem_dir = abrt_probe(fd);
+	if (w->in_problem_dir)
+		found_problem_dir(w, n, fd, &st);
+
+	pthread_mutex_lock(&w->lock);
+	n->reading = true;
+	open_list_add(w, n, fd);
+	pthread_mutex_unlock(&w->lock);
+	set_current(w, n);
+
+	read_entries(w, n, fd);
+	w->in_problem_dir = false;
+
+	set_current(w, NULL);
+	pthread_mutex_lock(&w->lock);
+	n->reading = false;
+	pthread_mutex_unlock(&w->lock);
+	release_fds(w);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct scan *s = w->s;
+	/* A private descriptor table: see the concurrency model above.  Where a seccomp
+	 * policy refuses, sharing the table is slower but still correct. */
+	if (s->nworkers > 1)
+		unshare(CLONE_FILES);
+	struct node *n;
+	while ((n = next_work(w))) {
+		scan_dir(w, n);
+		flush_totals(w);
+		node_unref(n);
+		work_done(s);
+	}
+	/* Leaving: every descriptor in this private table closes with the thread, but nodes
+	 * must not point at them. */
+	pthread_mutex_lock(&w->lock);
+	while (w->open_head)
+		node_close_fd(w, w->open_head);
+	pthread_mutex_unlock(&w->lock);
+	for (size_t i = 0; i < s->nroots; i++)
+		if (w->root_fds[i] >= 0)
+			sys_close(w->root_fds[i]);
+	flush_totals(w);
+	return NULL;
+}
+
+static double elapsed_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void worker_init(struct worker *w, struct scan *s, int id)
+{
+	memset(w, 0, sizeof(*w));
+	w->s = s;
+	w->id = id;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_mutex_init(&w->current_lock, NULL);
+	w->dents = xmalloc(DENTS_BUF);
+	w->root_fds = xmalloc((s->nroots ? s->nroots : 1) * sizeof(int));
+	for (size_t i = 0; i < s->nroots; i++)
+		w->root_fds[i] = -1;
+	sbuf_init(&w->dirpath);
+	sbuf_init(&w->tmp);
+}
+
+static void worker_fini(struct worker *w)
+{
+	/* A cancelled scan leaves queued directories behind. */
+	while (w->head < w->tail)
+		node_unref(w->deque[w->head++]);
+	free(w->deque);
+	free(w->dents);
+	free(w->root_fds);
+	sbuf_free(&w->dirpath);
+	sbuf_free(&w->tmp);
+	pthread_mutex_destroy(&w->lock);
+	/* current_lock stays: progress readers may still take it; scan_free destroys it. */
+}
+
+int scan_run(struct scan *s)
+{
+	s->workers = xcalloc(s->nworkers, sizeof(*s->workers));
+	for (unsigned i = 0; i < s->nworkers; i++)
+		worker_init(&s->workers[i], s, (int)i);
+	clock_gettime(CLOCK_MONOTONIC, &s->started);
+	atomic_store(&s->running, true);
+
+	/* File operands first, on this thread; directory operands go to the workers. */
+	for (size_t i = 0; i < s->nroots; i++) {
+		if (!s->roots[i].is_dir && !root_nested(s, i) && !s->cancelled) {
+			scan_file(&s->workers[0], NULL, AT_FDCWD, s->roots[i].path);
+			flush_totals(&s->workers[0]);
+		}
+	}
+	for (size_t i = s->nroots, k = 0; i-- > 0;) {
+		if (!s->roots[i].is_dir || root_nested(s, i))
+			continue;
+		struct node *r = node_new(NULL, s->roots[i].path, (uint32_t)i);
+		push(&s->workers[k++ % s->nworkers], r);
+	}
+
+	/* Signals stay with the caller's thread (the browser handles them there). */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	unsigned started = 0;
+	for (unsigned i = 0; i < s->nworkers; i++) {
+		struct worker *w = &s->workers[i];
+		w->started = pthread_create(&w->tid, NULL, worker_main, w) == 0;
+		started += w->started;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (started == 0) { /* no threads at all: do the work here, sharing our table */
+		s->nworkers = 1;
+		worker_main(&s->workers[0]);
+	}
+	for (unsigned i = 0; i < s->nworkers; i++)
+		if (s->workers[i].started)
+			pthread_join(s->workers[i].tid, NULL);
+
+	for (unsigned i = 0; i < s->opts.threads; i++)
+		worker_fini(&s->workers[i]);
+	s->seconds = elapsed_since(&s->started);
+	atomic_store(&s->running, false);
+	/* Progress readers may still look at the workers array: keep it until scan_free. */
+	return s->cancelled ? -1 : 0;
+}
+
+void scan_cancel(struct scan *s)
+{
+	s->cancelled = 1;
+}
+
+void scan_get_progress(struct scan *s, struct scan_progress *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->totals.files = atomic_load(&s->files);
+	p->totals.dirs = atomic_load(&s->dirs);
+	p->totals.bytes_apparent = atomic_load(&s->bytes_apparent);
+	p->totals.bytes_disk = atomic_load(&s->bytes_disk);
+	p->totals.errors = atomic_load(&s->errors);
+	p->totals.dumps = atomic_load(&s->dumps);
+	p->running = atomic_load(&s->running);
+	p->seconds = p->running ? elapsed_since(&s->started) : s->seconds;
+	if (!p->running || !s->workers)
+		return;
+	struct sbuf b;
+	sbuf_init(&b);
+	for (unsigned i = 0; i < s->nworkers && !p->current[0]; i++) {
+		struct worker *w = &s->workers[i];
+		pthread_mutex_lock(&w->current_lock);
+		if (w->current) { /* referenced until the worker clears current under this lock */
+			node_path(w->current, &b, false);
+			snprintf(p->current, sizeof(p->current), "%s", b.s);
+		}
+		pthread_mutex_unlock(&w->current_lock);
+	}
+	sbuf_free(&b);
+}
+
+void scan_free(struct scan *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nroots; i++) {
+		free(s->roots[i].path);
+		free(s->roots[i].display);
+	}
+	for (size_t i = 0; i < s->opts.nexcludes; i++)
+		free(s->excludes[i]);
+	free(s->excludes);
+	free(s->roots);
+	for (unsigned i = 0; s->workers && i < s->opts.threads; i++)
+		pthread_mutex_destroy(&s->workers[i].current_lock);
+	free(s->workers);
+	free(s->hl);
+	pthread_mutex_destroy(&s->idle_lock);
+	pthread_cond_destroy(&s->idle_cond);
+	pthread_mutex_destroy(&s->sink_lock);
+	pthread_mutex_destroy(&s->hl_lock);
+	free(s);
+}

@@ -1,0 +1,76 @@
+/* scan: walk trees and hand every dump found, with its metadata, to a sink.
+ *
+ * Rules kept by the walker (doc/design.md explains each):
+ *  - symbolic links are never followed below a PATH operand; FIFOs, sockets and devices are
+ *    never opened; only regular files are read, and only their first DUMP_HEAD_LEN bytes
+ *    unless they turn out to be dumps;
+ *  - directories are opened relative to their parent's descriptor (no PATH_MAX limit, no
+ *    recursion); descriptors are bounded, and an evicted ancestor is reopened step by step
+ *    with O_NOFOLLOW and checked against its recorded device and inode;
+ *  - kernel pseudo-filesystems (/proc, /sys, cgroup, ...) are skipped, and -x keeps to the
+ *    filesystem of each operand;
+ *  - memory grows with pending directories and dumps, never with the number of files.
+ *
+ * Several threads read different directories at once.  Sink calls are serialised. */
+#ifndef COREDU_SCAN_H
+#define COREDU_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kinds/dump.h"
+
+struct scan_opts {
+	bool one_file_system;
+	const char *const *excludes; /* fnmatch(3) globs; with a '/' they match the full path */
+	size_t nexcludes;
+	unsigned threads;     /* 0: one per CPU, at most 8 */
+	unsigned parse_flags; /* ELFCORE_* */
+};
+
+struct scan_root {
+	char *path;    /* canonical absolute path */
+	char *display; /* as the user wrote it, for reports */
+	uint64_t dev, ino;
+	bool is_dir;
+};
+
+struct scan_totals {
+	uint64_t files; /* non-directory entries */
+	uint64_t dirs;  /* directories read */
+	uint64_t bytes_apparent, bytes_disk; /* every entry once, hard links once, as du */
+	uint64_t errors;
+	uint64_t dumps;
+};
+
+struct scan_progress {
+	struct scan_totals totals;
+	double seconds;
+	bool running;
+	char current[1024]; /* a directory being read (raw bytes, may be cut) */
+};
+
+struct scan_sink {
+	void *ctx;
+	/* Called from scanning threads, one call at a time.  `dump` takes ownership. */
+	void (*dump)(void *ctx, struct dump *d);
+	void (*error)(void *ctx, const char *path, const char *what, int err);
+};
+
+struct scan;
+
+struct scan *scan_new(const struct scan_opts *opts, const struct scan_sink *sink);
+/* Add a PATH operand (a directory or a regular file; a symbolic link operand is resolved).
+ * Returns 0, or -1 with *why set to a static reason and errno set when relevant. */
+int scan_add_root(struct scan *s, const char *operand, const char **why);
+size_t scan_root_count(const struct scan *s);
+const struct scan_root *scan_get_root(const struct scan *s, size_t i);
+/* Walk every root; blocks until done or cancelled.  Returns 0, or -1 if cancelled. */
+int scan_run(struct scan *s);
+/* Ask a running scan to stop soon; async-signal-safe. */
+void scan_cancel(struct scan *s);
+void scan_get_progress(struct scan *s, struct scan_progress *p);
+void scan_free(struct scan *s);
+
+#endif
