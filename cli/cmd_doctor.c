@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "doctor/doctor.h"
+#include "output/report_doctor.h"
 
 extern char **environ;
 

@@ -579,7 +579,7 @@ int main(int argc, char **argv)
 		scan_get_progress(scan, &pr);
 		rep.totals = pr.totals;
 		rep.seconds = pr.seconds;
-		report_statfs(&rep.fs, scan_get_root(scan, 0)->path);
+		fsusage_read(&rep.fs, scan_get_root(scan, 0)->path);
 	}
 	/* An unreadable FILE operand is an operand error, as an unreadable directory one is. */
 	for (size_t i = 0; i < scan_root_count(scan); i++)

@@ -37,7 +37,7 @@ static bool scanning(const struct ui *u)
 static void update_fs(struct ui *u)
 {
 	if (u->scan && scan_root_count(bgscan_scan(u->scan)) > 0)
-		report_statfs(&u->fs, scan_get_root(bgscan_scan(u->scan), 0)->path);
+		fsusage_read(&u->fs, scan_get_root(bgscan_scan(u->scan), 0)->path);
 }
 
 void ui_rescan(struct ui *u)

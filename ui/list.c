@@ -210,7 +210,7 @@ static const char *dump_cell(struct ui *u, const struct dump *d, enum col_id id,
 	case COL_BAR: return NULL;
 	case COL_OTHER_SIZE: return other != main ? fmt_size(buf, other, si) : NULL;
 	case COL_AGE: return fmt_age(buf, u->now, d->mtime);
-	case COL_SIG: return report_signal_name(d, buf);
+	case COL_SIG: return dump_signal_name(d, buf);
 	case COL_PID:
 		if (d->core.pid < 0)
 			return NULL;

@@ -60,7 +60,7 @@ struct ui {
 	bool scan_stopped;     /* the user stopped it: results are partial */
 	size_t scan_errors;
 	char scan_error[512];
-	struct report_fs fs;
+	struct fsusage fs;
 	int64_t now;
 
 	enum ui_screen screen;

@@ -11,6 +11,7 @@
 #include <curses.h>
 
 #include "doctor/doctor.h"
+#include "output/report_doctor.h"
 #include "ui.h"
 
 extern char **environ;

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "base/fmt.h"
-#include "output/report.h"
 #include "base/util.h"
 #include "model/view.h"
 
@@ -29,7 +28,7 @@ static bool candidate(const struct prune_policy *p, const struct dump *d)
 	if (p->has_min && d->size_disk < p->min_size)
 		return false;
 	return !p->match || strcasestr(dump_command(d), p->match) || strcasestr(d->path, p->match) ||
-	       strcasestr(report_signal_name(d, sig), p->match);
+	       strcasestr(dump_signal_name(d, sig), p->match);
 }
 
 static int newest_first(const void *a, const void *b)

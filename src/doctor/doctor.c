@@ -2,13 +2,13 @@
 
 #include "doctor/doctor.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include "base/procfs.h"
-#include "output/report.h"
 #include "base/util.h"
 
 /* ---- grouping -------------------------------------------------------------------------- */
@@ -222,7 +222,7 @@ static void build_groups(struct doctor *doc, const struct index *ix)
 		k[i].d = ix->v[i];
 		k[i].program = dump_command(ix->v[i]);
 		char buf[16];
-		snprintf(k[i].signal, sizeof(k[i].signal), "%s", report_signal_name(ix->v[i], buf));
+		snprintf(k[i].signal, sizeof(k[i].signal), "%s", dump_signal_name(ix->v[i], buf));
 		k[i].cause = cause_classify(&ix->v[i]->core);
 	}
 	sort_array(k, ix->n, sizeof(*k), cmp_keyed);
@@ -376,7 +376,7 @@ void doctor_why(struct sbuf *out, const struct dump *d, const struct hints *h, c
 	struct hint_subject s = {
 		.comm = dump_command(d), .cmdline = d->core.cmdline,
 		.exe = d->core.exe ? d->core.exe : d->core.exe_mapped,
-		.signal = report_signal_name(d, sig), .cause = cause, .parent_cmdline = parent,
+		.signal = dump_signal_name(d, sig), .cause = cause, .parent_cmdline = parent,
 	};
 	enum hint_confidence conf;
 	const struct hint *x = h ? hints_match(h, &s, &conf) : NULL;

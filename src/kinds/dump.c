@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/sig.h"
 #include "kinds/kinds.h"
 #include "kinds/reader.h"
 
@@ -72,6 +73,17 @@ const char *dump_command(const struct dump *d)
 	default: break;
 	}
 	return "?";
+}
+
+const char *dump_signal_name(const struct dump *d, char buf[16])
+{
+	if (d->core.gcore || d->core.signal == 0)
+		return "-";
+	const char *n = sig_name(d->core.machine, d->core.signal);
+	if (n)
+		return n;
+	snprintf(buf, 16, "%d", d->core.signal);
+	return buf;
 }
 
 int64_t dump_time(const struct dump *d)

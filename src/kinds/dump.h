@@ -81,6 +81,9 @@ void dump_free(struct dump *d);
 /* What the reports call COMMAND: the comm of the process, else the executable's base name,
  * else what the kind says ("kernel" for vmcore and kdump, "java" for hprof). */
 const char *dump_command(const struct dump *d);
+/* The signal's name as the reports and the browser show it ("SIGABRT"), its number where
+ * the architecture's table has no name, "-" for a gcore snapshot or no signal. */
+const char *dump_signal_name(const struct dump *d, char buf[16]);
 /* When it happened: the time the content or the name records, else the file's mtime. */
 int64_t dump_time(const struct dump *d);
 const char *dump_compression_name(enum dump_compression c);

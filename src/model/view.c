@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/report.h"
 #include "base/util.h"
 
 /* ---- marks: a set of file identities ---------------------------------------------------- */
@@ -249,7 +248,7 @@ const char *view_group_key(enum view_mode m, const struct dump *d, char *buf, si
 		return dump_command(d);
 	case VIEW_SIGNAL: {
 		char sig[16];
-		snprintf(buf, len, "%s", report_signal_name(d, sig));
+		snprintf(buf, len, "%s", dump_signal_name(d, sig));
 		return buf;
 	}
 	case VIEW_DIR: {
@@ -278,7 +277,7 @@ static bool matches(const struct view *v, const struct dump *d)
 		return true;
 	char sig[16];
 	return strcasestr(dump_command(d), v->filter) || strcasestr(d->path, v->filter) ||
-	       strcasestr(report_signal_name(d, sig), v->filter);
+	       strcasestr(dump_signal_name(d, sig), v->filter);
 }
 
 static uint64_t dump_size(const struct view *v, const struct dump *d)

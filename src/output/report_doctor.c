@@ -12,6 +12,7 @@
 #include "base/json.h"
 #include "base/procfs.h"
 #include "output/report.h"
+#include "output/report_doctor.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 

@@ -7,6 +7,9 @@
 
 #include "doctor/cause.h"
 #include "base/fmt.h"
+#include "kinds/dump.h"
+#include "kinds/mdesc.h"
+#include "model/index.h"
 #include "output/report.h"
 #include "base/sanitize.h"
 #include "base/sig.h"
@@ -66,7 +69,7 @@ static void process_fields(struct info_out *o, const struct dump *d)
 	if (c->gcore) {
 		field(o, "Signal", "none (snapshot)");
 	} else if (c->has_prstatus || c->signal > 0) {
-		field(o, "Signal", "%d (%s)", c->signal, report_signal_name(d, sig));
+		field(o, "Signal", "%d (%s)", c->signal, dump_signal_name(d, sig));
 	}
 	if (c->has_siginfo && !c->gcore) {
 		const char *code = sig_code_name(c->machine, c->si_signo, c->si_code);

@@ -4,6 +4,9 @@
 
 #include "doctor/cause.h"
 #include "base/json.h"
+#include "kinds/dump.h"
+#include "kinds/mdesc.h"
+#include "model/index.h"
 #include "output/report.h"
 #include "base/sig.h"
 

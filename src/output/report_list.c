@@ -5,6 +5,8 @@
 #include <wchar.h>
 
 #include "base/fmt.h"
+#include "kinds/dump.h"
+#include "model/index.h"
 #include "output/report.h"
 #include "base/sanitize.h"
 #include "base/utf8.h"
@@ -51,7 +53,7 @@ static void row_cells(const struct report *r, const struct dump *d, struct sbuf 
 		sbuf_printf(&cells[C_UID], "%" PRId64, d->core.uid);
 	else
 		sbuf_addc(&cells[C_UID], '-');
-	sbuf_adds(&cells[C_SIG], report_signal_name(d, sig));
+	sbuf_adds(&cells[C_SIG], dump_signal_name(d, sig));
 	sbuf_adds(&cells[C_DISK], fmt_size(buf, d->size_disk, r->si));
 	sbuf_adds(&cells[C_SIZE], fmt_size(buf, d->size_apparent, r->si));
 	sbuf_adds(&cells[C_KIND], dump_kind_name(d->kind));

@@ -27,6 +27,7 @@
 #include "base/procfs.h"
 #include "doctor/remedy.h"
 #include "output/report.h"
+#include "output/report_doctor.h"
 #include "scan/scan.h"
 #include "testutil.h"
 
