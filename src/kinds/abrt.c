@@ -2,11 +2,11 @@
  * the core as "coredump", or compressed as coredump.zst/.xz/.lz4 when abrt-dump-journal-core
  * copies it from systemd-coredump's store).
  *
- * A problem directory is one dump: its size is the sum of its files, its metadata comes
- * from the text files (executable, cmdline, reason, time, count, pid, uid, hostname, kernel)
- * and from the notes of its core.  The digest over its files' names, inodes, sizes and
+ * A pure parser like the others: it reads the text items (executable, cmdline, reason, time,
+ * count, pid, uid, hostname, kernel), sums the files, and says which file is the core;
+ * dump.c parses that core.  The digest over the files' names, inodes, sizes and
  * modification times lets deletion check that the directory still holds exactly what the
- * scan saw. */
+ * scan saw.  Recognising a problem directory is detect.c's job. */
 #include "config.h"
 
 #include <dirent.h>
@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "kinds/kinds.h"
 
 #define TEXT_MAX 4096 /* bytes read of each text item */
@@ -26,12 +27,6 @@ static bool is_file(int dirfd, const char *name)
 {
 	struct stat st;
 	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
-}
-
-bool abrt_probe(int dirfd)
-{
-	return is_file(dirfd, "time") && (is_file(dirfd, "type") || is_file(dirfd, "analyzer")) &&
-	       (is_file(dirfd, "executable") || is_file(dirfd, "reason"));
 }
 
 /* An item of the directory, opened only if it is a regular file: a FIFO is never opened (that
@@ -116,8 +111,7 @@ uint64_t abrt_digest(int dirfd, uint32_t *files, uint64_t *apparent, uint64_t *d
 	return only_files ? digest : 0;
 }
 
-/* The core inside: "coredump", or compressed. */
-static void parse_core(int dirfd, struct dump *d, unsigned flags)
+int abrt_open_core(int dirfd, const char **name)
 {
 	static const char *const names[] = {"coredump", "coredump.zst", "coredump.xz", "coredump.lz4"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -126,29 +120,16 @@ static void parse_core(int dirfd, struct dump *d, unsigned flags)
 			continue;
 		struct stat st;
 		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-			d->meta.linked = xstrdup(names[i]);
-			ssize_t n = pread(fd, d->head, sizeof(d->head), 0);
-			d->head_len = n > 0 ? (uint8_t)n : 0; /* its magic describes the core */
-			d->compression = n > 0 ? decomp_sniff(d->head, (size_t)n) : COMP_NONE;
-			dump_parse_core(d, fd, (uint64_t)st.st_size, flags);
-			close(fd);
-			return;
+			*name = names[i];
+			return fd;
 		}
 		close(fd);
 	}
+	return -1;
 }
 
-void abrt_parse_dir(int dirfd, struct dump *d, unsigned flags)
+void abrt_parse_items(int dirfd, struct core_info *ci, struct dump_meta *m)
 {
-	uint64_t apparent, disk;
-	d->meta.dir_digest = abrt_digest(dirfd, &d->meta.files, &apparent, &disk);
-	d->size_apparent = apparent;
-	d->size_disk = sat_add_u64(d->size_disk, disk); /* the directory's own blocks, and its files */
-	elfcore_init(&d->core);
-	parse_core(dirfd, d, flags);
-
-	struct core_info *ci = &d->core;
-	struct dump_meta *m = &d->meta;
 	char *v;
 	if ((v = read_item(dirfd, "executable"))) {
 		free(ci->exe);

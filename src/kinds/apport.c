@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/util.h"
 #include "kinds/kinds.h"
 #include "kinds/lines.h"
 

@@ -200,7 +200,7 @@ void dump_parse_src(struct dump *d, const struct bsrc *file, int fd, unsigned fl
 		 decomp_name(d->compression));
 }
 
-void dump_parse_core(struct dump *d, int fd, uint64_t st_size, unsigned flags)
+static void parse_core(struct dump *d, int fd, uint64_t st_size, unsigned flags)
 {
 	struct bsrc file;
 	bsrc_from_fd(&file, fd, st_size);
@@ -210,7 +210,36 @@ void dump_parse_core(struct dump *d, int fd, uint64_t st_size, unsigned flags)
 void dump_parse_fd(struct dump *d, int fd, uint64_t st_size, unsigned flags)
 {
 	elfcore_init(&d->core);
-	dump_parse_core(d, fd, st_size, flags);
+	parse_core(d, fd, st_size, flags);
+}
+
+/* An ABRT problem directory's core: its notes, and its magic describes the dump. */
+static void parse_dir_core(struct dump *d, int fd, const char *name, unsigned flags)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return;
+	d->meta.linked = xstrdup(name);
+	ssize_t n = pread(fd, d->head, sizeof(d->head), 0);
+	d->head_len = n > 0 ? (uint8_t)n : 0;
+	d->compression = n > 0 ? decomp_sniff(d->head, (size_t)n) : COMP_NONE;
+	parse_core(d, fd, (uint64_t)st.st_size, flags);
+}
+
+void dump_parse_dir(struct dump *d, int dirfd, unsigned flags)
+{
+	uint64_t apparent, disk;
+	d->meta.dir_digest = abrt_digest(dirfd, &d->meta.files, &apparent, &disk);
+	d->size_apparent = apparent;
+	d->size_disk = sat_add_u64(d->size_disk, disk); /* the directory's own blocks, and its files */
+	elfcore_init(&d->core);
+	const char *name;
+	int fd = abrt_open_core(dirfd, &name);
+	if (fd >= 0) {
+		parse_dir_core(d, fd, name, flags);
+		close(fd);
+	}
+	abrt_parse_items(dirfd, &d->core, &d->meta);
 }
 
 int dump_reparse(const struct dump *d, unsigned flags, struct core_info *out,
@@ -237,7 +266,7 @@ int dump_reparse(const struct dump *d, unsigned flags, struct core_info *out,
 	memset(&copy.meta, 0, sizeof(copy.meta));
 	if (dir) {
 		copy.size_disk = (uint64_t)st.st_blocks * 512;
-		abrt_parse_dir(fd, &copy, flags);
+		dump_parse_dir(&copy, fd, flags);
 	} else {
 		dump_parse_fd(&copy, fd, (uint64_t)st.st_size, flags);
 	}

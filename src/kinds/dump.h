@@ -7,6 +7,7 @@
 
 #include "kinds/decomp.h"
 #include "kinds/elfcore.h"
+#include "kinds/kinds.h"
 #include "kinds/reader.h"
 #include "base/util.h"
 
@@ -30,29 +31,6 @@ enum dump_kind {
 };
 
 #define DUMP_HEAD_LEN 128 /* bytes sniffed from the start of every regular file */
-
-/* What each kind adds to the process facts in core_info. */
-struct dump_meta {
-	int64_t time;        /* when it happened, from the content or the name; 0 if unknown */
-	char *title;         /* one line: hs_err's problematic frame, ABRT's reason, apport's
-			      * SignalName or Title, a kdump's utsname */
-	char *release;       /* the kernel release (vmcore, kdump, apport), the JRE (hs_err) */
-	char *host;          /* the host it happened on, when recorded */
-	char *boot_id;       /* systemd-core */
-	char *format;        /* hprof "JAVA PROFILE 1.0.2", kdump "diskdump header v6" */
-	char *linked;        /* hs_err: the core it says it wrote; ABRT: its core's file name */
-	uint64_t count;      /* ABRT: how many times this crash happened */
-	uint64_t embedded;   /* Apport: bytes of the embedded CoreDump (gzip), 0 if none */
-	uint64_t embedded_original; /* Apport: the core's size from the gzip trailer (mod 4 GiB) */
-	uint32_t streams;    /* minidump */
-	uint32_t id_size;    /* hprof: identifier size, 4 or 8 */
-	uint32_t block_size; /* kdump */
-	uint32_t files;      /* ABRT: files in the problem directory */
-	bool incomplete;     /* kdump's incomplete flag, an unfinished vmcore */
-	bool flattened;      /* kdump in makedumpfile's flattened (streamed) format */
-	bool xattrs;         /* systemd-core: the user.coredump.* attributes were read */
-	uint64_t dir_digest; /* ABRT: names, inodes, sizes and times of its files (deletion) */
-};
 
 struct dump {
 	char *path;    /* absolute, raw bytes from the file system */
@@ -89,10 +67,12 @@ int64_t dump_time(const struct dump *d);
 const char *dump_compression_name(enum dump_compression c);
 /* Read the metadata of the dump open at fd (st_size bytes), decompressing the head of a
  * compressed one; fills d->core, d->meta, d->size_original, and refines d->kind (gcore,
- * vmcore, systemd-core, core-temp).  An ABRT directory is read by abrt.c instead. */
+ * vmcore, systemd-core, core-temp). */
 void dump_parse_fd(struct dump *d, int fd, uint64_t st_size, unsigned flags);
-/* The same without resetting d->core first (ABRT reads its core this way). */
-void dump_parse_core(struct dump *d, int fd, uint64_t st_size, unsigned flags);
+/* A dump that is a directory (detect_dir said which kind; today an ABRT problem directory),
+ * open at dirfd: its files summed into the sizes (d->size_disk holds the directory's own
+ * blocks), the digest that deletion re-checks, its text facts, and the notes of its core. */
+void dump_parse_dir(struct dump *d, int dirfd, unsigned flags);
 /* The same from any byte source (fd -1: no file, so no attributes): d->kind and
  * d->compression say what to read; d->core must be initialised (elfcore_init). */
 void dump_parse_src(struct dump *d, const struct bsrc *src, int fd, unsigned flags);
@@ -102,7 +82,6 @@ void dump_parse_src(struct dump *d, const struct bsrc *src, int fd, unsigned fla
  * elfcore_free. */
 int dump_reparse(const struct dump *d, unsigned flags, struct core_info *out,
 		 struct dump_meta *meta);
-void dump_meta_free(struct dump_meta *m);
 /* The path as reached from the operand the user gave, e.g. "./app/core.1058". */
 void dump_display_path(struct sbuf *out, const struct dump *d, const char *root_display);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kinds/bytes.h"
+#include "base/util.h"
 #include "kinds/kinds.h"
 
 #define HPROF_MAGIC "JAVA PROFILE 1.0."

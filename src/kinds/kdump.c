@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "kinds/bytes.h"
+#include "base/util.h"
 #include "kinds/kinds.h"
 
 #define KDUMP_SIG "KDUMP   "

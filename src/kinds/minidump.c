@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "kinds/bytes.h"
+#include "base/util.h"
 #include "kinds/kinds.h"
 #include "base/sig.h"
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/xattr.h>
 
+#include "base/util.h"
 #include "kinds/kinds.h"
 
 static bool all_digits(const char *s, size_t n)

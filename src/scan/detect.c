@@ -2,6 +2,8 @@
 
 #include "scan/detect.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kinds/elfcore.h"
@@ -56,4 +58,18 @@ enum dump_kind detect_file(int fd, uint64_t size, const unsigned char *head, siz
 	if (k != DUMP_NONE)
 		*comp = c;
 	return k;
+}
+
+static bool is_file(int dirfd, const char *name)
+{
+	struct stat st;
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+}
+
+enum dump_kind detect_dir(int dirfd)
+{
+	if (is_file(dirfd, "time") && (is_file(dirfd, "type") || is_file(dirfd, "analyzer")) &&
+	    (is_file(dirfd, "executable") || is_file(dirfd, "reason")))
+		return DUMP_ABRT;
+	return DUMP_NONE;
 }

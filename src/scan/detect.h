@@ -19,5 +19,10 @@ enum dump_kind detect_kind(const unsigned char *head, size_t n);
  * flattened kdump by the header at 0x1010. */
 enum dump_kind detect_file(int fd, uint64_t size, const unsigned char *head, size_t n,
 			   enum dump_compression *comp);
+/* The kind of a directory that is a dump in its own right (its files belong to it and are not
+ * sniffed), DUMP_NONE for any other: an ABRT problem directory has a "time" file, a "type"
+ * or "analyzer" file, and an "executable" or "reason" file, all regular files.  Costs one
+ * fstatat for most directories. */
+enum dump_kind detect_dir(int dirfd);
 
 #endif

@@ -22,8 +22,6 @@
 #include <unistd.h>
 
 #include "scan/detect.h"
-#include "kinds/kinds.h"
-#include "kinds/reader.h"
 #include "scan/safeopen.h"
 #include "base/util.h"
 
@@ -94,7 +92,7 @@ struct worker {
 	unsigned char *dents;
 	struct sbuf dirpath;    /* path of the directory being read, built on demand */
 	bool dirpath_ok;
-	bool in_problem_dir;    /* reading an ABRT problem directory: files are counted only */
+	bool in_dump_dir;       /* reading a directory that is a dump: files are counted only */
 	struct sbuf tmp;
 };
 
@@ -679,12 +677,13 @@ static void found_dump(struct worker *w, const struct node *n, const char *name,
 	emit_dump(w, d);
 }
 
-/* An ABRT problem directory: one dump for the directory and all its files. */
-static void found_problem_dir(struct worker *w, const struct node *n, int fd, const struct stat *st)
+/* A directory that is a dump: one dump for the directory and all its files. */
+static void found_dump_dir(struct worker *w, const struct node *n, int fd, const struct stat *st,
+			   enum dump_kind kind)
 {
 	struct dump *d = new_dump(w, n, "", st);
-	d->kind = DUMP_ABRT;
-	abrt_parse_dir(fd, d, w->s->opts.parse_flags);
+	d->kind = kind;
+	dump_parse_dir(d, fd, w->s->opts.parse_flags);
 	emit_dump(w, d);
 }
 
@@ -797,7 +796,7 @@ static void read_entries(struct worker *w, struct node *n, int fd)
 				struct node *c = node_new(n, name, n->root);
 				c->hint_ino = e->d_ino;
 				push(w, c);
-			} else if (type == DT_REG && !w->in_problem_dir) {
+			} else if (type == DT_REG && !w->in_dump_dir) {
 				scan_file(w, n, fd, name);
 			} else {
 				scan_other(w, n, fd, name);
@@ -854,10 +853,11 @@ static void scan_dir(struct worker *w, struct node *n)
 	}
 	w->local.dirs++;
 	account(w, &st);
-	/* An ABRT problem directory is one dump; its core is not listed on its own. */
-	w->in_problem_dir = abrt_probe(fd);
-	if (w->in_problem_dir)
-		found_problem_dir(w, n, fd, &st);
+	/* A directory that is a dump (ABRT's) is one dump; its core is not listed on its own. */
+	enum dump_kind dir_kind = detect_dir(fd);
+	w->in_dump_dir = dir_kind != DUMP_NONE;
+	if (w->in_dump_dir)
+		found_dump_dir(w, n, fd, &st, dir_kind);
 
 	pthread_mutex_lock(&w->lock);
 	n->reading = true;
@@ -866,7 +866,7 @@ static void scan_dir(struct worker *w, struct node *n)
 	set_current(w, n);
 
 	read_entries(w, n, fd);
-	w->in_problem_dir = false;
+	w->in_dump_dir = false;
 
 	set_current(w, NULL);
 	pthread_mutex_lock(&w->lock);

@@ -438,11 +438,11 @@ START_TEST(hostile_abrt_items)
 	char *dir = tu_path(root, "p");
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	ck_assert_int_ge(dfd, 0);
-	ck_assert(abrt_probe(dfd));
+	ck_assert_int_eq(detect_dir(dfd), DUMP_ABRT);
 	struct dump d;
 	memset(&d, 0, sizeof(d));
 	alarm(20); /* a hang is a failure */
-	abrt_parse_dir(dfd, &d, 0);
+	dump_parse_dir(&d, dfd, 0);
 	alarm(0);
 	close(dfd);
 	usleep(200000); /* a writer let through needs a moment to exit */
