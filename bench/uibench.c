@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ui/ui.h"
+#include "screens.h"
 
 static double now_ms(void)
 {
@@ -95,9 +95,9 @@ int main(int argc, char **argv)
 	struct ui u;
 	memset(&u, 0, sizeof(u));
 	u.opts = &o;
-	u.now = 1800000000;
+	u.scan.now = 1800000000;
 	sbuf_init(&u.tmp);
-	sbuf_init(&u.filter_edit);
+	sbuf_init(&u.list.filter_edit);
 	view_init(&u.view);
 	fill(&u.view, n);
 
@@ -110,8 +110,8 @@ int main(int argc, char **argv)
 	}
 	set_term(s);
 	resizeterm(24, 80);
-	u.attrs[UA_HEADER] = u.attrs[UA_SELECTED] = A_REVERSE;
-	u.attrs[UA_MARKED] = u.attrs[UA_TRUNCATED] = A_BOLD;
+	u.term.attrs[UA_HEADER] = u.term.attrs[UA_SELECTED] = A_REVERSE;
+	u.term.attrs[UA_MARKED] = u.term.attrs[UA_TRUNCATED] = A_BOLD;
 
 	printf("%zu dumps indexed; 80x24 terminal; median of the runs, in ms\n\n", n);
 	printf("| Operation | Median [ms] |\n|:---|---:|\n");
@@ -137,6 +137,6 @@ int main(int argc, char **argv)
 	delscreen(s);
 	view_free(&u.view);
 	sbuf_free(&u.tmp);
-	sbuf_free(&u.filter_edit);
+	sbuf_free(&u.list.filter_edit);
 	return 0;
 }

@@ -58,7 +58,7 @@ $hy browser "$COREDU" "$corpus" >"$tmp/browser.out" 2>&1 && pass ||
 	fail "browser: $(cat "$tmp/browser.out")"
 
 # The browser writes text to curses in one place, ui/draw.c (whose callers pass strings through
-# the sanitiser, ui_safe); the only other call prints fixed text when the terminal is too small.
+# the sanitiser, draw_safe); the only other call prints fixed text when the terminal is too small.
 grep -nE '\b(mv)?w?(addn?str|printw|addch|add_wch|addn?wstr|waddch|wprintw)\(' \
 	"$TESTS_SRCDIR"/ui/*.c "$TESTS_SRCDIR"/cli/*.c "$TESTS_SRCDIR"/src/*/*.c | grep -v '/ui/draw\.c:' |
 	grep -v 'mvaddnstr(i, 0, msg\[i\], COLS)' >"$tmp/writers"

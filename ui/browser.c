@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #include "base/stopsig.h"
-#include "ui.h"
+#include "kinds/mdesc.h"
+#include "screens.h"
 
 #define PROGRESS_MS 200 /* redraw interval while scanning */
 #define IDLE_MS 1000    /* getch timeout when idle: only to notice signals */
@@ -31,39 +32,39 @@ static void take_dump(void *ctx, struct dump *d)
 
 static bool scanning(const struct ui *u)
 {
-	return u->scan && !bgscan_finished(u->scan);
+	return u->scan.bg && !bgscan_finished(u->scan.bg);
 }
 
 static void update_fs(struct ui *u)
 {
-	if (u->scan && scan_root_count(bgscan_scan(u->scan)) > 0)
-		fsusage_read(&u->fs, scan_get_root(bgscan_scan(u->scan), 0)->path);
+	if (u->scan.bg && scan_root_count(bgscan_scan(u->scan.bg)) > 0)
+		fsusage_read(&u->scan.fs, scan_get_root(bgscan_scan(u->scan.bg), 0)->path);
 }
 
-void ui_rescan(struct ui *u)
+static void rescan(struct ui *u)
 {
-	bgscan_free(u->scan);
+	bgscan_free(u->scan.bg);
 	view_reset_dumps(&u->view);
 	struct sbuf problems;
 	sbuf_init(&problems);
-	u->scan = bgscan_start(&u->opts->scan, u->opts->operands, u->opts->noperands, &problems);
-	u->scan_stopped = false;
-	u->scan_errors = 0;
+	u->scan.bg = bgscan_start(&u->opts->scan, u->opts->operands, u->opts->noperands, &problems);
+	u->scan.stopped = false;
+	u->scan.errors = 0;
 	if (problems.len) {
 		problems.s[strcspn(problems.s, "\n")] = '\0';
-		snprintf(u->message, sizeof(u->message), " %s", ui_safe(u, problems.s));
+		snprintf(u->message, sizeof(u->message), " %s", draw_safe(u, problems.s));
 	}
 	sbuf_free(&problems);
 	update_fs(u);
-	u->list_top = 0;
+	u->list.top = 0;
 }
 
-void ui_stop_scan(struct ui *u)
+static void stop_scan(struct ui *u)
 {
 	if (!scanning(u))
 		return;
-	bgscan_cancel(u->scan);
-	u->scan_stopped = true;
+	bgscan_cancel(u->scan.bg);
+	u->scan.stopped = true;
 	snprintf(u->message, sizeof(u->message), " Scan stopped: the list is partial; r scans again");
 }
 
@@ -88,21 +89,21 @@ static void draw(struct ui *u)
 /* Take what the scan found; true if the screen should change. */
 static bool poll_scan(struct ui *u, bool *was_scanning)
 {
-	if (!u->scan)
+	if (!u->scan.bg)
 		return false;
-	bool changed = bgscan_drain(u->scan, take_dump, u) > 0;
+	bool changed = bgscan_drain(u->scan.bg, take_dump, u) > 0;
 	char last[512];
-	size_t errs = bgscan_errors(u->scan, last, sizeof(last));
-	if (errs != u->scan_errors) {
-		u->scan_errors = errs;
-		snprintf(u->scan_error, sizeof(u->scan_error), "%s", last);
+	size_t errs = bgscan_errors(u->scan.bg, last, sizeof(last));
+	if (errs != u->scan.errors) {
+		u->scan.errors = errs;
+		snprintf(u->scan.error, sizeof(u->scan.error), "%s", last);
 		changed = true;
 	}
 	bool now = scanning(u);
 	if (*was_scanning && !now) {
 		changed = true;
 		update_fs(u);
-		u->now = (int64_t)time(NULL);
+		u->scan.now = (int64_t)time(NULL);
 	}
 	*was_scanning = now;
 	return changed;
@@ -139,36 +140,129 @@ static void swallow_escape_sequence(void)
 	}
 }
 
-static void handle_key(struct ui *u, int ch)
+/* Carry out what a screen asked for: the loop is the only caller of the screens' openers. */
+static void act(struct ui *u, enum ui_action a)
+{
+	const struct dump *d;
+	switch (a) {
+	case UI_NONE: break;
+	case UI_QUIT: u->quit = true; break;
+	case UI_STOP_SCAN: stop_scan(u); break;
+	case UI_RESCAN: rescan(u); break;
+	case UI_INSPECT:
+		if ((d = view_row_dump(&u->view, u->view.cursor)))
+			inspect_open(u, d);
+		break;
+	case UI_WHY: why_open(u); break;
+	case UI_HELP: help_open(u); break;
+	case UI_DELETE:
+	case UI_COMPRESS: delui_start(u, a == UI_COMPRESS); break;
+	}
+}
+
+/* Who has the keyboard: a terminal too small, a dialog, Ctrl-C, else the screen shown. */
+static enum ui_action key_action(struct ui *u, int ch)
 {
 	u->message[0] = '\0';
 	if (ch == KEY_RESIZE) {
 		apply_resize();
-		return;
+		return UI_NONE;
 	}
-	if (LINES < UI_MIN_LINES || COLS < UI_MIN_COLS) {
-		if (ch == 'q' || ch == UI_KEY_CTRL_C)
-			u->quit = true;
-		return;
-	}
-	if (u->del_stage != DS_NONE) { /* a dialog or a run has the keyboard */
+	if (LINES < UI_MIN_LINES || COLS < UI_MIN_COLS)
+		return ch == 'q' || ch == UI_KEY_CTRL_C ? UI_QUIT : UI_NONE;
+	if (u->del.stage != DS_NONE) { /* a dialog or a run has the keyboard */
 		delui_key(u, ch);
-		return;
+		return UI_NONE;
 	}
-	if (ch == UI_KEY_CTRL_C && !u->filtering) { /* stops a scan, else quits from anywhere */
-		if (scanning(u) && !u->scan_stopped)
-			ui_stop_scan(u);
-		else
-			u->quit = true;
-		return;
-	}
-	if (u->screen == SCR_PANE)
-		pane_key(u, ch);
-	else
-		list_key(u, ch);
+	if (ch == UI_KEY_CTRL_C && !u->list.filtering) /* stops a scan, else quits from anywhere */
+		return ui_scan_stoppable(u) ? UI_STOP_SCAN : UI_QUIT;
+	return u->screen == SCR_PANE ? pane_key(u, ch) : list_key(u, ch);
 }
 
-int ui_browse(const struct ui_opts *o, char *why, size_t whylen)
+struct loop {
+	bool was_scanning;
+	double last_draw;
+	unsigned fast_errs; /* getch failures in a row that came at once */
+};
+
+/* Take what the scan found, and redraw when something changed, or while scanning when the
+ * progress is due.  Returns the time it looked at the clock. */
+static double maybe_draw(struct ui *u, struct loop *l)
+{
+	if (poll_scan(u, &l->was_scanning))
+		u->dirty = true;
+	double t = now_ms();
+	if (l->was_scanning && t - l->last_draw >= PROGRESS_MS)
+		u->dirty = true;
+	if (!u->dirty)
+		return t;
+	/* Ages are counted to the end of the scan, not to each keystroke: a ticking age column
+	 * would rewrite rows (and cost bytes) on every key. */
+	if (l->was_scanning || u->scan.now == 0)
+		u->scan.now = (int64_t)time(NULL);
+	view_refresh(&u->view);
+	draw(u);
+	l->last_draw = t;
+	u->dirty = false;
+	return t;
+}
+
+/* Wait for a key (not at all while deleting) and act on it.  False when the terminal is gone:
+ * getch failing at once, again and again (an ECS Exec session cut), instead of spinning. */
+static bool take_key(struct ui *u, struct loop *l, double t, bool deleting)
+{
+	timeout(deleting ? 0 : l->was_scanning ? PROGRESS_MS / 2 : IDLE_MS);
+	int ch = getch();
+	if (ch == ERR) {
+		if (!deleting)
+			l->fast_errs = now_ms() - t < 5 ? l->fast_errs + 1 : 0;
+		return l->fast_errs <= 50;
+	}
+	l->fast_errs = 0;
+	if (ch == 27) {
+		swallow_escape_sequence();
+		return true;
+	}
+	act(u, key_action(u, ch));
+	u->dirty = true;
+	return true;
+}
+
+static void run(struct ui *u)
+{
+	rescan(u);
+	struct loop l = {.was_scanning = scanning(u)};
+	u->dirty = true;
+	while (!u->quit && !stopsig_caught) {
+		double t = maybe_draw(u, &l);
+		bool deleting = u->del.stage == DS_RUNNING;
+		act(u, delui_work(u));
+		if (deleting) /* progress, or the summary once done */
+			u->dirty = true;
+		if (!take_key(u, &l, t, deleting))
+			break;
+	}
+}
+
+static void ui_free(struct ui *u)
+{
+	delui_close(u);
+	if (u->del.journal) { /* the deletion journal: to the --log file, or now to stderr */
+		fclose(u->del.journal);
+		if (u->del.journal_text) {
+			fwrite(u->del.journal_text, 1, u->del.journal_len, stderr);
+			free(u->del.journal_text);
+		}
+	}
+	pane_close(u);
+	mdesc_close(u->magic);
+	hints_free(&u->why.hints);
+	view_free(&u->view);
+	sbuf_free(&u->tmp);
+	sbuf_free(&u->list.filter_edit);
+}
+
+int ui_browse(const struct ui_opts *o, char *err, size_t errlen)
 {
 	struct ui u;
 	memset(&u, 0, sizeof(u));
@@ -179,79 +273,18 @@ int ui_browse(const struct ui_opts *o, char *why, size_t whylen)
 	u.view.ix.has_until = o->has_until;
 	u.view.ix.until = o->until;
 	sbuf_init(&u.tmp);
-	sbuf_init(&u.filter_edit);
-	if (term_open(&u, why, whylen) != 0) {
-		view_free(&u.view);
-		sbuf_free(&u.tmp);
-		sbuf_free(&u.filter_edit);
+	sbuf_init(&u.list.filter_edit);
+	if (term_open(&u, err, errlen) != 0) {
+		ui_free(&u);
 		return -1;
 	}
 	/* SIGINT, SIGTERM, SIGHUP: the loop sees one within a getch timeout (no SA_RESTART),
 	 * restores the terminal, and main() then dies of it. */
 	stopsig_catch();
-
-	ui_rescan(&u);
-	bool was_scanning = scanning(&u);
-	double last_draw = 0;
-	unsigned fast_errs = 0;
-	u.dirty = true;
-	while (!u.quit && !stopsig_caught) {
-		if (poll_scan(&u, &was_scanning))
-			u.dirty = true;
-		double t = now_ms();
-		if (was_scanning && t - last_draw >= PROGRESS_MS)
-			u.dirty = true;
-		if (u.dirty) {
-			/* Ages are counted to the end of the scan, not to each keystroke: a ticking
-			 * age column would rewrite rows (and cost bytes) on every key. */
-			if (was_scanning || u.now == 0)
-				u.now = (int64_t)time(NULL);
-			view_refresh(&u.view);
-			draw(&u);
-			last_draw = t;
-			u.dirty = false;
-		}
-		bool was_deleting = u.del_stage == DS_RUNNING;
-		delui_work(&u);
-		if (was_deleting) /* progress, or the summary once done */
-			u.dirty = true;
-		timeout(was_deleting ? 0 : was_scanning ? PROGRESS_MS / 2 : IDLE_MS);
-		int ch = getch();
-		if (ch == ERR && was_deleting)
-			continue;
-		if (ch == ERR) {
-			/* getch failing at once, again and again, means the terminal is gone (an ECS
-			 * Exec session cut): leave instead of spinning. */
-			fast_errs = now_ms() - t < 5 ? fast_errs + 1 : 0;
-			if (fast_errs > 50)
-				break;
-			continue;
-		}
-		fast_errs = 0;
-		if (ch == 27) {
-			swallow_escape_sequence();
-			continue;
-		}
-		handle_key(&u, ch);
-		u.dirty = true;
-	}
-
-	bgscan_free(u.scan);
+	run(&u);
+	bgscan_free(u.scan.bg);
 	term_close(&u);
 	stopsig_restore();
-	delui_close(&u);
-	if (u.journal) { /* the deletion journal: to the --log file, or now to stderr */
-		fclose(u.journal);
-		if (u.journal_text) {
-			fwrite(u.journal_text, 1, u.journal_len, stderr);
-			free(u.journal_text);
-		}
-	}
-	pane_close(&u);
-	mdesc_close(u.magic);
-	hints_free(&u.hints);
-	view_free(&u.view);
-	sbuf_free(&u.tmp);
-	sbuf_free(&u.filter_edit);
+	ui_free(&u);
 	return 0;
 }

@@ -7,7 +7,7 @@
 
 #include "base/fmt.h"
 #include "base/sanitize.h"
-#include "ui.h"
+#include "screens.h"
 #include "base/utf8.h"
 
 static int char_width(const char *s, size_t n, size_t *len)
@@ -22,7 +22,7 @@ static int char_width(const char *s, size_t n, size_t *len)
 	return w < 0 ? 1 : w;
 }
 
-int text_width(const char *s)
+int draw_width(const char *s)
 {
 	int w = 0;
 	size_t n = strlen(s), len;
@@ -47,7 +47,7 @@ static size_t fit(const char *s, int width, int *used)
 	return i;
 }
 
-size_t text_fit(const char *s, int width)
+size_t draw_fit(const char *s, int width)
 {
 	int used;
 	return fit(s, width, &used);
@@ -67,7 +67,7 @@ int draw_text(int y, int x, int width, const char *s, int attr)
 
 int draw_text_right(int y, int x, int width, const char *s, int attr)
 {
-	int w = text_width(s);
+	int w = draw_width(s);
 	if (w > width)
 		return draw_text(y, x, width, s, attr);
 	return draw_text(y, x + width - w, w, s, attr);
@@ -76,11 +76,11 @@ int draw_text_right(int y, int x, int width, const char *s, int attr)
 /* Paths are shortened from the left: the end of a path says most. */
 int draw_path(struct ui *u, int y, int x, int width, const char *s, int attr)
 {
-	int w = text_width(s);
+	int w = draw_width(s);
 	if (w <= width)
 		return draw_text(y, x, width, s, attr);
-	const char *ell = u->ascii ? "..." : "\xe2\x80\xa6";
-	int ew = u->ascii ? 3 : 1;
+	const char *ell = u->term.ascii ? "..." : "\xe2\x80\xa6";
+	int ew = u->term.ascii ? 3 : 1;
 	if (width <= ew)
 		return draw_text(y, x, width, ell, attr);
 	size_t n = strlen(s), i = 0, len;
@@ -105,8 +105,8 @@ void draw_bar(struct ui *u, int y, int x, int width, uint64_t part, uint64_t who
 	attron(attr);
 	move(y, x);
 	for (int i = 0; i < units / 8; i++)
-		addstr(u->ascii ? "#" : "\xe2\x96\x88");
-	if (!u->ascii && units % 8)
+		addstr(u->term.ascii ? "#" : "\xe2\x96\x88");
+	if (!u->term.ascii && units % 8)
 		addstr(eighths[units % 8]);
 	attroff(attr);
 }
@@ -118,7 +118,7 @@ void draw_fill(int y, int x, int width, int attr)
 	attroff(attr);
 }
 
-const char *ui_safe(struct ui *u, const char *raw)
+const char *draw_safe(struct ui *u, const char *raw)
 {
-	return san_str(&u->tmp, raw, u->san_flags);
+	return san_str(&u->tmp, raw, u->term.san_flags);
 }

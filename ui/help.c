@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ui.h"
+#include "screens.h"
 
 static const struct {
 	const char *keys, *what;

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui.h"
+#include "kinds/mdesc.h"
+#include "output/report.h"
+#include "screens.h"
 
 void inspect_open(struct ui *u, const struct dump *d)
 {
@@ -20,9 +22,9 @@ void inspect_open(struct ui *u, const struct dump *d)
 
 	struct report r = {0};
 	r.si = u->opts->si;
-	r.san_flags = u->san_flags;
+	r.san_flags = u->term.san_flags;
 	r.magic = u->magic;
-	r.now = u->now;
+	r.now = u->scan.now;
 	r.ix = &u->view.ix; /* for the other dumps of the same crash */
 
 	/* The scan kept no mapped files (memory); read them again, if the file is the same. */
@@ -39,7 +41,7 @@ void inspect_open(struct ui *u, const struct dump *d)
 	sbuf_init(&why);
 	why_line(u, &why, d);
 	fprintf(f, "%15s: %s\n%15s  (w: what keeps making dumps like this, and how to stop it)\n\n",
-		"Why", ui_safe(u, why.s), "");
+		"Why", draw_safe(u, why.s), "");
 	sbuf_free(&why);
 	report_info(f, &r, &copy, true);
 	if (!fresh && d->core.elf_class)
@@ -55,7 +57,7 @@ void inspect_open(struct ui *u, const struct dump *d)
 
 	struct sbuf title;
 	sbuf_init(&title);
-	sbuf_printf(&title, "Dump %s", ui_safe(u, d->path));
+	sbuf_printf(&title, "Dump %s", draw_safe(u, d->path));
 	pane_open(u, title.s, text);
 	sbuf_free(&title);
 	free(text);

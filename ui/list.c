@@ -8,7 +8,7 @@
 
 #include "base/fmt.h"
 #include "base/sig.h"
-#include "ui.h"
+#include "screens.h"
 
 /* Three lines of facts and a line of column names when there is room, else one line. */
 static int header_lines(void)
@@ -89,18 +89,18 @@ static void header_title(struct ui *u, int w)
 	struct sbuf b;
 	sbuf_init(&b);
 	sbuf_printf(&b, " coredu %s ~ ", PACKAGE_VERSION);
-	const struct scan *s = u->scan ? bgscan_scan(u->scan) : NULL;
+	const struct scan *s = u->scan.bg ? bgscan_scan(u->scan.bg) : NULL;
 	for (size_t i = 0; s && i < scan_root_count(s); i++) {
-		sbuf_adds(&b, ui_safe(u, scan_get_root(s, i)->display));
+		sbuf_adds(&b, draw_safe(u, scan_get_root(s, i)->display));
 		sbuf_addc(&b, ' ');
 	}
-	draw_fill(0, 0, COLS, u->attrs[UA_HEADER]);
+	draw_fill(0, 0, COLS, u->term.attrs[UA_HEADER]);
 	const char *help = "? help  q quit ";
 	int hw = (int)strlen(help);
 	int room = w - (w > hw + 20 ? hw : 0);
-	draw_text(0, 0, room, b.s, u->attrs[UA_HEADER]);
+	draw_text(0, 0, room, b.s, u->term.attrs[UA_HEADER]);
 	if (w > hw + 20)
-		draw_text(0, w - hw, hw, help, u->attrs[UA_HEADER]);
+		draw_text(0, w - hw, hw, help, u->term.attrs[UA_HEADER]);
 	sbuf_free(&b);
 }
 
@@ -116,19 +116,19 @@ static void header_facts(struct ui *u, int w)
 {
 	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], c[FMT_SIZE_LEN], p1[16], p2[16];
 	struct scan_progress pr = {0};
-	if (u->scan)
-		bgscan_progress(u->scan, &pr);
+	if (u->scan.bg)
+		bgscan_progress(u->scan.bg, &pr);
 	struct sbuf line;
 	sbuf_init(&line);
 	bool si = u->opts->si;
 
-	if (u->fs.ok)
-		sbuf_printf(&line, "fs %s: %s used, %s free", fmt_size(a, u->fs.size, si),
-			    fmt_size(b, u->fs.size - u->fs.free, si), fmt_size(c, u->fs.avail, si));
-	sbuf_printf(&line, "%sscanned %s in %" PRIu64 " files", u->fs.ok ? " | " : "",
+	if (u->scan.fs.ok)
+		sbuf_printf(&line, "fs %s: %s used, %s free", fmt_size(a, u->scan.fs.size, si),
+			    fmt_size(b, u->scan.fs.size - u->scan.fs.free, si), fmt_size(c, u->scan.fs.avail, si));
+	sbuf_printf(&line, "%sscanned %s in %" PRIu64 " files", u->scan.fs.ok ? " | " : "",
 		    fmt_size(a, pr.totals.bytes_disk, si), pr.totals.files);
-	if (u->scan_errors)
-		sbuf_printf(&line, " | %zu unreadable", u->scan_errors);
+	if (u->scan.errors)
+		sbuf_printf(&line, " | %zu unreadable", u->scan.errors);
 	draw_text(1, 0, w, line.s, A_NORMAL);
 
 	uint64_t dumps_disk = index_total_disk(&u->view.ix);
@@ -136,15 +136,15 @@ static void header_facts(struct ui *u, int w)
 	sbuf_printf(&line, "%zu dump%s, %s (%s of scanned, %s of fs) | %s", u->view.ix.n,
 		    u->view.ix.n == 1 ? "" : "s", fmt_size(a, dumps_disk, si),
 		    pct(p1, dumps_disk, pr.totals.bytes_disk),
-		    pct(p2, dumps_disk, u->fs.ok ? u->fs.size : 0), view_mode_name(u->view.mode));
+		    pct(p2, dumps_disk, u->scan.fs.ok ? u->scan.fs.size : 0), view_mode_name(u->view.mode));
 	if (u->view.at_group)
-		sbuf_printf(&line, " %s", ui_safe(u, u->view.open_key));
-	const char *arrow = u->view.reverse ? (u->ascii ? "^" : "\xe2\x96\xb2")
-					    : (u->ascii ? "v" : "\xe2\x96\xbc");
+		sbuf_printf(&line, " %s", draw_safe(u, u->view.open_key));
+	const char *arrow = u->view.reverse ? (u->term.ascii ? "^" : "\xe2\x96\xb2")
+					    : (u->term.ascii ? "v" : "\xe2\x96\xbc");
 	sbuf_printf(&line, ", by %s%s%s", u->view.sort == VSORT_SIZE && u->view.apparent ? "apparent " : "",
 		    view_sort_name(u->view.sort), arrow);
 	if (u->view.filter)
-		sbuf_printf(&line, " | /%s (%zu)", ui_safe(u, u->view.filter), u->view.nrows);
+		sbuf_printf(&line, " | /%s (%zu)", draw_safe(u, u->view.filter), u->view.nrows);
 	draw_text(2, 0, w, line.s, A_NORMAL);
 	sbuf_free(&line);
 }
@@ -153,7 +153,7 @@ static void header_columns(struct ui *u, int w)
 {
 	struct layout l = layout_for(w);
 	bool groups = u->view.mode != VIEW_FLAT && !u->view.at_group;
-	int x = 2, a = u->attrs[UA_DIM] | A_UNDERLINE;
+	int x = 2, a = u->term.attrs[UA_DIM] | A_UNDERLINE;
 	draw_fill(3, 0, w, a);
 	for (size_t i = 0; i < l.n; i++) {
 		const struct column *c = &l.col[i];
@@ -188,13 +188,13 @@ static void header_columns(struct ui *u, int w)
 
 static int row_attr(struct ui *u, bool selected, int base)
 {
-	return selected ? (base | u->attrs[UA_SELECTED]) : base;
+	return selected ? (base | u->term.attrs[UA_SELECTED]) : base;
 }
 
 static void mark_cell(struct ui *u, int y, enum view_mark_state m, char flag, bool sel)
 {
 	char s[3] = {m == MARK_ALL ? '*' : m == MARK_SOME ? '+' : ' ', flag, '\0'};
-	int a = m != MARK_NONE ? u->attrs[UA_MARKED] : flag != ' ' ? u->attrs[UA_TRUNCATED] : 0;
+	int a = m != MARK_NONE ? u->term.attrs[UA_MARKED] : flag != ' ' ? u->term.attrs[UA_TRUNCATED] : 0;
 	draw_text(y, 0, 2, s, row_attr(u, sel, a));
 }
 
@@ -209,14 +209,14 @@ static const char *dump_cell(struct ui *u, const struct dump *d, enum col_id id,
 	case COL_SIZE: return fmt_size(buf, main, si);
 	case COL_BAR: return NULL;
 	case COL_OTHER_SIZE: return other != main ? fmt_size(buf, other, si) : NULL;
-	case COL_AGE: return fmt_age(buf, u->now, d->mtime);
+	case COL_AGE: return fmt_age(buf, u->scan.now, d->mtime);
 	case COL_SIG: return dump_signal_name(d, buf);
 	case COL_PID:
 		if (d->core.pid < 0)
 			return NULL;
 		snprintf(buf, len, "%" PRId64, d->core.pid);
 		return buf;
-	case COL_CMD: return ui_safe(u, dump_command(d));
+	case COL_CMD: return draw_safe(u, dump_command(d));
 	}
 	return NULL;
 }
@@ -225,7 +225,7 @@ static void draw_bar_cell(struct ui *u, int y, int x, int width, uint64_t size, 
 {
 	int base = row_attr(u, sel, 0);
 	draw_text(y, x, 1, "[", base);
-	draw_bar(u, y, x + 1, width, size, u->view.max_size, row_attr(u, sel, u->attrs[UA_BAR]));
+	draw_bar(u, y, x + 1, width, size, u->view.max_size, row_attr(u, sel, u->term.attrs[UA_BAR]));
 	draw_text(y, x + 1 + width, 1, "]", base);
 }
 
@@ -255,13 +255,13 @@ static void draw_dump_row(struct ui *u, int y, size_t row, bool sel, int w)
 	}
 	struct sbuf path;
 	sbuf_init(&path);
-	const struct scan *s = u->scan ? bgscan_scan(u->scan) : NULL;
+	const struct scan *s = u->scan.bg ? bgscan_scan(u->scan.bg) : NULL;
 	if (s && d->root < scan_root_count(s))
 		dump_display_path(&path, d, scan_get_root(s, d->root)->display);
 	else
 		sbuf_adds(&path, d->path);
-	draw_path(u, y, l.path_x, w - l.path_x, ui_safe(u, path.s),
-		  d->core.truncated ? u->attrs[UA_TRUNCATED] : 0);
+	draw_path(u, y, l.path_x, w - l.path_x, draw_safe(u, path.s),
+		  d->core.truncated ? u->term.attrs[UA_TRUNCATED] : 0);
 	sbuf_free(&path);
 }
 
@@ -285,39 +285,39 @@ static void draw_group_row(struct ui *u, int y, size_t row, bool sel, int w)
 	draw_text_right(y, x, GROUP_COUNT_WIDTH, buf, base);
 	if (w >= 46) {
 		char span[2 * FMT_TIME_LEN + 2];
-		fmt_age(buf, u->now, g->newest);
-		fmt_age(old, u->now, g->oldest);
+		fmt_age(buf, u->scan.now, g->newest);
+		fmt_age(old, u->scan.now, g->oldest);
 		snprintf(span, sizeof(span), "%7s %6s", buf, old);
 		draw_text(y, x + GROUP_COUNT_WIDTH + 2, GROUP_AGES_WIDTH, span, base);
 	}
-	draw_path(u, y, key_x, w - key_x, ui_safe(u, g->key), 0);
+	draw_path(u, y, key_x, w - key_x, draw_safe(u, g->key), 0);
 }
 
 /* ---- footer ------------------------------------------------------------------------------- */
 
 static void footer(struct ui *u, int w)
 {
-	int y = LINES - 1, a = u->attrs[UA_HEADER];
+	int y = LINES - 1, a = u->term.attrs[UA_HEADER];
 	char buf[FMT_SIZE_LEN];
 	struct sbuf line;
 	sbuf_init(&line);
 	draw_fill(y, 0, COLS, a);
-	if (u->filtering) {
+	if (u->list.filtering) {
 		sbuf_printf(&line, " Filter (command, path or signal; Enter to finish): %s",
-			    ui_safe(u, u->filter_edit.s));
+			    draw_safe(u, u->list.filter_edit.s));
 		draw_text(y, 0, w, line.s, a);
-		int cx = text_width(line.s);
+		int cx = draw_width(line.s);
 		if (cx < w)
 			draw_text(y, cx, 1, "_", a | A_BLINK);
 	} else if (u->message[0]) {
 		draw_text(y, 0, w, u->message, a | A_BOLD);
-	} else if (u->scan && !bgscan_finished(u->scan)) {
+	} else if (u->scan.bg && !bgscan_finished(u->scan.bg)) {
 		struct scan_progress pr;
-		bgscan_progress(u->scan, &pr);
+		bgscan_progress(u->scan.bg, &pr);
 		double rate = pr.seconds > 0 ? (double)pr.totals.files / pr.seconds : 0;
 		sbuf_printf(&line, " Scanning: %" PRIu64 " files (%.0f/s), %" PRIu64 " dumps, %s | %s",
 			    pr.totals.files, rate, pr.totals.dumps,
-			    fmt_size(buf, pr.totals.bytes_disk, u->opts->si), ui_safe(u, pr.current));
+			    fmt_size(buf, pr.totals.bytes_disk, u->opts->si), draw_safe(u, pr.current));
 		const char *stop = " q: stop ";
 		int sw = (int)strlen(stop);
 		draw_text(y, 0, w - sw, line.s, a);
@@ -330,7 +330,7 @@ static void footer(struct ui *u, int w)
 		else
 			sbuf_printf(&line, " %zu rows | space mark  g view  s/n/M/C sort  / filter  i inspect  w why",
 				    u->view.nrows);
-		if (u->scan_stopped)
+		if (u->scan.stopped)
 			sbuf_adds(&line, " | scan stopped: partial, r rescans");
 		draw_text(y, 0, w, line.s, a);
 	}
@@ -343,12 +343,12 @@ static void keep_cursor_visible(struct ui *u, int rows)
 {
 	if (rows <= 0)
 		return;
-	if (u->view.cursor < u->list_top)
-		u->list_top = u->view.cursor;
-	if (u->view.cursor >= u->list_top + (size_t)rows)
-		u->list_top = u->view.cursor - (size_t)rows + 1;
-	if (u->list_top + (size_t)rows > u->view.nrows)
-		u->list_top = u->view.nrows > (size_t)rows ? u->view.nrows - (size_t)rows : 0;
+	if (u->view.cursor < u->list.top)
+		u->list.top = u->view.cursor;
+	if (u->view.cursor >= u->list.top + (size_t)rows)
+		u->list.top = u->view.cursor - (size_t)rows + 1;
+	if (u->list.top + (size_t)rows > u->view.nrows)
+		u->list.top = u->view.nrows > (size_t)rows ? u->view.nrows - (size_t)rows : 0;
 }
 
 void list_draw(struct ui *u)
@@ -362,7 +362,7 @@ void list_draw(struct ui *u)
 	}
 	keep_cursor_visible(u, rows);
 	for (int i = 0; i < rows; i++) {
-		size_t row = u->list_top + (size_t)i;
+		size_t row = u->list.top + (size_t)i;
 		if (row >= u->view.nrows)
 			break;
 		bool sel = row == u->view.cursor;
@@ -372,7 +372,7 @@ void list_draw(struct ui *u)
 			draw_dump_row(u, top + i, row, sel, w);
 	}
 	if (u->view.nrows == 0 && rows > 0) {
-		const char *empty = u->scan && !bgscan_finished(u->scan) ? "  (scanning: no dump found yet)"
+		const char *empty = u->scan.bg && !bgscan_finished(u->scan.bg) ? "  (scanning: no dump found yet)"
 			: u->view.filter ? "  (no dump matches the filter; / then Enter clears it)"
 					 : "  (no dumps found)";
 		draw_text(top, 0, w, empty, A_NORMAL);
@@ -388,38 +388,38 @@ static void filter_key(struct ui *u, int ch)
 	case '\r':
 	case '\n':
 	case KEY_ENTER:
-		u->filtering = false;
+		u->list.filtering = false;
 		break;
 	case UI_KEY_CTRL_C:
-		u->filtering = false;
+		u->list.filtering = false;
 		break;
 	case KEY_BACKSPACE:
 	case 127:
 	case 8:
-		while (u->filter_edit.len > 0) { /* one UTF-8 character */
-			unsigned char c = (unsigned char)u->filter_edit.s[--u->filter_edit.len];
+		while (u->list.filter_edit.len > 0) { /* one UTF-8 character */
+			unsigned char c = (unsigned char)u->list.filter_edit.s[--u->list.filter_edit.len];
 			if ((c & 0xc0) != 0x80)
 				break;
 		}
-		u->filter_edit.s[u->filter_edit.len] = '\0';
+		u->list.filter_edit.s[u->list.filter_edit.len] = '\0';
 		break;
 	default:
 		if (ch >= 32 && ch < 256 && ch != 127)
-			sbuf_addc(&u->filter_edit, (char)ch);
+			sbuf_addc(&u->list.filter_edit, (char)ch);
 		else
 			return;
 	}
-	view_set_filter(&u->view, u->filter_edit.s);
-	u->list_top = 0;
+	view_set_filter(&u->view, u->list.filter_edit.s);
+	u->list.top = 0;
 }
 
-void list_key(struct ui *u, int ch)
+enum ui_action list_key(struct ui *u, int ch)
 {
 	struct view *v = &u->view;
 	int page = list_rows_visible() > 1 ? list_rows_visible() - 1 : 1;
-	if (u->filtering) {
+	if (u->list.filtering) {
 		filter_key(u, ch);
-		return;
+		return UI_NONE;
 	}
 	switch (ch) {
 	case KEY_UP: case 'k': view_move(v, -1); break;
@@ -429,21 +429,21 @@ void list_key(struct ui *u, int ch)
 	case KEY_HOME: view_home(v); break;
 	case KEY_END: view_end(v); break;
 	case '\r': case '\n': case KEY_ENTER: case KEY_RIGHT: case 'l':
+		u->list.top = 0;
 		if (!view_open(v) && view_row_dump(v, v->cursor))
-			inspect_open(u, view_row_dump(v, v->cursor));
-		u->list_top = 0;
+			return UI_INSPECT;
 		break;
-	case 'w': why_open(u); break;
+	case 'w': return UI_WHY;
 	case 'i':
 		if (view_row_dump(v, v->cursor))
-			inspect_open(u, view_row_dump(v, v->cursor));
-		else if (v->nrows)
+			return UI_INSPECT;
+		if (v->nrows)
 			snprintf(u->message, sizeof(u->message), " i inspects a dump: Enter opens the group");
 		break;
 	case KEY_LEFT: case 'h': case KEY_BACKSPACE: case 127: case 8: case '<':
 		view_back(v);
 		break;
-	case 'g': view_cycle_mode(v); u->list_top = 0; break;
+	case 'g': view_cycle_mode(v); u->list.top = 0; break;
 	case 's': view_sort_by(v, VSORT_SIZE); break;
 	case 'n': view_sort_by(v, VSORT_NAME); break;
 	case 'M': view_sort_by(v, VSORT_TIME); break;
@@ -456,24 +456,21 @@ void list_key(struct ui *u, int ch)
 		break;
 	case 'a': view_toggle_apparent(v); break;
 	case '/':
-		u->filtering = true; /* an empty filter, finished with Enter, clears it */
-		sbuf_reset(&u->filter_edit);
+		u->list.filtering = true; /* an empty filter, finished with Enter, clears it */
+		sbuf_reset(&u->list.filter_edit);
 		view_set_filter(v, NULL);
 		break;
 	case ' ': view_toggle_mark(v); break;
 	case 'A': view_mark_visible(v); break;
 	case 'U': view_unmark_all(v); break;
-	case 'd': delui_start(u, false); break;
-	case 'z': delui_start(u, true); break;
-	case 'r': ui_rescan(u); break;
-	case '?': help_open(u); break;
-	case 'q':
-		if (u->scan && !bgscan_finished(u->scan) && !u->scan_stopped)
-			ui_stop_scan(u); /* the first q stops the scan, the next one quits */
-		else
-			u->quit = true;
-		break;
+	case 'd': return UI_DELETE;
+	case 'z': return UI_COMPRESS;
+	case 'r': return UI_RESCAN;
+	case '?': return UI_HELP;
+	case 'q': /* the first q stops the scan, the next one quits */
+		return ui_scan_stoppable(u) ? UI_STOP_SCAN : UI_QUIT;
 	default:
 		break;
 	}
+	return UI_NONE;
 }

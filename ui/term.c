@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "base/sanitize.h"
-#include "ui.h"
+#include "screens.h"
 
 #define DEFAULT_ESCDELAY 150 /* ms: ncurses' 1000 is sluggish, 25 breaks on slow links */
 
@@ -62,14 +62,14 @@ static void define_alternate_keys(void)
 
 static void setup_attrs(struct ui *u)
 {
-	u->attrs[UA_NORMAL] = A_NORMAL;
-	u->attrs[UA_HEADER] = A_REVERSE;
-	u->attrs[UA_SELECTED] = A_REVERSE;
-	u->attrs[UA_MARKED] = A_BOLD;
-	u->attrs[UA_TRUNCATED] = A_BOLD;
-	u->attrs[UA_BAR] = A_NORMAL;
-	u->attrs[UA_DIM] = A_NORMAL;
-	if (!u->color)
+	u->term.attrs[UA_NORMAL] = A_NORMAL;
+	u->term.attrs[UA_HEADER] = A_REVERSE;
+	u->term.attrs[UA_SELECTED] = A_REVERSE;
+	u->term.attrs[UA_MARKED] = A_BOLD;
+	u->term.attrs[UA_TRUNCATED] = A_BOLD;
+	u->term.attrs[UA_BAR] = A_NORMAL;
+	u->term.attrs[UA_DIM] = A_NORMAL;
+	if (!u->term.color)
 		return; /* monochrome: reverse and bold carry every distinction */
 	start_color();
 	use_default_colors();
@@ -78,11 +78,11 @@ static void setup_attrs(struct ui *u)
 	init_pair(3, COLOR_RED, -1);
 	init_pair(4, COLOR_GREEN, -1);
 	init_pair(5, COLOR_BLUE, -1);
-	u->attrs[UA_HEADER] = COLOR_PAIR(1);
-	u->attrs[UA_MARKED] = COLOR_PAIR(2) | A_BOLD;
-	u->attrs[UA_TRUNCATED] = COLOR_PAIR(3) | A_BOLD;
+	u->term.attrs[UA_HEADER] = COLOR_PAIR(1);
+	u->term.attrs[UA_MARKED] = COLOR_PAIR(2) | A_BOLD;
+	u->term.attrs[UA_TRUNCATED] = COLOR_PAIR(3) | A_BOLD;
 	/* Bars stay uncoloured, as in ncdu: colour changes cost bytes on every redraw. */
-	u->attrs[UA_DIM] = COLOR_PAIR(5);
+	u->term.attrs[UA_DIM] = COLOR_PAIR(5);
 }
 
 int term_open(struct ui *u, char *why, size_t whylen)
@@ -105,7 +105,7 @@ int term_open(struct ui *u, char *why, size_t whylen)
 		snprintf(why, whylen, "cannot initialise the terminal");
 		return -1;
 	}
-	u->term_screen = s;
+	u->term.screen = s;
 	set_term(s);
 	if (!getenv("ESCDELAY"))
 		set_escdelay(DEFAULT_ESCDELAY);
@@ -118,18 +118,18 @@ int term_open(struct ui *u, char *why, size_t whylen)
 	define_alternate_keys();
 	const char *codeset = nl_langinfo(CODESET);
 	bool utf8 = codeset && strcmp(codeset, "UTF-8") == 0;
-	u->ascii = u->opts->ascii || !utf8;
-	u->san_flags = u->ascii ? SAN_ASCII : 0;
-	u->color = !u->opts->no_color && has_colors();
+	u->term.ascii = u->opts->ascii || !utf8;
+	u->term.san_flags = u->term.ascii ? SAN_ASCII : 0;
+	u->term.color = !u->opts->no_color && has_colors();
 	setup_attrs(u);
 	return 0;
 }
 
 void term_close(struct ui *u)
 {
-	if (!u->term_screen)
+	if (!u->term.screen)
 		return;
 	endwin();
-	delscreen(u->term_screen);
-	u->term_screen = NULL;
+	delscreen(u->term.screen);
+	u->term.screen = NULL;
 }

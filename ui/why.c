@@ -11,8 +11,9 @@
 #include <curses.h>
 
 #include "doctor/doctor.h"
+#include "output/report.h"
 #include "output/report_doctor.h"
-#include "ui.h"
+#include "screens.h"
 
 extern char **environ;
 
@@ -21,15 +22,15 @@ static const char *proc_root(const struct ui *u)
 	return u->opts->proc ? u->opts->proc : "/proc";
 }
 
-const struct hints *why_hints(struct ui *u)
+static const struct hints *why_hints(struct ui *u)
 {
-	if (!u->hints_ready) {
+	if (!u->why.ready) {
 		char err[200];
-		u->hints_ready = true;
-		if (hints_builtin(&u->hints, err, sizeof(err)) != 0)
-			memset(&u->hints, 0, sizeof(u->hints)); /* no hints: causes only */
+		u->why.ready = true;
+		if (hints_builtin(&u->why.hints, err, sizeof(err)) != 0)
+			memset(&u->why.hints, 0, sizeof(u->why.hints)); /* no hints: causes only */
 	}
-	return &u->hints;
+	return &u->why.hints;
 }
 
 void why_line(struct ui *u, struct sbuf *out, const struct dump *d)
@@ -83,7 +84,7 @@ void why_open(struct ui *u)
 		struct report r = {0};
 		r.ix = &v->ix;
 		r.si = u->opts->si;
-		r.san_flags = u->san_flags;
+		r.san_flags = u->term.san_flags;
 		r.now = o.now;
 		struct doctor_text_opts t = {COLS - 1 < UI_MAX_WIDTH ? COLS - 1 : UI_MAX_WIDTH, false, only};
 		report_doctor_text(f, &r, &doc, &t);
@@ -94,12 +95,12 @@ void why_open(struct ui *u)
 		for (size_t i = 0; i < doc.ngroups && !g; i++)
 			g = only[i] ? &doc.groups[i] : NULL;
 		if (n == 1)
-			sbuf_printf(&title, "Why: %s, %s, %s", ui_safe(u, g->program), g->signal,
+			sbuf_printf(&title, "Why: %s, %s, %s", draw_safe(u, g->program), g->signal,
 				    cause_class_id(g->cause));
 		else
 			sbuf_printf(&title, "Why: %zu groups of dumps", n);
 		pane_open(u, title.s, text);
-		u->pane_why = true;
+		u->pane.why = true;
 		sbuf_free(&title);
 		free(text);
 	}

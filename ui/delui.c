@@ -14,7 +14,7 @@
 #include "base/fmt.h"
 #include "base/sanitize.h"
 #include "base/stopsig.h"
-#include "ui.h"
+#include "screens.h"
 
 #define SLICE_MS 50   /* work between two looks at the keyboard */
 #define SHOWN_PATHS 4 /* paths named in the confirmation */
@@ -28,7 +28,7 @@ static double now_ms(void)
 
 static const char *verb(const struct ui *u, bool capital)
 {
-	return u->del_compress ? (capital ? "Compress" : "compress") : (capital ? "Delete" : "delete");
+	return u->del.compress ? (capital ? "Compress" : "compress") : (capital ? "Delete" : "delete");
 }
 
 /* The marked dumps, else the group or the dump under the cursor. */
@@ -62,7 +62,7 @@ void delui_start(struct ui *u, bool compress)
 			 " Read-only mode (-r): nothing can be deleted or compressed");
 		return;
 	}
-	if (u->del_stage != DS_NONE)
+	if (u->del.stage != DS_NONE)
 		return;
 	size_t n;
 	const struct dump **set = chosen(u, &n);
@@ -72,20 +72,20 @@ void delui_start(struct ui *u, bool compress)
 			 compress ? "compress" : "delete");
 		return;
 	}
-	u->del_compress = compress;
-	del_plan_init(&u->del_plan, set, n, u->opts->proc, (int64_t)time(NULL));
+	u->del.compress = compress;
+	del_plan_init(&u->del.plan, set, n, u->opts->proc, (int64_t)time(NULL));
 	free(set);
-	u->del_stage = DS_CONFIRM;
-	u->del_next = 0;
-	u->del_stop = 0;
-	u->del_skip_flagged = false;
+	u->del.stage = DS_CONFIRM;
+	u->del.next = 0;
+	u->del.stop = 0;
+	u->del.skip_flagged = false;
 }
 
 void delui_close(struct ui *u)
 {
-	if (u->del_stage != DS_NONE)
-		del_plan_free(&u->del_plan);
-	u->del_stage = DS_NONE;
+	if (u->del.stage != DS_NONE)
+		del_plan_free(&u->del.plan);
+	u->del.stage = DS_NONE;
 }
 
 /* ---- drawing ---------------------------------------------------------------------------------- */
@@ -100,12 +100,12 @@ static int dialog_box(struct ui *u, int lines, int *y, int *inner_w)
 	*y = (LINES - h) / 2;
 	int x = (COLS - w) / 2;
 	for (int r = 0; r < h; r++)
-		draw_fill(*y + r, x, w, u->attrs[UA_HEADER]);
-	if (!u->ascii && h > 2 && w > 2) {
-		attron(u->attrs[UA_HEADER]);
+		draw_fill(*y + r, x, w, u->term.attrs[UA_HEADER]);
+	if (!u->term.ascii && h > 2 && w > 2) {
+		attron(u->term.attrs[UA_HEADER]);
 		mvwhline(stdscr, *y, x + 1, ACS_HLINE, w - 2);
 		mvwhline(stdscr, *y + h - 1, x + 1, ACS_HLINE, w - 2);
-		attroff(u->attrs[UA_HEADER]);
+		attroff(u->term.attrs[UA_HEADER]);
 	}
 	*inner_w = w - 4;
 	(*y)++;
@@ -115,12 +115,12 @@ static int dialog_box(struct ui *u, int lines, int *y, int *inner_w)
 static void box_line(struct ui *u, int *y, int x, int w, const char *text)
 {
 	if (*y < LINES - 1)
-		draw_text((*y)++, x, w, text, u->attrs[UA_HEADER]);
+		draw_text((*y)++, x, w, text, u->term.attrs[UA_HEADER]);
 }
 
 static void draw_confirm(struct ui *u)
 {
-	const struct del_plan *p = &u->del_plan;
+	const struct del_plan *p = &u->del.plan;
 	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], line[512];
 	size_t shown = p->n < SHOWN_PATHS ? p->n : SHOWN_PATHS;
 	int y, w, x = dialog_box(u, (int)shown + 6 + (p->hardlinked > 0), &y, &w);
@@ -128,10 +128,10 @@ static void draw_confirm(struct ui *u)
 	box_line(u, &y, x, w, line);
 	snprintf(line, sizeof(line), "%s on disk, %s apparent%s", fmt_size(a, p->disk, u->opts->si),
 		 fmt_size(b, p->apparent, u->opts->si),
-		 u->del_compress ? ": each becomes NAME.zst, checked, then removed" : "");
+		 u->del.compress ? ": each becomes NAME.zst, checked, then removed" : "");
 	box_line(u, &y, x, w, line);
 	for (size_t i = 0; i < shown; i++) {
-		snprintf(line, sizeof(line), "  %s", ui_safe(u, p->items[i].d->path));
+		snprintf(line, sizeof(line), "  %s", draw_safe(u, p->items[i].d->path));
 		box_line(u, &y, x, w, line);
 	}
 	if (p->n > shown) {
@@ -149,7 +149,7 @@ static void draw_confirm(struct ui *u)
 
 static void draw_confirm_flagged(struct ui *u)
 {
-	const struct del_plan *p = &u->del_plan;
+	const struct del_plan *p = &u->del.plan;
 	char line[512];
 	size_t flagged = 0;
 	for (size_t i = 0; i < p->n; i++)
@@ -165,8 +165,8 @@ static void draw_confirm_flagged(struct ui *u)
 			continue;
 		struct sbuf b;
 		sbuf_init(&b);
-		sbuf_printf(&b, "  %s: ", ui_safe(u, it->d->path));
-		san_appends(&b, it->held_open ? it->held_by : "modified in the last minute", u->san_flags);
+		sbuf_printf(&b, "  %s: ", draw_safe(u, it->d->path));
+		san_appends(&b, it->held_open ? it->held_by : "modified in the last minute", u->term.san_flags);
 		box_line(u, &y, x, w, b.s);
 		sbuf_free(&b);
 		k++;
@@ -180,23 +180,23 @@ static void draw_confirm_flagged(struct ui *u)
 
 static void draw_running(struct ui *u)
 {
-	const struct del_plan *p = &u->del_plan;
+	const struct del_plan *p = &u->del.plan;
 	char line[512];
 	int y, w, x = dialog_box(u, 4, &y, &w);
-	snprintf(line, sizeof(line), "%s: %zu of %zu", u->del_compress ? "Compressing" : "Deleting",
-		 u->del_next, p->n);
+	snprintf(line, sizeof(line), "%s: %zu of %zu", u->del.compress ? "Compressing" : "Deleting",
+		 u->del.next, p->n);
 	box_line(u, &y, x, w, line);
-	if (u->del_next < p->n) {
-		snprintf(line, sizeof(line), "  %s", ui_safe(u, p->items[u->del_next].d->path));
+	if (u->del.next < p->n) {
+		snprintf(line, sizeof(line), "  %s", draw_safe(u, p->items[u->del.next].d->path));
 		box_line(u, &y, x, w, line);
 	}
 	y++;
-	box_line(u, &y, x, w, u->del_stop ? "stopping after this file..." : "q: stop after this file");
+	box_line(u, &y, x, w, u->del.stop ? "stopping after this file..." : "q: stop after this file");
 }
 
 void delui_draw(struct ui *u)
 {
-	switch (u->del_stage) {
+	switch (u->del.stage) {
 	case DS_CONFIRM: draw_confirm(u); break;
 	case DS_CONFIRM_FLAGGED: draw_confirm_flagged(u); break;
 	case DS_RUNNING: draw_running(u); break;
@@ -208,41 +208,41 @@ void delui_draw(struct ui *u)
 
 static void open_journal(struct ui *u)
 {
-	if (u->journal)
+	if (u->del.journal)
 		return;
 	if (u->opts->log_path)
-		u->journal = fopen(u->opts->log_path, "a");
-	if (!u->journal) /* printed to stderr when the browser is gone */
-		u->journal = open_memstream(&u->journal_text, &u->journal_len);
+		u->del.journal = fopen(u->opts->log_path, "a");
+	if (!u->del.journal) /* printed to stderr when the browser is gone */
+		u->del.journal = open_memstream(&u->del.journal_text, &u->del.journal_len);
 }
 
 static void start_run(struct ui *u)
 {
 	open_journal(u);
-	u->del_stage = DS_RUNNING;
-	del_begin(&u->del_plan);
+	u->del.stage = DS_RUNNING;
+	del_begin(&u->del.plan);
 }
 
 void delui_key(struct ui *u, int ch)
 {
-	switch (u->del_stage) {
+	switch (u->del.stage) {
 	case DS_CONFIRM:
 		if (ch != 'y' && ch != 'Y') {
 			delui_close(u);
-			snprintf(u->message, sizeof(u->message), " Nothing was %s", u->del_compress ? "compressed" : "deleted");
-		} else if (u->del_plan.held_open || u->del_plan.recent) {
-			u->del_stage = DS_CONFIRM_FLAGGED;
+			snprintf(u->message, sizeof(u->message), " Nothing was %s", u->del.compress ? "compressed" : "deleted");
+		} else if (u->del.plan.held_open || u->del.plan.recent) {
+			u->del.stage = DS_CONFIRM_FLAGGED;
 		} else {
 			start_run(u);
 		}
 		break;
 	case DS_CONFIRM_FLAGGED:
-		u->del_skip_flagged = ch != 'y' && ch != 'Y';
+		u->del.skip_flagged = ch != 'y' && ch != 'Y';
 		start_run(u);
 		break;
 	case DS_RUNNING:
 		if (ch == 'q' || ch == UI_KEY_CTRL_C)
-			u->del_stop = 1;
+			u->del.stop = 1;
 		break;
 	case DS_NONE:
 		break;
@@ -260,12 +260,12 @@ static bool was_removed(const struct dump *d, void *ctx)
 
 static void summary(struct ui *u)
 {
-	const struct del_plan *p = &u->del_plan;
+	const struct del_plan *p = &u->del.plan;
 	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], f[FMT_SIZE_LEN];
 	bool si = u->opts->si;
 	struct sbuf t;
 	sbuf_init(&t);
-	sbuf_printf(&t, "%s %zu dump%s, freed %s on disk", u->del_compress ? "Compressed" : "Deleted",
+	sbuf_printf(&t, "%s %zu dump%s, freed %s on disk", u->del.compress ? "Compressed" : "Deleted",
 		    p->done, p->done == 1 ? "" : "s", fmt_size(f, p->freed, si));
 	if (p->fs.ok)
 		sbuf_printf(&t, " (free space %s -> %s)", fmt_size(a, p->fs.avail_before, si),
@@ -274,46 +274,44 @@ static void summary(struct ui *u)
 	size_t bad = p->n - p->done;
 	if (bad)
 		sbuf_printf(&t, "\n%zu not %s (they stay marked and listed):\n", bad,
-			    u->del_compress ? "compressed" : "deleted");
+			    u->del.compress ? "compressed" : "deleted");
 	for (size_t i = 0; i < p->n; i++) {
 		const struct del_item *it = &p->items[i];
 		if (it->status == DEL_DONE && !it->reason[0])
 			continue;
-		sbuf_printf(&t, "  %s\n    %s%s", ui_safe(u, it->d->path),
+		sbuf_printf(&t, "  %s\n    %s%s", draw_safe(u, it->d->path),
 			    it->status == DEL_DONE ? "" : del_status_name(it->status),
 			    it->status == DEL_DONE ? "" : ": ");
-		san_appends(&t, it->reason, u->san_flags);
+		san_appends(&t, it->reason, u->term.san_flags);
 		sbuf_addc(&t, '\n');
 	}
 	sbuf_adds(&t, "\nq closes this summary.\n");
 	char title[64];
-	snprintf(title, sizeof(title), "%s: summary", u->del_compress ? "Compression" : "Deletion");
+	snprintf(title, sizeof(title), "%s: summary", u->del.compress ? "Compression" : "Deletion");
 	pane_open(u, title, t.s);
 	sbuf_free(&t);
 }
 
-bool delui_work(struct ui *u)
+enum ui_action delui_work(struct ui *u)
 {
-	if (u->del_stage != DS_RUNNING)
-		return false;
+	if (u->del.stage != DS_RUNNING)
+		return UI_NONE;
 	struct del_opts o = {
-		.scan = u->scan ? bgscan_scan(u->scan) : NULL, .journal = u->journal,
-		.compress = u->del_compress, .skip_flagged = u->del_skip_flagged, .stop = &u->del_stop,
+		.scan = u->scan.bg ? bgscan_scan(u->scan.bg) : NULL, .journal = u->del.journal,
+		.compress = u->del.compress, .skip_flagged = u->del.skip_flagged, .stop = &u->del.stop,
 		.cancel = &stopsig_caught,
 	};
 	double until = now_ms() + SLICE_MS;
-	while (u->del_next < u->del_plan.n && now_ms() < until && !u->del_stop && !stopsig_caught)
-		del_step(&u->del_plan, &o, u->del_next++);
-	if (u->del_next < u->del_plan.n && !u->del_stop)
-		return true;
-	while (u->del_next < u->del_plan.n) /* stopped: the rest is marked skipped */
-		del_step(&u->del_plan, &o, u->del_next++);
-	del_finish(&u->del_plan);
+	while (u->del.next < u->del.plan.n && now_ms() < until && !u->del.stop && !stopsig_caught)
+		del_step(&u->del.plan, &o, u->del.next++);
+	if (u->del.next < u->del.plan.n && !u->del.stop)
+		return UI_NONE;
+	while (u->del.next < u->del.plan.n) /* stopped: the rest is marked skipped */
+		del_step(&u->del.plan, &o, u->del.next++);
+	del_finish(&u->del.plan);
 	summary(u);
-	bool compressed = u->del_compress && u->del_plan.done;
-	view_remove_if(&u->view, was_removed, &u->del_plan);
+	bool compressed = u->del.compress && u->del.plan.done;
+	view_remove_if(&u->view, was_removed, &u->del.plan);
 	delui_close(u);
-	if (compressed) /* the NAME.zst files are new dumps: find them */
-		ui_rescan(u);
-	return false;
+	return compressed ? UI_RESCAN : UI_NONE; /* the NAME.zst files are new dumps: find them */
 }

@@ -1,0 +1,173 @@
+/* screens: what the modules of ui/ share, and nothing outside ui/ sees.
+ *
+ * Each screen owns a part of struct ui and has draw and key functions.  A key function
+ * returns an action (htop's HandlerResult) instead of calling the loop or opening another
+ * screen itself: browser.c carries the action out.  So the calls go one way, from the loop
+ * to the screens, and from the screens to the pane and to draw.c. */
+#ifndef COREDU_UI_SCREENS_H
+#define COREDU_UI_SCREENS_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/fsusage.h"
+#include "base/util.h"
+#include "delete/delete.h"
+#include "doctor/hints.h"
+#include "model/view.h"
+#include "scan/bgscan.h"
+#include "ui.h"
+
+struct mdesc;
+
+/* What a key asks the loop to do. */
+enum ui_action {
+	UI_NONE,
+	UI_QUIT,
+	UI_STOP_SCAN, /* stop the background scan, keep what it found */
+	UI_RESCAN,
+	UI_INSPECT,   /* the dump under the cursor */
+	UI_WHY,       /* the doctor's analysis of the row under the cursor */
+	UI_HELP,
+	UI_DELETE,    /* the marked dumps, or the row under the cursor */
+	UI_COMPRESS,  /* the same, to NAME.zst */
+};
+
+enum ui_screen { SCR_LIST, SCR_PANE };
+
+enum ui_attr { UA_NORMAL, UA_HEADER, UA_SELECTED, UA_MARKED, UA_TRUNCATED, UA_BAR, UA_DIM,
+	       UA_COUNT };
+
+/* term.c: the terminal, and how text is drawn on it. */
+struct ui_term {
+	void *screen;        /* SCREEN * */
+	bool ascii, color;
+	unsigned san_flags;  /* SAN_ASCII outside UTF-8 locales and with --ascii */
+	int attrs[UA_COUNT];
+};
+
+/* browser.c: the background scan and what the header says of it. */
+struct ui_scan {
+	struct bgscan *bg;
+	bool stopped;        /* the user stopped it: results are partial */
+	size_t errors;
+	char error[512];
+	struct fsusage fs;
+	int64_t now;         /* ages are counted to this time: the end of the scan */
+};
+
+/* list.c */
+struct ui_list {
+	size_t top;          /* first row shown */
+	bool filtering;      /* the filter prompt has the keyboard */
+	struct sbuf filter_edit;
+};
+
+/* pane.c: a scrollable page of text (inspect, why, help, the deletion summary). */
+struct ui_pane {
+	char *title;         /* sanitised text */
+	char **text;
+	size_t ntext, top;
+	bool why;            /* it shows w's analysis */
+};
+
+/* delui.c: deleting or compressing: confirm, confirm the flagged ones, run with progress. */
+enum del_stage { DS_NONE, DS_CONFIRM, DS_CONFIRM_FLAGGED, DS_RUNNING };
+
+struct ui_del {
+	enum del_stage stage;
+	bool compress;
+	struct del_plan plan;
+	size_t next;                 /* next item to act on */
+	volatile sig_atomic_t stop;  /* q while running: stop after the current file */
+	bool skip_flagged;
+	FILE *journal;               /* --log, or a memory buffer printed after the browser */
+	char *journal_text;
+	size_t journal_len;
+};
+
+/* why.c: the hints table, parsed on first use. */
+struct ui_why {
+	struct hints hints;
+	bool ready;
+};
+
+struct ui {
+	const struct ui_opts *opts;
+	struct ui_term term;
+	struct ui_scan scan;
+	struct view view;
+	enum ui_screen screen;
+	struct ui_list list;
+	struct ui_pane pane;
+	struct ui_del del;
+	struct ui_why why;
+	struct mdesc *magic;   /* inspect.c: libmagic, opened on first use */
+	char message[256];     /* a one-line notice in the footer, until the next key */
+	struct sbuf tmp;
+	bool quit;
+	bool dirty;
+};
+
+/* A scan runs that the user has not stopped yet: the first q or Ctrl-C stops it. */
+static inline bool ui_scan_stoppable(const struct ui *u)
+{
+	return u->scan.bg && !bgscan_finished(u->scan.bg) && !u->scan.stopped;
+}
+
+/* term.c */
+int term_open(struct ui *u, char *err, size_t errlen);
+void term_close(struct ui *u);
+
+/* draw.c: text is already sanitised; widths are terminal columns. */
+int draw_text(int y, int x, int width, const char *s, int attr);
+int draw_text_right(int y, int x, int width, const char *s, int attr);
+int draw_path(struct ui *u, int y, int x, int width, const char *s, int attr);
+void draw_bar(struct ui *u, int y, int x, int width, uint64_t part, uint64_t whole, int attr);
+void draw_fill(int y, int x, int width, int attr);
+int draw_width(const char *s);
+/* Bytes of s that fit in `width` columns. */
+size_t draw_fit(const char *s, int width);
+/* raw, sanitised for the terminal (valid until the next call). */
+const char *draw_safe(struct ui *u, const char *raw);
+
+/* list.c */
+void list_draw(struct ui *u);
+enum ui_action list_key(struct ui *u, int ch);
+int list_rows_visible(void);
+
+/* pane.c: a scrollable page of text over the list; q, Left or Backspace close it. */
+void pane_open(struct ui *u, const char *title, char *text);
+void pane_close(struct ui *u);
+void pane_draw(struct ui *u);
+enum ui_action pane_key(struct ui *u, int ch);
+
+/* inspect.c: every field of a dump, with the mapped files read again from the file. */
+void inspect_open(struct ui *u, const struct dump *d);
+
+/* why.c: w, the doctor's analysis of the group under the cursor; the inspect pane's
+ * one-line why. */
+void why_open(struct ui *u);
+void why_line(struct ui *u, struct sbuf *out, const struct dump *d);
+
+/* help.c */
+void help_open(struct ui *u);
+
+/* delui.c (the browser's side of src/delete/delete.c) */
+void delui_start(struct ui *u, bool compress);
+void delui_draw(struct ui *u);
+void delui_key(struct ui *u, int ch);
+/* Work for a slice of time while a run is on (del.stage DS_RUNNING); at its end, the
+ * summary, and UI_RESCAN after a compression (the NAME.zst files are new dumps). */
+enum ui_action delui_work(struct ui *u);
+void delui_close(struct ui *u);
+
+#define UI_KEY_CTRL_C 3
+#define UI_MAX_WIDTH 200 /* beyond this the layout does not grow */
+#define UI_MIN_COLS 20
+#define UI_MIN_LINES 5
+
+#endif
