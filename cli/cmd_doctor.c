@@ -1,11 +1,12 @@
+/* cmd_doctor: `coredu doctor`: why dumps keep appearing and how to stop them, over the dumps
+ * the scan found. */
 #include "config.h"
-
-#include "cmd_doctor.h"
 
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "doctor/doctor.h"
 #include "output/report_doctor.h"
 
@@ -20,7 +21,9 @@ static int output_width(void)
 	return 80;
 }
 
-int cmd_doctor(const struct doctor_cmd *c, const struct report *r)
+/* Prints the report.  Returns 0 when nothing needs attention, 4 when something does, 2 on an
+ * error. */
+static int doctor(const struct cli *c, const struct report *r)
 {
 	struct doctor doc;
 	char err[200];
@@ -43,4 +46,11 @@ int cmd_doctor(const struct doctor_cmd *c, const struct report *r)
 	int rc = doc.attention ? 4 : 0;
 	doctor_free(&doc);
 	return rc;
+}
+
+int cmd_doctor(struct cli *c)
+{
+	struct cli_scan s;
+	int rc = cli_scan(c, &s) > 0 ? doctor(c, &s.rep) : 2;
+	return cli_scan_finish(&s, rc);
 }

@@ -1,6 +1,6 @@
+/* cmd_prune: `coredu prune`: choose dumps by policy (delete/prune.c), print the plan, ask,
+ * delete or compress them (delete/delete.c), report the outcome as text or JSON. */
 #include "config.h"
-
-#include "cmd_prune.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -17,17 +17,18 @@
 #include "base/sanitize.h"
 #include "base/stopsig.h"
 #include "base/util.h"
+#include "cli.h"
 
 /* ---- text ------------------------------------------------------------------------------------ */
 
-static void print_plan(const struct prune_cmd *c, const struct scan *scan, const struct del_plan *p,
+static void print_plan(const struct cli *c, const struct cli_scan *s, const struct del_plan *p,
 		       const struct prune_pick *picks)
 {
 	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], age[FMT_TIME_LEN];
 	struct sbuf path, tmp;
 	sbuf_init(&path);
 	sbuf_init(&tmp);
-	bool si = c->policy.si;
+	bool si = c->prune.si;
 	printf("%s%s %zu dump%s: %s on disk, %s apparent\n", c->dry_run ? "Would " : "",
 	       c->compress ? (c->dry_run ? "compress" : "Compress") : (c->dry_run ? "delete" : "Delete"),
 	       p->n, p->n == 1 ? "" : "s",
@@ -35,12 +36,12 @@ static void print_plan(const struct prune_cmd *c, const struct scan *scan, const
 	for (size_t i = 0; i < p->n; i++) {
 		const struct del_item *it = &p->items[i];
 		sbuf_reset(&path);
-		dump_display_path(&path, it->d, scan_get_root(scan, it->d->root)->display);
+		dump_display_path(&path, it->d, scan_get_root(s->scan, it->d->root)->display);
 		printf("  %10s %6s  %s  (%s", fmt_size(a, it->d->size_disk, si),
-		       fmt_age(age, c->policy.now, it->d->mtime), san_str(&tmp, path.s, c->san_flags),
+		       fmt_age(age, c->prune.now, it->d->mtime), san_str(&tmp, path.s, s->san_flags),
 		       picks[i].reason);
 		if (it->held_open)
-			printf("; held open by %s", san_str(&tmp, it->held_by, c->san_flags));
+			printf("; held open by %s", san_str(&tmp, it->held_by, s->san_flags));
 		if (it->recent)
 			printf("; modified in the last minute");
 		if (del_hardlinked(it->d))
@@ -52,10 +53,10 @@ static void print_plan(const struct prune_cmd *c, const struct scan *scan, const
 	fflush(stdout);
 }
 
-static void print_outcome(const struct prune_cmd *c, const struct scan *scan, const struct del_plan *p)
+static void print_outcome(const struct cli *c, const struct cli_scan *s, const struct del_plan *p)
 {
 	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], f[FMT_SIZE_LEN];
-	bool si = c->policy.si;
+	bool si = c->prune.si;
 	printf("%s %zu dump%s, freed %s", c->compress ? "Compressed" : "Deleted", p->done,
 	       p->done == 1 ? "" : "s", fmt_size(f, p->freed, si));
 	if (p->fs.ok)
@@ -73,8 +74,8 @@ static void print_outcome(const struct prune_cmd *c, const struct scan *scan, co
 		if (it->status == DEL_DONE)
 			continue;
 		sbuf_reset(&path);
-		dump_display_path(&path, it->d, scan_get_root(scan, it->d->root)->display);
-		printf("  %s: %s (%s)\n", san_str(&tmp, path.s, c->san_flags), del_status_name(it->status),
+		dump_display_path(&path, it->d, scan_get_root(s->scan, it->d->root)->display);
+		printf("  %s: %s (%s)\n", san_str(&tmp, path.s, s->san_flags), del_status_name(it->status),
 		       it->reason);
 	}
 	sbuf_free(&path);
@@ -83,11 +84,11 @@ static void print_outcome(const struct prune_cmd *c, const struct scan *scan, co
 
 /* ---- JSON ------------------------------------------------------------------------------------ */
 
-static void print_json(const struct prune_cmd *c, const struct scan *scan,
+static void print_json(const struct cli *c, const struct cli_scan *s,
 		       const struct del_plan *p, const struct prune_pick *picks, bool ran)
 {
 	struct json_out j;
-	struct report r = {.scan = scan};
+	struct report r = {.scan = s->scan};
 	json_init(&j, stdout, true);
 	json_obj_begin(&j, NULL);
 	report_json_header(&j, &r);
@@ -153,87 +154,119 @@ static bool ask(const char *question)
 	return strcmp(line, "y\n") == 0 || strcmp(line, "Y\n") == 0 || strcmp(line, "yes\n") == 0;
 }
 
-int cmd_prune(const struct prune_cmd *c, const struct scan *scan, const struct index *ix)
+/* Ask on a terminal (twice for dumps held open or just written); elsewhere --yes is needed.
+ * Returns -1 to go on, else the exit status. */
+static int confirm(const struct cli *c, const struct del_plan *p, bool *skip_flagged)
 {
-	size_t n;
-	struct prune_pick *picks = prune_select(ix, &c->policy, &n);
-	const struct dump **chosen = xmalloc((n ? n : 1) * sizeof(*chosen));
-	for (size_t i = 0; i < n; i++)
-		chosen[i] = picks[i].d;
-	struct del_plan p;
-	del_plan_init(&p, chosen, n, c->proc, c->policy.now);
-	free(chosen);
-	int rc = 0;
+	if (c->yes)
+		return -1;
+	if (c->json || !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "coredu: not on a terminal: add --yes to %s, or --dry-run to see the plan\n",
+			c->compress ? "compress" : "delete");
+		return 2;
+	}
+	char q[160], a[FMT_SIZE_LEN];
+	snprintf(q, sizeof(q), "%s these %zu dumps (%s on disk)?", c->compress ? "Compress" : "Delete",
+		 p->n, fmt_size(a, p->disk, c->prune.si));
+	if (!ask(q)) {
+		printf("Nothing was changed.\n");
+		return 0;
+	}
+	if (p->held_open || p->recent) {
+		snprintf(q, sizeof(q), "%zu of them are held open or were modified in the last minute "
+				       "(deleting frees nothing until closed). Those too?",
+			 p->held_open + p->recent);
+		*skip_flagged = !ask(q);
+	}
+	return -1;
+}
 
-	if (n == 0) {
-		if (c->json)
-			print_json(c, scan, &p, picks, false);
-		else
-			printf("Nothing to %s.\n", c->compress ? "compress" : "delete");
-		rc = 1;
-		goto out;
-	}
-	if (c->json && c->dry_run) {
-		print_json(c, scan, &p, picks, false);
-		goto out;
-	}
-	if (!c->json)
-		print_plan(c, scan, &p, picks);
-	if (c->dry_run) {
-		printf("Dry run: nothing was changed.\n");
-		goto out;
-	}
-	if (c->read_only) {
-		fprintf(stderr, "coredu: read-only mode (-r): nothing is deleted; use --dry-run\n");
-		rc = 2;
-		goto out;
-	}
-	bool skip_flagged = false;
-	if (!c->yes) {
-		if (c->json || !isatty(STDIN_FILENO)) {
-			fprintf(stderr, "coredu: not on a terminal: add --yes to %s, or --dry-run to see the plan\n",
-				c->compress ? "compress" : "delete");
-			rc = 2;
-			goto out;
-		}
-		char q[160], a[FMT_SIZE_LEN];
-		snprintf(q, sizeof(q), "%s these %zu dumps (%s on disk)?", c->compress ? "Compress" : "Delete",
-			 n, fmt_size(a, p.disk, c->policy.si));
-		if (!ask(q)) {
-			printf("Nothing was changed.\n");
-			goto out;
-		}
-		if (p.held_open || p.recent) {
-			snprintf(q, sizeof(q), "%zu of them are held open or were modified in the last minute "
-					       "(deleting frees nothing until closed). Those too?",
-				 p.held_open + p.recent);
-			skip_flagged = !ask(q);
-		}
-	}
-
+/* Delete or compress, journaled; returns the exit status. */
+static int run_plan(const struct cli *c, const struct cli_scan *s, struct del_plan *p,
+		    const struct prune_pick *picks, bool skip_flagged)
+{
 	FILE *journal = stderr;
 	if (c->log_path && !(journal = fopen(c->log_path, "a"))) {
 		fprintf(stderr, "coredu: cannot open the log '%s': %s\n", c->log_path, strerror(errno));
-		rc = 2;
-		goto out;
+		return 2;
 	}
 	/* From here a signal stops at a safe point: no temporary left, nothing half-done. */
 	stopsig_catch();
-	struct del_opts o = {.scan = scan, .journal = journal, .compress = c->compress,
+	struct del_opts o = {.scan = s->scan, .journal = journal, .compress = c->compress,
 			     .skip_flagged = skip_flagged, .cancel = &stopsig_caught};
-	del_run(&p, &o);
+	del_run(p, &o);
 	if (journal != stderr)
 		fclose(journal);
 	if (stopsig_caught)
 		fprintf(stderr, "coredu: stopped by %s: the rest was left as it was\n",
 			stopsig_name(stopsig_caught));
 	if (c->json)
-		print_json(c, scan, &p, picks, true);
+		print_json(c, s, p, picks, true);
 	else
-		print_outcome(c, scan, &p);
-	rc = p.done == p.n ? 0 : 3;
-out:
+		print_outcome(c, s, p);
+	return p->done == p->n ? 0 : 3;
+}
+
+/* The plan, as text or JSON.  Returns -1 to go on and act on it, else the exit status:
+ * nothing to do, or a dry run. */
+static int show_plan(const struct cli *c, const struct cli_scan *s, const struct del_plan *p,
+		     const struct prune_pick *picks)
+{
+	if (p->n == 0) {
+		if (c->json)
+			print_json(c, s, p, picks, false);
+		else
+			printf("Nothing to %s.\n", c->compress ? "compress" : "delete");
+		return 1;
+	}
+	if (c->json) {
+		if (!c->dry_run)
+			return -1;
+		print_json(c, s, p, picks, false);
+		return 0;
+	}
+	print_plan(c, s, p, picks);
+	if (!c->dry_run)
+		return -1;
+	printf("Dry run: nothing was changed.\n");
+	return 0;
+}
+
+/* Plan, show, ask, act: the exit status. */
+static int prune(const struct cli *c, const struct cli_scan *s)
+{
+	size_t n;
+	struct prune_pick *picks = prune_select(&s->ix, &c->prune, &n);
+	const struct dump **chosen = xmalloc((n ? n : 1) * sizeof(*chosen));
+	for (size_t i = 0; i < n; i++)
+		chosen[i] = picks[i].d;
+	struct del_plan p;
+	del_plan_init(&p, chosen, n, c->proc, c->prune.now);
+	free(chosen);
+	int rc = show_plan(c, s, &p, picks);
+	if (rc < 0 && c->read_only) {
+		fprintf(stderr, "coredu: read-only mode (-r): nothing is deleted; use --dry-run\n");
+		rc = 2;
+	}
+	bool skip_flagged = false;
+	if (rc < 0)
+		rc = confirm(c, &p, &skip_flagged);
+	if (rc < 0)
+		rc = run_plan(c, s, &p, picks, skip_flagged);
 	del_plan_free(&p);
 	free(picks);
 	return rc;
+}
+
+int cmd_prune(struct cli *c)
+{
+	struct cli_scan s;
+	size_t roots = cli_scan(c, &s);
+	c->prune.now = s.rep.now;
+	c->prune.si = c->si;
+	int rc = roots > 0 ? prune(c, &s) : 2;
+	/* "some could not be deleted" says more than a bad operand */
+	if (rc == 3)
+		s.operand_error = false;
+	return cli_scan_finish(&s, rc);
 }

@@ -41,6 +41,16 @@ expect_rc 2 "$COREDU" list --since=yesterdayish "$tmp/tree"
 contains "$tmp/err" "yesterdayish" "bad time is named"
 expect_rc 2 "$COREDU" list -j 0 "$tmp/tree"
 expect_rc 2 "$COREDU" info
+# One table drives the options: each error names the option and the verbs it goes with, and
+# the manual documents every option --help lists.
+expect_rc 2 "$COREDU" list --older-than=1d "$tmp/tree"
+contains "$tmp/err" "--older-than goes with prune" "a prune option elsewhere is named"
+expect_rc 2 "$COREDU" prune --per=program --dry-run "$tmp/tree"
+contains "$tmp/err" "--per goes with --keep-newest" "--per needs --keep-newest"
+"$COREDU" --help | grep -o -- '--[a-z][a-z-]*' | sort -u >"$tmp/help-options"
+missing=$(grep -o '\\-\\-[a-z][a-z\\-]*' "$TESTS_SRCDIR/doc/coredu.1" | tr -d '\\' | sort -u |
+	comm -23 "$tmp/help-options" -)
+[ -z "$missing" ] && pass || fail "--help lists options the manual lacks: $missing"
 
 # --- exit status: 0 found, 1 none, 2 error ----------------------------------------------------
 expect_rc 0 "$COREDU" list "$tmp/tree"

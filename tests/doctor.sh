@@ -137,7 +137,7 @@ says "$tmp/err" "$tmp/missing" "a missing path is named"
 run 2 "${clean_env[@]}" "$COREDU" doctor --crashes=0 "$tmp/empty"
 run 2 "${clean_env[@]}" "$COREDU" doctor --crashes=lots "$tmp/empty"
 run 2 "${clean_env[@]}" "$COREDU" list --crashes=3 "$tmp/empty"
-says "$tmp/err" "go with the doctor verb" "doctor-only options are refused elsewhere"
+says "$tmp/err" "--crashes goes with doctor" "doctor-only options are refused elsewhere"
 run 2 "${clean_env[@]}" "$COREDU" list --json "$tmp/empty"
 says "$tmp/err" "--json goes with prune or doctor" "--json outside prune and doctor"
 run 0 "${clean_env[@]}" "$COREDU" --help

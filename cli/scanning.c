@@ -1,0 +1,122 @@
+/* scanning: what the report verbs share: scan the operands into an index, the way every
+ * verb words an operand it cannot scan, and the exit status that follows. */
+#include "config.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/sanitize.h"
+#include "cli.h"
+#include "kinds/elfcore.h"
+#include "kinds/mdesc.h"
+
+unsigned cli_san_flags(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0) ? 0 : SAN_ASCII;
+}
+
+char *const *cli_paths(const struct cli *c, size_t *n)
+{
+	static char *const dot[] = {"."};
+	*n = c->npaths ? c->npaths : 1;
+	return c->npaths ? c->paths : dot;
+}
+
+static void sink_dump(void *ctx, struct dump *d)
+{
+	struct cli_scan *s = ctx;
+	index_add(&s->ix, d);
+}
+
+static void sink_error(void *ctx, const char *path, const char *what, int err)
+{
+	struct cli_scan *s = ctx;
+	char *msg = xasprintf("%s: %s", what, strerror(err));
+	fprintf(stderr, "coredu: %s '%s': %s\n", what, san_str(&s->tmp, path, s->san_flags),
+		strerror(err));
+	index_add_error(&s->ix, path, msg);
+	free(msg);
+}
+
+bool cli_root_failed(const struct index *ix, const struct scan_root *r)
+{
+	for (size_t k = 0; !r->is_dir && k < ix->nerrors; k++)
+		if (strcmp(ix->errors[k].path, r->path) == 0)
+			return true;
+	return false;
+}
+
+/* The operands as roots; an error line for each that cannot be scanned. */
+static void add_roots(const struct cli *c, struct cli_scan *s)
+{
+	size_t npaths;
+	char *const *paths = cli_paths(c, &npaths);
+	for (size_t i = 0; i < npaths; i++) {
+		const char *why;
+		if (scan_add_root(s->scan, paths[i], &why) != 0) {
+			fprintf(stderr, "coredu: cannot scan '%s': %s\n",
+				san_str(&s->tmp, paths[i], s->san_flags), why);
+			s->operand_error = true;
+		}
+	}
+}
+
+size_t cli_scan(const struct cli *c, struct cli_scan *s)
+{
+	memset(s, 0, sizeof(*s));
+	index_init(&s->ix);
+	sbuf_init(&s->tmp);
+	s->san_flags = cli_san_flags();
+	s->ix.has_since = c->has_since, s->ix.since = c->since;
+	s->ix.has_until = c->has_until, s->ix.until = c->until;
+	struct scan_opts o = c->scan;
+	if (c->verb->keep_maps)
+		o.parse_flags |= ELFCORE_KEEP_MAPS;
+	struct scan_sink sink = {s, sink_dump, sink_error};
+	s->scan = scan_new(&o, &sink);
+	add_roots(c, s);
+	size_t roots = scan_root_count(s->scan);
+	if (roots > 0) {
+		scan_run(s->scan);
+		struct scan_progress pr;
+		scan_get_progress(s->scan, &pr);
+		s->rep.totals = pr.totals;
+		s->rep.seconds = pr.seconds;
+		fsusage_read(&s->rep.fs, scan_get_root(s->scan, 0)->path);
+	}
+	/* An unreadable FILE operand is an operand error, as an unreadable directory one is. */
+	for (size_t i = 0; i < roots; i++)
+		if (cli_root_failed(&s->ix, scan_get_root(s->scan, i)))
+			s->operand_error = true;
+	s->rep.scan = s->scan;
+	s->rep.ix = &s->ix;
+	s->rep.si = c->si;
+	s->rep.legend = !c->no_legend;
+	s->rep.san_flags = s->san_flags;
+	s->rep.now = (int64_t)time(NULL);
+	index_link_same_crash(&s->ix);
+	index_sort(&s->ix, (enum index_sort)(c->sort >= 0 ? c->sort : c->verb->sort), c->reverse);
+	s->rep.magic = c->verb->magic ? mdesc_open(c->magic, stderr) : NULL;
+	return roots;
+}
+
+int cli_scan_finish(struct cli_scan *s, int rc)
+{
+	if (s->operand_error)
+		rc = 2;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			fprintf(stderr, "coredu: write error: %s\n", strerror(errno));
+		rc = 2;
+	}
+	mdesc_close(s->rep.magic);
+	scan_free(s->scan);
+	index_free(&s->ix);
+	sbuf_free(&s->tmp);
+	return rc;
+}
