@@ -8,10 +8,6 @@
 #include "base/sig.h"
 #include "base/util.h"
 
-struct index_slot {
-	uint64_t dev, ino;
-	size_t pos; /* position in v, plus one; 0 marks an empty slot */
-};
 
 void index_init(struct index *ix)
 {
@@ -27,38 +23,16 @@ void index_free(struct index *ix)
 		free(ix->errors[i].message);
 	}
 	free(ix->v);
-	free(ix->slots);
+	idset_free(&ix->ids);
 	free(ix->errors);
 	memset(ix, 0, sizeof(*ix));
 }
 
-static size_t slot_hash(uint64_t dev, uint64_t ino, size_t mask)
+/* Where each dump is, by its (device, inode): after a sort or a removal. */
+static void reindex(struct index *ix)
 {
-	return (size_t)((ino * 0x9e3779b97f4a7c15ull) ^ (dev * 0xc2b2ae3d27d4eb4full)) & mask;
-}
-
-static void rehash(struct index *ix)
-{
-	size_t ncap = ix->nslots ? ix->nslots * 2 : 64;
-	struct index_slot *ns = xcalloc(ncap, sizeof(*ns));
-	for (size_t i = 0; i < ix->n; i++) {
-		size_t h = slot_hash(ix->v[i]->dev, ix->v[i]->ino, ncap - 1);
-		while (ns[h].pos)
-			h = (h + 1) & (ncap - 1);
-		ns[h] = (struct index_slot){ix->v[i]->dev, ix->v[i]->ino, i + 1};
-	}
-	free(ix->slots);
-	ix->slots = ns;
-	ix->nslots = ncap;
-}
-
-/* Slot for (dev, ino): the occupied one, or the empty one where it would go. */
-static struct index_slot *find_slot(struct index *ix, uint64_t dev, uint64_t ino)
-{
-	size_t mask = ix->nslots - 1, h = slot_hash(dev, ino, mask);
-	while (ix->slots[h].pos && !(ix->slots[h].dev == dev && ix->slots[h].ino == ino))
-		h = (h + 1) & mask;
-	return &ix->slots[h];
+	for (size_t i = 0; i < ix->n; i++)
+		idset_put(&ix->ids, ix->v[i]->dev, ix->v[i]->ino, i);
 }
 
 bool index_add(struct index *ix, struct dump *d)
@@ -67,11 +41,9 @@ bool index_add(struct index *ix, struct dump *d)
 		dump_free(d);
 		return false;
 	}
-	if ((ix->n + 1) * 2 > ix->nslots)
-		rehash(ix);
-	struct index_slot *slot = find_slot(ix, d->dev, d->ino);
-	if (slot->pos) {
-		struct dump **have = &ix->v[slot->pos - 1];
+	const uint64_t *pos = idset_find(&ix->ids, d->dev, d->ino);
+	if (pos) {
+		struct dump **have = &ix->v[*pos];
 		if (strcmp(d->path, (*have)->path) < 0) { /* keep the smallest path: stable output */
 			dump_free(*have);
 			*have = d;
@@ -81,8 +53,8 @@ bool index_add(struct index *ix, struct dump *d)
 		return false;
 	}
 	ix->v = xgrow(ix->v, &ix->cap, ix->n + 1, sizeof(*ix->v));
+	idset_add(&ix->ids, d->dev, d->ino, ix->n);
 	ix->v[ix->n++] = d;
-	*slot = (struct index_slot){d->dev, d->ino, ix->n};
 	return true;
 }
 
@@ -96,11 +68,8 @@ void index_remove_if(struct index *ix, bool (*gone)(const struct dump *d, void *
 			ix->v[k++] = ix->v[i];
 	}
 	ix->n = k;
-	free(ix->slots);
-	ix->slots = NULL;
-	ix->nslots = 0;
-	if (ix->n)
-		rehash(ix);
+	idset_clear(&ix->ids);
+	reindex(ix);
 }
 
 void index_add_error(struct index *ix, const char *path, const char *message)
@@ -171,12 +140,7 @@ void index_sort(struct index *ix, enum index_sort key, bool reverse)
 {
 	struct sort_ctx ctx = {key, reverse};
 	sort_array_r(ix->v, ix->n, sizeof(*ix->v), compare, &ctx);
-	for (size_t i = 0; ix->slots && i < ix->nslots; i++)
-		ix->slots[i].pos = 0;
-	if (ix->slots)
-		for (size_t i = 0; i < ix->n; i++)
-			*find_slot(ix, ix->v[i]->dev, ix->v[i]->ino) =
-				(struct index_slot){ix->v[i]->dev, ix->v[i]->ino, i + 1};
+	reindex(ix);
 }
 
 uint64_t index_total_disk(const struct index *ix)

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/idset.h"
 #include "kinds/dump.h"
 
 enum index_sort { SORT_DISK, SORT_SIZE, SORT_TIME, SORT_PID, SORT_COMMAND, SORT_SIGNAL, SORT_PATH };
@@ -18,13 +19,10 @@ struct index_error {
 /* Errors kept for the JSON report; the count stays exact beyond this. */
 #define INDEX_ERRORS_KEPT 1000
 
-struct index_slot;
-
 struct index {
 	struct dump **v;
 	size_t n, cap;
-	struct index_slot *slots; /* (dev, inode) -> position: a hard-linked dump appears once */
-	size_t nslots;
+	struct idset ids;         /* (dev, inode) -> position: a hard-linked dump appears once */
 	bool has_since, has_until;
 	int64_t since, until;     /* dump time window, inclusive */
 	struct index_error *errors;

@@ -6,32 +6,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/idset.h"
 #include "base/util.h"
 
 /* ---- marks: a set of file identities ---------------------------------------------------- */
 
+/* A mark is a file's identity.  Its (device, inode) is the key of an idset whose value is
+ * the mark's place in `stamps`, which holds the rest: a file that changed (size, mtime) no
+ * longer matches its mark. */
 struct mark_id {
 	uint64_t dev, ino, size;
 	int64_t mtime;
 	int32_t nsec;
-	bool used;
 };
 
 struct mark_set {
-	struct mark_id *slots;
-	size_t cap, used;
+	struct idset ids;       /* (dev, inode) -> index in stamps */
+	struct mark_id *stamps; /* dense */
+	size_t n, cap;
 };
 
 static struct mark_id identity(const struct dump *d)
 {
-	return (struct mark_id){d->dev, d->ino, d->size_apparent, d->mtime, d->mtime_nsec, true};
-}
-
-static size_t mark_hash(const struct mark_id *m, size_t mask)
-{
-	uint64_t h = m->ino * 0x9e3779b97f4a7c15ull ^ m->dev * 0xc2b2ae3d27d4eb4full ^
-		     m->size * 0x165667b19e3779f9ull ^ (uint64_t)m->mtime;
-	return (size_t)(h ^ (h >> 29)) & mask;
+	return (struct mark_id){d->dev, d->ino, d->size_apparent, d->mtime, d->mtime_nsec};
 }
 
 static bool same_id(const struct mark_id *a, const struct mark_id *b)
@@ -40,62 +37,49 @@ static bool same_id(const struct mark_id *a, const struct mark_id *b)
 	       a->nsec == b->nsec;
 }
 
-static struct mark_id *mark_find(const struct mark_set *s, const struct mark_id *m)
+static bool mark_find(const struct mark_set *s, const struct mark_id *m)
 {
-	if (!s->cap)
-		return NULL;
-	size_t mask = s->cap - 1;
-	for (size_t h = mark_hash(m, mask);; h = (h + 1) & mask) {
-		if (!s->slots[h].used)
-			return NULL;
-		if (same_id(&s->slots[h], m))
-			return &s->slots[h];
-	}
+	const uint64_t *at = idset_find(&s->ids, m->dev, m->ino);
+	return at && same_id(&s->stamps[*at], m);
 }
 
-static void mark_insert(struct mark_set *s, const struct mark_id *m);
-
-static void mark_grow(struct mark_set *s)
-{
-	struct mark_set old = *s;
-	s->cap = old.cap ? old.cap * 2 : 64;
-	s->slots = xcalloc(s->cap, sizeof(*s->slots));
-	s->used = 0;
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.slots[i].used)
-			mark_insert(s, &old.slots[i]);
-	free(old.slots);
-}
-
+/* A file has one identity at a time: marking it as it is now replaces an older mark. */
 static void mark_insert(struct mark_set *s, const struct mark_id *m)
 {
-	if ((s->used + 1) * 2 > s->cap)
-		mark_grow(s);
-	size_t mask = s->cap - 1, h = mark_hash(m, mask);
-	while (s->slots[h].used) {
-		if (same_id(&s->slots[h], m))
-			return;
-		h = (h + 1) & mask;
+	uint64_t *at = idset_find(&s->ids, m->dev, m->ino);
+	if (at) {
+		s->stamps[*at] = *m;
+		return;
 	}
-	s->slots[h] = *m;
-	s->used++;
+	s->stamps = xgrow(s->stamps, &s->cap, s->n + 1, sizeof(*s->stamps));
+	s->stamps[s->n] = *m;
+	idset_add(&s->ids, m->dev, m->ino, s->n++);
 }
 
-/* Linear probing: removal re-inserts the rest of the cluster. */
 static void mark_remove(struct mark_set *s, const struct mark_id *m)
 {
-	struct mark_id *hit = mark_find(s, m);
-	if (!hit)
+	const uint64_t *at = idset_find(&s->ids, m->dev, m->ino);
+	if (!at || !same_id(&s->stamps[*at], m))
 		return;
-	size_t mask = s->cap - 1, h = (size_t)(hit - s->slots);
-	hit->used = false;
-	s->used--;
-	for (h = (h + 1) & mask; s->slots[h].used; h = (h + 1) & mask) {
-		struct mark_id moved = s->slots[h];
-		s->slots[h].used = false;
-		s->used--;
-		mark_insert(s, &moved);
+	size_t i = (size_t)*at;
+	idset_remove(&s->ids, m->dev, m->ino);
+	if (i != --s->n) { /* the last mark fills the hole */
+		s->stamps[i] = s->stamps[s->n];
+		idset_put(&s->ids, s->stamps[i].dev, s->stamps[i].ino, i);
 	}
+}
+
+static void mark_clear(struct mark_set *s)
+{
+	idset_clear(&s->ids);
+	s->n = 0;
+}
+
+static void mark_free(struct mark_set *s)
+{
+	idset_free(&s->ids);
+	free(s->stamps);
+	memset(s, 0, sizeof(*s));
 }
 
 /* What the cursor is on, to find it again after rows moved (or a rescan replaced them). */
@@ -110,6 +94,7 @@ struct cursor_id {
 struct view_marks {
 	struct cursor_id pending; /* set by view_reset_dumps: the rows are gone */
 	struct mark_set set;
+	struct idset keys;    /* view_refresh's group keys, kept for their memory */
 	bool *marked;
 	size_t *group_of;     /* SIZE_MAX when filtered out or in the flat view */
 	size_t cap;
@@ -148,7 +133,8 @@ void view_free(struct view *v)
 	free(x->group_marked);
 	free(x->pending.key);
 	free(x->path_rank);
-	free(v->marks->set.slots);
+	mark_free(&v->marks->set);
+	idset_free(&v->marks->keys);
 	free(v->marks);
 	free(v->filter);
 	free(v->open_key);
@@ -386,47 +372,34 @@ static void restore_cursor(struct view *v, struct cursor_id *id)
 	free(id->key);
 }
 
-struct key_table {
-	size_t *slots; /* group index + 1, 0 for empty */
-	size_t cap;
-};
-
-static size_t key_hash(const char *s)
+static uint64_t key_hash(const char *s)
 {
-	size_t h = 1469598103934665603ull;
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
 	return h;
 }
 
-static size_t group_for(struct view *v, struct key_table *t, const char *key)
+/* The group of a key, made when new.  keys maps a key's hash to a group; a second key with
+ * the same 64-bit hash (never seen, but possible) is found by a search instead. */
+static size_t group_for(struct view *v, struct idset *keys, const char *key)
 {
-	if ((v->ngroups + 1) * 2 > t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 64;
-		free(t->slots);
-		t->slots = xcalloc(ncap, sizeof(*t->slots));
-		t->cap = ncap;
-		for (size_t g = 0; g < v->ngroups; g++) {
-			size_t h = key_hash(v->groups[g].key) & (ncap - 1);
-			while (t->slots[h])
-				h = (h + 1) & (ncap - 1);
-			t->slots[h] = g + 1;
-		}
-	}
-	size_t h = key_hash(key) & (t->cap - 1);
-	while (t->slots[h]) {
-		if (strcmp(v->groups[t->slots[h] - 1].key, key) == 0)
-			return t->slots[h] - 1;
-		h = (h + 1) & (t->cap - 1);
-	}
+	uint64_t h = key_hash(key);
+	const uint64_t *g = idset_find(keys, h, 0);
+	if (g && strcmp(v->groups[*g].key, key) == 0)
+		return (size_t)*g;
+	for (size_t i = 0; g && i < v->ngroups; i++)
+		if (strcmp(v->groups[i].key, key) == 0)
+			return i;
 	v->groups = xgrow(v->groups, &v->capgroups, v->ngroups + 1, sizeof(*v->groups));
-	struct view_group *g = &v->groups[v->ngroups];
-	memset(g, 0, sizeof(*g));
-	g->key = xstrdup(key);
-	g->newest = INT64_MIN;
-	g->oldest = INT64_MAX;
-	t->slots[h] = ++v->ngroups;
-	return v->ngroups - 1;
+	struct view_group *grp = &v->groups[v->ngroups];
+	memset(grp, 0, sizeof(*grp));
+	grp->key = xstrdup(key);
+	grp->newest = INT64_MIN;
+	grp->oldest = INT64_MAX;
+	if (!g)
+		idset_add(keys, h, 0, v->ngroups);
+	return v->ngroups++;
 }
 
 static void add_row(struct view *v, bool group, size_t idx)
@@ -445,7 +418,7 @@ static void recount_marks(struct view *v)
 	memset(x->group_marked, 0, (v->ngroups ? v->ngroups : 1) * sizeof(size_t));
 	for (size_t i = 0; i < v->ix.n; i++) {
 		struct mark_id id = identity(v->ix.v[i]);
-		x->marked[i] = x->set.used && mark_find(&x->set, &id);
+		x->marked[i] = x->set.n && mark_find(&x->set, &id);
 		if (!x->marked[i])
 			continue;
 		x->nmarked++;
@@ -475,7 +448,7 @@ void view_refresh(struct view *v)
 		x->marked = xrealloc(x->marked, x->cap * sizeof(bool));
 		x->group_of = xrealloc(x->group_of, x->cap * sizeof(size_t));
 	}
-	struct key_table table = {0};
+	idset_clear(&x->keys);
 	size_t open_group = SIZE_MAX;
 	for (size_t i = 0; i < v->ix.n; i++) {
 		const struct dump *d = v->ix.v[i];
@@ -486,7 +459,7 @@ void view_refresh(struct view *v)
 			add_row(v, false, i);
 			continue;
 		}
-		size_t g = group_for(v, &table, view_group_key(v->mode, d, buf, sizeof(buf)));
+		size_t g = group_for(v, &x->keys, view_group_key(v->mode, d, buf, sizeof(buf)));
 		struct view_group *grp = &v->groups[g];
 		grp->members = xgrow(grp->members, &grp->cap, grp->n + 1, sizeof(size_t));
 		grp->members[grp->n++] = i;
@@ -498,7 +471,6 @@ void view_refresh(struct view *v)
 			grp->oldest = d->mtime;
 		x->group_of[i] = g;
 	}
-	free(table.slots);
 	if (v->mode != VIEW_FLAT) {
 		for (size_t g = 0; g < v->ngroups; g++)
 			if (v->at_group && strcmp(v->groups[g].key, v->open_key) == 0)
@@ -707,9 +679,7 @@ void view_mark_visible(struct view *v)
 void view_unmark_all(struct view *v)
 {
 	struct view_marks *x = v->marks;
-	free(x->set.slots);
-	x->set.slots = NULL;
-	x->set.cap = x->set.used = 0;
+	mark_clear(&x->set);
 	if (x->marked)
 		memset(x->marked, 0, (x->cap < v->ix.n ? x->cap : v->ix.n) * sizeof(bool));
 	if (x->group_marked)
@@ -721,7 +691,7 @@ void view_unmark_all(struct view *v)
 bool view_is_marked(const struct view *v, const struct dump *d)
 {
 	struct mark_id id = identity(d);
-	return mark_find(&v->marks->set, &id) != NULL;
+	return mark_find(&v->marks->set, &id);
 }
 
 size_t view_marked_count(const struct view *v) { return v->marks->nmarked; }

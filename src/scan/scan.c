@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/idset.h"
 #include "scan/detect.h"
 #include "scan/safeopen.h"
 #include "base/util.h"
@@ -66,9 +67,6 @@ struct node {
 	char name[];           /* the canonical path for a root, a plain name otherwise */
 };
 
-struct hl_entry {
-	uint64_t dev, ino;
-};
 
 struct worker {
 	struct scan *s;
@@ -114,8 +112,7 @@ struct scan {
 
 	pthread_mutex_t sink_lock;
 	pthread_mutex_t hl_lock; /* hard-linked inodes already counted */
-	struct hl_entry *hl;
-	size_t hl_cap, hl_used;
+	struct idset hl;
 
 	volatile sig_atomic_t cancelled;
 	_Atomic bool running;
@@ -184,6 +181,7 @@ struct scan *scan_new(const struct scan_opts *opts, const struct scan_sink *sink
 	pthread_cond_init(&s->idle_cond, NULL);
 	pthread_mutex_init(&s->sink_lock, NULL);
 	pthread_mutex_init(&s->hl_lock, NULL);
+	idset_init(&s->hl);
 	s->fd_budget = fd_budget();
 	/* Reading a dump must not change its atime: that is evidence too.  Only the owner or
 	 * CAP_FOWNER may ask for O_NOATIME; root usually has it. */
@@ -526,35 +524,8 @@ static void flush_totals(struct worker *w)
 /* True the first time an inode with several links is seen. */
 static bool hl_first_sighting(struct scan *s, uint64_t dev, uint64_t ino)
 {
-	bool first = true;
 	pthread_mutex_lock(&s->hl_lock);
-	if (s->hl_used * 2 >= s->hl_cap) {
-		size_t ncap = s->hl_cap ? s->hl_cap * 2 : 1024;
-		struct hl_entry *n = xcalloc(ncap, sizeof(*n));
-		for (size_t i = 0; i < s->hl_cap; i++) {
-			if (!s->hl[i].ino && !s->hl[i].dev)
-				continue;
-			size_t h = (s->hl[i].ino * 0x9e3779b97f4a7c15ull ^ s->hl[i].dev) & (ncap - 1);
-			while (n[h].ino || n[h].dev)
-				h = (h + 1) & (ncap - 1);
-			n[h] = s->hl[i];
-		}
-		free(s->hl);
-		s->hl = n;
-		s->hl_cap = ncap;
-	}
-	size_t h = (ino * 0x9e3779b97f4a7c15ull ^ dev) & (s->hl_cap - 1);
-	while (s->hl[h].ino || s->hl[h].dev) {
-		if (s->hl[h].ino == ino && s->hl[h].dev == dev) {
-			first = false;
-			break;
-		}
-		h = (h + 1) & (s->hl_cap - 1);
-	}
-	if (first) {
-		s->hl[h] = (struct hl_entry){dev, ino};
-		s->hl_used++;
-	}
+	bool first = idset_add(&s->hl, dev, ino, 0);
 	pthread_mutex_unlock(&s->hl_lock);
 	return first;
 }
@@ -1035,7 +1006,7 @@ void scan_free(struct scan *s)
 	for (unsigned i = 0; s->workers && i < s->opts.threads; i++)
 		pthread_mutex_destroy(&s->workers[i].current_lock);
 	free(s->workers);
-	free(s->hl);
+	idset_free(&s->hl);
 	pthread_mutex_destroy(&s->idle_lock);
 	pthread_cond_destroy(&s->idle_cond);
 	pthread_mutex_destroy(&s->sink_lock);
