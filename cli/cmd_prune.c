@@ -111,7 +111,7 @@ static void print_json(const struct cli *c, const struct cli_scan *s,
 		json_bool(&j, "recent", it->recent);
 		if (ran) {
 			json_str(&j, "status", del_status_name(it->status));
-			json_str(&j, "status_reason", it->reason[0] ? it->reason : NULL);
+			json_opt_str(&j, "status_reason", it->reason);
 			json_u64(&j, "freed", it->freed);
 			if (c->compress)
 				json_u64(&j, "compressed_disk", it->compressed_disk);
@@ -126,13 +126,8 @@ static void print_json(const struct cli *c, const struct cli_scan *s,
 		json_u64(&j, "failed", p->failed);
 		json_u64(&j, "skipped", p->skipped);
 		json_u64(&j, "freed", p->freed);
-		if (p->fs.ok) {
-			json_u64(&j, "free_before", p->fs.avail_before);
-			json_u64(&j, "free_after", p->fs.avail_after);
-		} else {
-			json_null(&j, "free_before");
-			json_null(&j, "free_after");
-		}
+		json_opt_u64(&j, "free_before", p->fs.ok, p->fs.avail_before);
+		json_opt_u64(&j, "free_after", p->fs.ok, p->fs.avail_after);
 		json_obj_end(&j);
 	} else {
 		json_null(&j, "outcome");

@@ -187,3 +187,48 @@ void json_end(struct json_out *j)
 {
 	PUTC('\n', j->f);
 }
+
+void json_opt_i64(struct json_out *j, const char *key, bool has, int64_t v)
+{
+	if (has)
+		json_i64(j, key, v);
+	else
+		json_null(j, key);
+}
+
+void json_opt_u64(struct json_out *j, const char *key, bool has, uint64_t v)
+{
+	if (has)
+		json_u64(j, key, v);
+	else
+		json_null(j, key);
+}
+
+void json_opt_hex(struct json_out *j, const char *key, bool has, uint64_t v)
+{
+	if (has)
+		json_hex(j, key, v);
+	else
+		json_null(j, key);
+}
+
+void json_opt_bool(struct json_out *j, const char *key, bool has, bool v)
+{
+	if (has)
+		json_bool(j, key, v);
+	else
+		json_null(j, key);
+}
+
+void json_opt_double(struct json_out *j, const char *key, bool has, double v)
+{
+	if (has)
+		json_double(j, key, v);
+	else
+		json_null(j, key);
+}
+
+void json_opt_str(struct json_out *j, const char *key, const char *s)
+{
+	json_str(j, key, s && *s ? s : NULL);
+}

@@ -36,6 +36,15 @@ void json_null(struct json_out *j, const char *key);
 void json_double(struct json_out *j, const char *key, double v);
 /* A number written as a "0x..." string, so 64-bit addresses survive every JSON reader. */
 void json_hex(struct json_out *j, const char *key, uint64_t v);
+/* Optional values: the value when `has`, else null, so that a reader tells "unknown" from
+ * a real 0. */
+void json_opt_i64(struct json_out *j, const char *key, bool has, int64_t v);
+void json_opt_u64(struct json_out *j, const char *key, bool has, uint64_t v);
+void json_opt_hex(struct json_out *j, const char *key, bool has, uint64_t v);
+void json_opt_bool(struct json_out *j, const char *key, bool has, bool v);
+void json_opt_double(struct json_out *j, const char *key, bool has, double v);
+/* null for NULL and for "". */
+void json_opt_str(struct json_out *j, const char *key, const char *s);
 /* Finish the document with a newline. */
 void json_end(struct json_out *j);
 

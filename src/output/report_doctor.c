@@ -488,36 +488,27 @@ static void json_limit(struct json_out *j, const char *key, uint64_t v)
 		json_u64(j, key, v);
 }
 
-static void json_opt_double(struct json_out *j, const char *key, double v)
+/* Rates and hours: -1 (or not finite) when unknown. */
+static void json_known_double(struct json_out *j, const char *key, double v)
 {
-	if (v >= 0 && isfinite(v))
-		json_double(j, key, v);
-	else
-		json_null(j, key);
+	json_opt_double(j, key, v >= 0 && isfinite(v), v);
 }
 
 static void json_kernel(struct json_out *j, const struct coreconf *c)
 {
 	json_obj_begin(j, "kernel");
-	if (c->kind == PAT_UNKNOWN)
-		json_null(j, "core_pattern");
-	else
-		json_str(j, "core_pattern", c->pattern);
+	json_str(j, "core_pattern", c->kind == PAT_UNKNOWN ? NULL : c->pattern);
 	json_str(j, "pattern_kind", coreconf_kind_id(c->kind));
 	json_str(j, "handler", coreconf_handler_id(c->handler));
-	json_str(j, "handler_path", c->handler_path[0] ? c->handler_path : NULL);
+	json_opt_str(j, "handler_path", c->handler_path);
 	json_str(j, "handler_dir", c->handler_dir);
 	json_str(j, "directory", c->kind == PAT_RELATIVE || c->kind == PAT_ABSOLUTE ? c->dir : NULL);
 	static const char *const names[] = {"core_uses_pid", "core_pipe_limit", "suid_dumpable",
 					    "core_sort_vma"};
 	const int values[] = {c->uses_pid, c->pipe_limit, c->suid_dumpable, c->sort_vma};
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		if (values[i] >= 0)
-			json_i64(j, names[i], values[i]);
-		else
-			json_null(j, names[i]);
-	}
-	json_str(j, "core_modes", c->modes[0] ? c->modes : NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		json_opt_i64(j, names[i], values[i] >= 0, values[i]);
+	json_opt_str(j, "core_modes", c->modes);
 	json_bool(j, "pid_appended", c->pid_appended);
 	json_str(j, "accumulation", coreconf_accumulation_id(c->accumulation));
 	struct sbuf notes;
@@ -553,31 +544,15 @@ static void json_process(struct json_out *j, const struct liveproc *p)
 	} else {
 		json_null(j, "core_limit");
 	}
-	if (p->has_filter)
-		json_hex(j, "coredump_filter", p->filter);
-	else
-		json_null(j, "coredump_filter");
+	json_opt_hex(j, "coredump_filter", p->has_filter, p->filter);
 	json_bool(j, "can_dump", p->can_dump);
 	json_str(j, "why_not", p->why_not);
-	if (p->has_anon) {
-		json_u64(j, "anonymous", p->anon);
-		json_u64(j, "next_core", p->next_core);
-	} else {
-		json_null(j, "anonymous");
-		json_null(j, "next_core");
-	}
+	json_opt_u64(j, "anonymous", p->has_anon, p->anon);
+	json_opt_u64(j, "next_core", p->has_anon, p->next_core);
 	json_str(j, "destination", p->dest);
-	if (p->has_fs) {
-		json_u64(j, "destination_avail", p->fs_avail);
-		json_u64(j, "destination_size", p->fs_size);
-	} else {
-		json_null(j, "destination_avail");
-		json_null(j, "destination_size");
-	}
-	if (p->crashes_to_full != UINT64_MAX)
-		json_u64(j, "cores_that_fit", p->crashes_to_full);
-	else
-		json_null(j, "cores_that_fit");
+	json_opt_u64(j, "destination_avail", p->has_fs, p->fs_avail);
+	json_opt_u64(j, "destination_size", p->has_fs, p->fs_size);
+	json_opt_u64(j, "cores_that_fit", p->crashes_to_full != UINT64_MAX, p->crashes_to_full);
 	json_bool(j, "wont_fit", p->wont_fit);
 	json_bool(j, "at_risk", p->at_risk);
 	json_obj_end(j);
@@ -616,14 +591,11 @@ static void json_group(struct json_out *j, const struct doctor *doc, const struc
 	json_u64(j, "size_disk", g->disk);
 	json_i64(j, "first", g->first);
 	json_i64(j, "last", g->last);
-	if (g->cadence >= 0)
-		json_i64(j, "cadence_seconds", g->cadence);
-	else
-		json_null(j, "cadence_seconds");
+	json_opt_i64(j, "cadence_seconds", g->cadence >= 0, g->cadence);
 	json_u64(j, "window_count", g->n_window);
 	json_u64(j, "window_bytes", g->bytes_window);
-	json_opt_double(j, "rate_bytes_per_hour", g->rate);
-	json_opt_double(j, "hours_to_full", g->hours_to_full);
+	json_known_double(j, "rate_bytes_per_hour", g->rate);
+	json_known_double(j, "hours_to_full", g->hours_to_full);
 	json_str(j, "filesystem", doc->fs[g->fs].path);
 	if (g->sender > 0) {
 		json_obj_begin(j, "sender");
@@ -680,10 +652,7 @@ void report_doctor_json(FILE *f, const struct report *r, const struct doctor *do
 	json_u64(&j, "at_risk", doc->procs.at_risk);
 	json_u64(&j, "unreadable", doc->procs.unreadable);
 	json_u64(&j, "crashes", doc->crashes);
-	if (doc->shell)
-		json_i64(&j, "shell_pid", doc->shell->pid);
-	else
-		json_null(&j, "shell_pid");
+	json_opt_i64(&j, "shell_pid", doc->shell != NULL, doc->shell ? doc->shell->pid : 0);
 	json_arr_begin(&j, "list");
 	for (size_t i = 0; i < doc->procs.n; i++)
 		if (doc->procs.v[i].can_dump || referenced(doc, doc->procs.v[i].pid))
@@ -701,15 +670,10 @@ void report_doctor_json(FILE *f, const struct report *r, const struct doctor *do
 		const struct doctor_fs *fs = &doc->fs[i];
 		json_obj_begin(&j, NULL);
 		json_str(&j, "path", fs->path);
-		if (fs->ok) {
-			json_u64(&j, "size", fs->size);
-			json_u64(&j, "avail", fs->avail);
-		} else {
-			json_null(&j, "size");
-			json_null(&j, "avail");
-		}
-		json_opt_double(&j, "rate_bytes_per_hour", fs->rate > 0 ? fs->rate : -1);
-		json_opt_double(&j, "hours_to_full", fs->hours_to_full);
+		json_opt_u64(&j, "size", fs->ok, fs->size);
+		json_opt_u64(&j, "avail", fs->ok, fs->avail);
+		json_known_double(&j, "rate_bytes_per_hour", fs->rate > 0 ? fs->rate : -1);
+		json_known_double(&j, "hours_to_full", fs->hours_to_full);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);

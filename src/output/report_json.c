@@ -10,51 +10,26 @@
 #include "output/report.h"
 #include "base/sig.h"
 
-/* An integer field from the notes; unknown values are null rather than a made-up number. */
-static void json_known(struct json_out *j, const char *key, int64_t v)
-{
-	if (v < 0)
-		json_null(j, key);
-	else
-		json_i64(j, key, v);
-}
-
-static void opt_str(struct json_out *j, const char *key, const char *v)
-{
-	json_str(j, key, v && *v ? v : NULL);
-}
-
-static void opt_u64(struct json_out *j, const char *key, uint64_t v)
-{
-	if (v)
-		json_u64(j, key, v);
-	else
-		json_null(j, key);
-}
-
 /* What the kind adds (doc/json.md): the same keys for every kind, null where it says
  * nothing. */
 static void kind_info(struct json_out *j, const struct dump *d)
 {
 	const struct dump_meta *m = &d->meta;
-	if (m->time > 0)
-		json_i64(j, "crash_time", m->time);
-	else
-		json_null(j, "crash_time");
+	json_opt_i64(j, "crash_time", m->time > 0, m->time);
 	json_obj_begin(j, "kind_info");
-	opt_str(j, "title", m->title);
-	opt_str(j, "release", m->release);
-	opt_str(j, "host", m->host);
-	opt_str(j, "boot_id", m->boot_id);
-	opt_str(j, "format", m->format);
-	opt_str(j, "linked", m->linked);
-	opt_u64(j, "count", m->count);
-	opt_u64(j, "embedded_size", m->embedded);
-	opt_u64(j, "embedded_original", m->embedded_original);
-	opt_u64(j, "streams", m->streams);
-	opt_u64(j, "id_size", m->id_size);
-	opt_u64(j, "block_size", m->block_size);
-	opt_u64(j, "files", m->files);
+	json_opt_str(j, "title", m->title);
+	json_opt_str(j, "release", m->release);
+	json_opt_str(j, "host", m->host);
+	json_opt_str(j, "boot_id", m->boot_id);
+	json_opt_str(j, "format", m->format);
+	json_opt_str(j, "linked", m->linked);
+	json_opt_u64(j, "count", m->count != 0, m->count);
+	json_opt_u64(j, "embedded_size", m->embedded != 0, m->embedded);
+	json_opt_u64(j, "embedded_original", m->embedded_original != 0, m->embedded_original);
+	json_opt_u64(j, "streams", m->streams != 0, m->streams);
+	json_opt_u64(j, "id_size", m->id_size != 0, m->id_size);
+	json_opt_u64(j, "block_size", m->block_size != 0, m->block_size);
+	json_opt_u64(j, "files", m->files != 0, m->files);
 	json_bool(j, "incomplete", m->incomplete);
 	json_bool(j, "flattened", m->flattened);
 	json_bool(j, "xattrs", m->xattrs);
@@ -64,10 +39,7 @@ static void kind_info(struct json_out *j, const struct dump *d)
 /* The other dumps of the same crash, by path. */
 static void same_crash(struct json_out *j, const struct report *r, const struct dump *d)
 {
-	if (d->same_crash)
-		json_u64(j, "same_crash", d->same_crash);
-	else
-		json_null(j, "same_crash");
+	json_opt_u64(j, "same_crash", d->same_crash != 0, d->same_crash);
 	/* The first few paths: a thousand copies of one core must not make the document
 	 * quadratic.  same_crash_count has them all. */
 	size_t count = 0;
@@ -81,13 +53,9 @@ static void same_crash(struct json_out *j, const struct report *r, const struct 
 	json_u64(j, "same_crash_count", count);
 }
 
-static void dump_object(struct json_out *j, const struct report *r, const struct dump *d)
+/* The file: where, what, how big (the contract's first keys, in its order: doc/json.md). */
+static void file_fields(struct json_out *j, const struct report *r, const struct dump *d)
 {
-	const struct core_info *c = &d->core;
-	char mbuf[24];
-
-	json_obj_begin(j, NULL);
-	/* The contract's keys first, in its order (doc/json.md). */
 	json_str(j, "path", d->path);
 	json_str(j, "kind", dump_kind_name(d->kind));
 	json_str(j, "magic", r->magic ? mdesc_describe(r->magic, d->head, d->head_len) : NULL);
@@ -97,81 +65,86 @@ static void dump_object(struct json_out *j, const struct report *r, const struct
 	json_u64(j, "dev", d->dev);
 	json_u64(j, "inode", d->ino);
 	json_u64(j, "nlink", d->nlink);
+}
+
+/* The process; unknown ids (-1 in the notes) are null rather than a made-up number. */
+static void process_fields(struct json_out *j, const struct core_info *c)
+{
+	char mbuf[24];
 	json_u64(j, "class", c->elf_class);
 	json_str(j, "endian", c->big_endian ? "big" : "little");
 	json_str(j, "machine", elfcore_machine_name(c->machine, c->elf_class, c->big_endian, mbuf,
 						    sizeof(mbuf)));
-	json_known(j, "pid", c->pid);
-	json_known(j, "ppid", c->ppid);
-	json_known(j, "tid", c->tid);
+	json_opt_i64(j, "pid", c->pid >= 0, c->pid);
+	json_opt_i64(j, "ppid", c->ppid >= 0, c->ppid);
+	json_opt_i64(j, "tid", c->tid >= 0, c->tid);
 	json_u64(j, "threads", c->threads);
-	json_known(j, "uid", c->uid);
-	json_known(j, "gid", c->gid);
+	json_opt_i64(j, "uid", c->uid >= 0, c->uid);
+	json_opt_i64(j, "gid", c->gid >= 0, c->gid);
 	json_str(j, "comm", c->has_prpsinfo || c->comm[0] ? c->comm : NULL);
 	json_str(j, "cmdline", c->has_prpsinfo || c->cmdline[0] ? c->cmdline : NULL);
 	json_str(j, "exe", c->exe);
 	json_str(j, "platform", c->platform);
+}
+
+/* The crash: signal, sender, fault, where. */
+static void crash_fields(struct json_out *j, const struct core_info *c)
+{
 	json_i64(j, "signal", c->gcore ? 0 : c->signal);
-	const char *sname = c->gcore ? NULL : sig_name(c->machine, c->signal);
-	json_str(j, "signal_name", sname);
-	if (c->has_siginfo)
-		json_i64(j, "si_code", c->si_code);
-	else
-		json_null(j, "si_code");
-	if (c->has_sender)
-		json_i64(j, "sender_pid", c->sender_pid);
-	else
-		json_null(j, "sender_pid");
-	if (c->has_fault_addr)
-		json_hex(j, "fault_addr", c->fault_addr);
-	else
-		json_null(j, "fault_addr");
+	json_str(j, "signal_name", c->gcore ? NULL : sig_name(c->machine, c->signal));
+	json_opt_i64(j, "si_code", c->has_siginfo, c->si_code);
+	json_opt_i64(j, "sender_pid", c->has_sender, c->sender_pid);
+	json_opt_hex(j, "fault_addr", c->has_fault_addr, c->fault_addr);
 	json_bool(j, "truncated", c->truncated);
 	json_u64(j, "expected_size", c->expected_size);
 	json_str(j, "build_id", c->build_id);
 	json_str(j, "crash_module", c->crash_module);
-	if (c->crash_module)
-		json_hex(j, "crash_offset", c->crash_offset);
-	else
-		json_null(j, "crash_offset");
+	json_opt_hex(j, "crash_offset", c->crash_module != NULL, c->crash_offset);
+}
 
-	/* Extensions. */
+/* coredu's extensions to the contract. */
+static void extension_fields(struct json_out *j, const struct core_info *c)
+{
 	json_str(j, "si_code_name",
 		 c->has_siginfo ? sig_code_name(c->machine, c->si_signo, c->si_code) : NULL);
-	if (c->has_sender)
-		json_i64(j, "sender_uid", c->sender_uid);
-	else
-		json_null(j, "sender_uid");
+	json_opt_i64(j, "sender_uid", c->has_sender, c->sender_uid);
 	json_str(j, "cause", cause_class_id(cause_classify(c)));
 	struct sbuf why;
 	sbuf_init(&why);
 	cause_describe(&why, c);
 	json_str(j, "cause_text", why.s);
 	sbuf_free(&why);
-	json_known(j, "euid", c->euid);
-	json_known(j, "egid", c->egid);
-	json_known(j, "pgrp", c->pgrp);
-	json_known(j, "sid", c->sid);
-	if (c->secure >= 0)
-		json_bool(j, "secure", c->secure);
-	else
-		json_null(j, "secure");
+	json_opt_i64(j, "euid", c->euid >= 0, c->euid);
+	json_opt_i64(j, "egid", c->egid >= 0, c->egid);
+	json_opt_i64(j, "pgrp", c->pgrp >= 0, c->pgrp);
+	json_opt_i64(j, "sid", c->sid >= 0, c->sid);
+	json_opt_bool(j, "secure", c->secure >= 0, c->secure);
 	json_str(j, "exe_mapped", c->exe_mapped);
-	if (c->has_pc)
-		json_hex(j, "pc", c->pc);
-	else
-		json_null(j, "pc");
+	json_opt_hex(j, "pc", c->has_pc, c->pc);
 	json_u64(j, "mapped_files", c->mapped_files);
 	json_bool(j, "gcore", c->gcore);
-	json_str(j, "problem", c->problem[0] ? c->problem : NULL);
+	json_opt_str(j, "problem", c->problem);
+}
+
+/* How it is stored. */
+static void storage_fields(struct json_out *j, const struct dump *d)
+{
 	json_i64(j, "mtime_nsec", d->mtime_nsec);
 	json_str(j, "compression", dump_compression_name(d->compression));
-	if (d->compression != COMP_NONE && d->size_original)
-		json_u64(j, "size_original", d->size_original);
-	else
-		json_null(j, "size_original");
+	json_opt_u64(j, "size_original", d->compression != COMP_NONE && d->size_original,
+		     d->size_original);
 	json_u64(j, "owner_uid", d->owner_uid);
 	json_u64(j, "owner_gid", d->owner_gid);
+}
+
+static void dump_object(struct json_out *j, const struct report *r, const struct dump *d)
+{
+	json_obj_begin(j, NULL);
+	file_fields(j, r, d);
+	process_fields(j, &d->core);
+	crash_fields(j, &d->core);
+	extension_fields(j, &d->core);
+	storage_fields(j, d);
 	kind_info(j, d);
 	same_crash(j, r, d);
 	json_obj_end(j);

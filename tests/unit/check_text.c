@@ -115,6 +115,36 @@ START_TEST(json_escapes)
 }
 END_TEST
 
+static void write_optional(struct json_out *j)
+{
+	json_obj_begin(j, NULL);
+	json_opt_i64(j, "i", true, -3);
+	json_opt_i64(j, "ni", false, -3);
+	json_opt_u64(j, "u", true, 0);
+	json_opt_u64(j, "nu", false, 7);
+	json_opt_hex(j, "h", true, 0x10);
+	json_opt_hex(j, "nh", false, 0x10);
+	json_opt_bool(j, "b", true, false);
+	json_opt_bool(j, "nb", false, true);
+	json_opt_double(j, "d", true, 0.5);
+	json_opt_double(j, "nd", false, 0.5);
+	json_opt_str(j, "s", "x");
+	json_opt_str(j, "es", "");
+	json_opt_str(j, "ns", NULL);
+	json_obj_end(j);
+}
+
+START_TEST(json_optional_values)
+{
+	/* "unknown" is null, a real 0 or false stays a value. */
+	char *s = json_of(write_optional);
+	ck_assert_str_eq(s, "{\"i\":-3,\"ni\":null,\"u\":0,\"nu\":null,\"h\":\"0x10\",\"nh\":null,"
+			    "\"b\":false,\"nb\":null,\"d\":0.500000,\"nd\":null,\"s\":\"x\","
+			    "\"es\":null,\"ns\":null}");
+	free(s);
+}
+END_TEST
+
 START_TEST(json_roundtrip_python)
 {
 	/* The surrogateescape encoding is reversible with Python's standard library. */
@@ -210,6 +240,7 @@ int main(void)
 	tcase_add_test(tc, sanitize_utf8);
 	tcase_add_test(tc, sanitize_output_has_no_controls);
 	tcase_add_test(tc, json_escapes);
+	tcase_add_test(tc, json_optional_values);
 	tcase_add_test(tc, json_roundtrip_python);
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, times);
