@@ -20,8 +20,8 @@ static bool check_operands(const struct cli *c, bool *operand_error)
 	size_t npaths;
 	char *const *paths = cli_paths(c, &npaths);
 	for (size_t i = 0; i < npaths; i++) {
-		const char *why;
-		if (scan_add_root(check, paths[i], &why) != 0) {
+		char why[256];
+		if (scan_add_root(check, paths[i], why, sizeof(why)) != 0) {
 			fprintf(stderr, "coredu: cannot scan '%s': %s\n", san_str(&tmp, paths[i], SAN_ASCII),
 				why);
 			*operand_error = true;

@@ -57,8 +57,8 @@ static void add_roots(const struct cli *c, struct cli_scan *s)
 	size_t npaths;
 	char *const *paths = cli_paths(c, &npaths);
 	for (size_t i = 0; i < npaths; i++) {
-		const char *why;
-		if (scan_add_root(s->scan, paths[i], &why) != 0) {
+		char why[256];
+		if (scan_add_root(s->scan, paths[i], why, sizeof(why)) != 0) {
 			fprintf(stderr, "coredu: cannot scan '%s': %s\n",
 				san_str(&s->tmp, paths[i], s->san_flags), why);
 			s->operand_error = true;

@@ -489,11 +489,12 @@ void del_one(const struct del_opts *o, struct del_item *it)
 	}
 	if (o->compress) {
 		struct zst_result zr;
-		if (zst_compress_beside(dir, name, fd, &st, o->cancel, &zr) != 0) {
+		char err[200];
+		if (zst_compress_beside(dir, name, fd, &st, o->cancel, &zr, err, sizeof(err)) != 0) {
 			if (zr.cancelled)
 				set_reason(it, DEL_SKIPPED, "stopped while it was compressed: left as it was");
 			else
-				set_reason(it, DEL_FAILED, "not compressed: %s", zr.error);
+				set_reason(it, DEL_FAILED, "not compressed: %s", err);
 			close(fd);
 			goto close_dir;
 		}

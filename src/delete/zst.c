@@ -53,12 +53,20 @@ static int write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
-static int fail(struct zst_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(struct zst_result *r, const char *fmt, ...)
+/* One compression: what it reports, what stops it, where its error goes. */
+struct job {
+	struct zst_result *r;
+	const volatile sig_atomic_t *cancel;
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct job *j, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(r->error, sizeof(r->error), fmt, ap);
+	vsnprintf(j->err, j->errlen, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -97,21 +105,20 @@ static int link_temp(int dirfd, int fd, const char *tmpname, const char *target)
 }
 
 /* Checked once per chunk and before the copy is named: a signal abandons the copy. */
-static bool stopped(const volatile sig_atomic_t *cancel, struct zst_result *r)
+static bool stopped(struct job *j)
 {
-	if (!cancel || !*cancel)
+	if (!j->cancel || !*j->cancel)
 		return false;
-	r->cancelled = true;
-	fail(r, "stopped by a signal before the copy was complete");
+	j->r->cancelled = true;
+	fail(j, "stopped by a signal before the copy was complete");
 	return true;
 }
 
-static int compress_into(int in, uint64_t size, int out, const volatile sig_atomic_t *cancel,
-			 struct zst_result *r)
+static int compress_into(int in, uint64_t size, int out, struct job *j)
 {
 	ZSTD_CCtx *cc = ZSTD_createCCtx();
 	if (!cc)
-		return fail(r, "zstd: out of memory");
+		return fail(j, "zstd: out of memory");
 	ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, LEVEL);
 	ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -121,13 +128,13 @@ static int compress_into(int in, uint64_t size, int out, const volatile sig_atom
 	uint64_t off = 0, written = 0;
 	int rc = 0;
 	for (bool last = false; !last && rc == 0;) {
-		if (stopped(cancel, r)) {
+		if (stopped(j)) {
 			rc = -1;
 			break;
 		}
 		ssize_t k = read_all(in, ibuf, CHUNK, off);
 		if (k < 0) {
-			rc = fail(r, "reading the dump: %s", strerror(errno));
+			rc = fail(j, "reading the dump: %s", strerror(errno));
 			break;
 		}
 		off += (uint64_t)k;
@@ -138,23 +145,23 @@ static int compress_into(int in, uint64_t size, int out, const volatile sig_atom
 			ZSTD_outBuffer ob = {obuf, CHUNK, 0};
 			left = ZSTD_compressStream2(cc, &ob, &ib, last ? ZSTD_e_end : ZSTD_e_continue);
 			if (ZSTD_isError(left)) {
-				rc = fail(r, "zstd: %s", ZSTD_getErrorName(left));
+				rc = fail(j, "zstd: %s", ZSTD_getErrorName(left));
 				break;
 			}
 			if (write_all(out, obuf, ob.pos) != 0) {
 				if (errno == ENOSPC || errno == EDQUOT)
-					rc = fail(r, "not enough free space for the compressed copy (the disk "
+					rc = fail(j, "not enough free space for the compressed copy (the disk "
 						     "filled after %llu bytes)", (unsigned long long)written);
 				else
-					rc = fail(r, "writing the compressed copy: %s", strerror(errno));
+					rc = fail(j, "writing the compressed copy: %s", strerror(errno));
 				break;
 			}
 			written += ob.pos;
 		} while (last ? left != 0 : ib.pos < ib.size);
 	}
 	if (rc == 0 && off != size)
-		rc = fail(r, "the dump changed size while it was compressed");
-	r->original = off;
+		rc = fail(j, "the dump changed size while it was compressed");
+	j->r->original = off;
 	free(ibuf);
 	free(obuf);
 	ZSTD_freeCCtx(cc);
@@ -162,16 +169,15 @@ static int compress_into(int in, uint64_t size, int out, const volatile sig_atom
 }
 
 /* Decompress `out` and compare every byte with `in`. */
-static int verify(int in, int out, uint64_t size, const volatile sig_atomic_t *cancel,
-		  struct zst_result *r)
+static int verify(int in, int out, uint64_t size, struct job *j)
 {
 	unsigned char hdr[FRAME_HEADER_MAX];
 	ssize_t n = read_all(out, hdr, sizeof(hdr), 0);
 	if (n < 4 || ZSTD_getFrameContentSize(hdr, (size_t)n) != size)
-		return fail(r, "the compressed copy does not record the dump's size");
+		return fail(j, "the compressed copy does not record the dump's size");
 	ZSTD_DStream *ds = ZSTD_createDStream();
 	if (!ds)
-		return fail(r, "zstd: out of memory");
+		return fail(j, "zstd: out of memory");
 	ZSTD_initDStream(ds);
 	unsigned char *a = xmalloc(CHUNK), *b = xmalloc(CHUNK), *cin = xmalloc(CHUNK);
 	uint64_t coff = 0, pos = 0;
@@ -179,13 +185,13 @@ static int verify(int in, int out, uint64_t size, const volatile sig_atomic_t *c
 	ZSTD_inBuffer ib = {cin, 0, 0};
 	for (size_t ret = 1; rc == 0 && ret != 0;) {
 		if (ib.pos == ib.size) {
-			if (stopped(cancel, r)) {
+			if (stopped(j)) {
 				rc = -1;
 				break;
 			}
 			ssize_t k = read_all(out, cin, CHUNK, coff);
 			if (k <= 0) {
-				rc = fail(r, "the compressed copy ends early");
+				rc = fail(j, "the compressed copy ends early");
 				break;
 			}
 			coff += (uint64_t)k;
@@ -194,21 +200,21 @@ static int verify(int in, int out, uint64_t size, const volatile sig_atomic_t *c
 		ZSTD_outBuffer ob = {a, CHUNK, 0};
 		ret = ZSTD_decompressStream(ds, &ob, &ib);
 		if (ZSTD_isError(ret)) {
-			rc = fail(r, "the compressed copy does not decompress: %s", ZSTD_getErrorName(ret));
+			rc = fail(j, "the compressed copy does not decompress: %s", ZSTD_getErrorName(ret));
 			break;
 		}
 		if (ob.pos == 0)
 			continue;
 		ssize_t k = read_all(in, b, ob.pos, pos);
 		if (k != (ssize_t)ob.pos || memcmp(a, b, ob.pos) != 0) {
-			rc = fail(r, "the compressed copy differs from the dump at byte %llu",
+			rc = fail(j, "the compressed copy differs from the dump at byte %llu",
 				  (unsigned long long)pos);
 			break;
 		}
 		pos += ob.pos;
 	}
 	if (rc == 0 && pos != size)
-		rc = fail(r, "the compressed copy holds %llu bytes, the dump %llu",
+		rc = fail(j, "the compressed copy holds %llu bytes, the dump %llu",
 			  (unsigned long long)pos, (unsigned long long)size);
 	free(a);
 	free(b);
@@ -218,40 +224,42 @@ static int verify(int in, int out, uint64_t size, const volatile sig_atomic_t *c
 }
 
 int zst_compress_beside(int dirfd, const char *name, int in, const struct stat *st,
-			const volatile sig_atomic_t *cancel, struct zst_result *r)
+			const volatile sig_atomic_t *cancel, struct zst_result *r, char *err,
+			size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
+	struct job job = {r, cancel, err, errlen}, *j = &job;
 	char target[4096], tmpname[4200];
 	if (snprintf(target, sizeof(target), "%s.zst", name) >= (int)sizeof(target))
-		return fail(r, "the name is too long");
+		return fail(j, "the name is too long");
 	struct stat tst;
 	if (fstatat(dirfd, target, &tst, AT_SYMLINK_NOFOLLOW) == 0)
-		return fail(r, "%s already exists", target);
+		return fail(j, "%s already exists", target);
 	struct statvfs sv;
 	if (fstatvfs(dirfd, &sv) == 0 && (uint64_t)sv.f_bavail * sv.f_frsize < MIN_FREE)
-		return fail(r, "not enough free space for the compressed copy (%llu bytes free)",
+		return fail(j, "not enough free space for the compressed copy (%llu bytes free)",
 			    (unsigned long long)sv.f_bavail * sv.f_frsize);
 
 	int out = make_temp(dirfd, name, tmpname, sizeof(tmpname));
 	if (out < 0)
-		return fail(r, "cannot create the compressed copy: %s", strerror(errno));
-	int rc = compress_into(in, (uint64_t)st->st_size, out, cancel, r);
+		return fail(j, "cannot create the compressed copy: %s", strerror(errno));
+	int rc = compress_into(in, (uint64_t)st->st_size, out, j);
 	if (rc == 0 && fsync(out) != 0)
-		rc = fail(r, "syncing the compressed copy: %s", strerror(errno));
+		rc = fail(j, "syncing the compressed copy: %s", strerror(errno));
 	if (rc == 0)
-		rc = verify(in, out, (uint64_t)st->st_size, cancel, r);
+		rc = verify(in, out, (uint64_t)st->st_size, j);
 	if (rc == 0) {
 		fchmod(out, st->st_mode & 07777);
 		if (fchown(out, st->st_uid, st->st_gid) != 0 && errno != EPERM)
-			rc = fail(r, "setting the owner of the copy: %s", strerror(errno));
+			rc = fail(j, "setting the owner of the copy: %s", strerror(errno));
 		struct timespec times[2] = {st->st_atim, st->st_mtim};
 		if (rc == 0 && futimens(out, times) != 0)
-			rc = fail(r, "setting the times of the copy: %s", strerror(errno));
+			rc = fail(j, "setting the times of the copy: %s", strerror(errno));
 	}
-	if (rc == 0 && stopped(cancel, r)) /* the last moment it can be abandoned */
+	if (rc == 0 && stopped(j)) /* the last moment it can be abandoned */
 		rc = -1;
 	if (rc == 0 && link_temp(dirfd, out, tmpname, target) != 0)
-		rc = fail(r, errno == EEXIST ? "%s appeared meanwhile" : "naming the copy %s: %s", target,
+		rc = fail(j, errno == EEXIST ? "%s appeared meanwhile" : "naming the copy %s: %s", target,
 			  strerror(errno));
 	if (rc == 0) {
 		struct stat ost;

@@ -56,9 +56,9 @@ struct bgscan *bgscan_start(const struct scan_opts *opts, char *const *operands,
 	struct scan_sink sink = {b, on_dump, on_error};
 	b->scan = scan_new(opts, &sink);
 	for (size_t i = 0; i < n; i++) {
-		const char *why;
-		if (scan_add_root(b->scan, operands[i], &why) != 0 && problems)
-			sbuf_printf(problems, "cannot scan '%s': %s\n", operands[i], why);
+		char err[256];
+		if (scan_add_root(b->scan, operands[i], err, sizeof(err)) != 0 && problems)
+			sbuf_printf(problems, "cannot scan '%s': %s\n", operands[i], err);
 	}
 	if (scan_root_count(b->scan) == 0) {
 		bgscan_free(b);

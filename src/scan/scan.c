@@ -214,39 +214,32 @@ static char *display_form(const char *operand)
 	return xstrndup(operand, n);
 }
 
-int scan_add_root(struct scan *s, const char *operand, const char **why)
+/* -1, with the reason in err. */
+static int refuse(char *err, size_t errlen, const char *why, char *real)
 {
-	*why = NULL;
+	snprintf(err, errlen, "%s", why);
+	free(real);
+	return -1;
+}
+
+int scan_add_root(struct scan *s, const char *operand, char *err, size_t errlen)
+{
 	char *real = realpath(operand, NULL);
-	if (!real) {
-		*why = strerror(errno);
-		return -1;
-	}
+	if (!real)
+		return refuse(err, errlen, strerror(errno), NULL);
 	struct stat st;
-	if (stat(real, &st) != 0) {
-		*why = strerror(errno);
-		free(real);
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
-		*why = "not a directory or regular file";
-		free(real);
-		return -1;
-	}
+	if (stat(real, &st) != 0)
+		return refuse(err, errlen, strerror(errno), real);
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return refuse(err, errlen, "not a directory or regular file", real);
 	if (S_ISDIR(st.st_mode)) {
 		int fd = open(real, DIR_FLAGS);
-		if (fd < 0) {
-			*why = strerror(errno);
-			free(real);
-			return -1;
-		}
+		if (fd < 0)
+			return refuse(err, errlen, strerror(errno), real);
 		bool kern = is_kernfs(fd);
 		close(fd);
-		if (kern) {
-			*why = "kernel pseudo-filesystem, not scanned";
-			free(real);
-			return -1;
-		}
+		if (kern)
+			return refuse(err, errlen, "kernel pseudo-filesystem, not scanned", real);
 	}
 	for (size_t i = 0; i < s->nroots; i++) {
 		if (s->roots[i].dev == (uint64_t)st.st_dev && s->roots[i].ino == (uint64_t)st.st_ino) {

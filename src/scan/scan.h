@@ -62,8 +62,8 @@ struct scan;
 
 struct scan *scan_new(const struct scan_opts *opts, const struct scan_sink *sink);
 /* Add a PATH operand (a directory or a regular file; a symbolic link operand is resolved).
- * Returns 0, or -1 with *why set to a static reason and errno set when relevant. */
-int scan_add_root(struct scan *s, const char *operand, const char **why);
+ * Returns 0, or -1 with the reason in err. */
+int scan_add_root(struct scan *s, const char *operand, char *err, size_t errlen);
 size_t scan_root_count(const struct scan *s);
 const struct scan_root *scan_get_root(const struct scan *s, size_t i);
 /* Walk every root; blocks until done or cancelled.  Returns 0, or -1 if cancelled. */

@@ -291,8 +291,8 @@ struct scan *tu_scan(const char *root, struct index *ix)
 	struct scan_sink sink = {ix, tu_on_dump, tu_on_error};
 	struct scan_opts o = {0};
 	struct scan *s = scan_new(&o, &sink);
-	const char *why;
-	ck_assert_msg(scan_add_root(s, root, &why) == 0, "root %s: %s", root, why);
+	char why[256];
+	ck_assert_msg(scan_add_root(s, root, why, sizeof(why)) == 0, "root %s: %s", root, why);
 	ck_assert_int_eq(scan_run(s), 0);
 	index_sort(ix, SORT_PATH, false);
 	return s;
