@@ -22,7 +22,7 @@ static bool check_operands(const struct cli *c, bool *operand_error)
 	for (size_t i = 0; i < npaths; i++) {
 		char why[256];
 		if (scan_add_root(check, paths[i], why, sizeof(why)) != 0) {
-			fprintf(stderr, "coredu: cannot scan '%s': %s\n", san_str(&tmp, paths[i], SAN_ASCII),
+			fprintf(stderr, "coredu: cannot scan '%s': %s\n", sanitize_str(&tmp, paths[i], SAN_ASCII),
 				why);
 			*operand_error = true;
 		}

@@ -18,7 +18,7 @@ static void report_non_dumps(struct cli_scan *s)
 			found = s->ix.v[k]->dev == r->dev && s->ix.v[k]->ino == r->ino;
 		if (!found)
 			fprintf(stderr, "coredu: '%s': not a recognised dump\n",
-				san_str(&s->tmp, r->display, s->san_flags));
+				sanitize_str(&s->tmp, r->display, s->san_flags));
 	}
 }
 

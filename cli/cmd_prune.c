@@ -21,7 +21,7 @@
 
 /* ---- text ------------------------------------------------------------------------------------ */
 
-static void print_plan(const struct cli *c, const struct cli_scan *s, const struct del_plan *p,
+static void print_plan(const struct cli *c, const struct cli_scan *s, const struct delete_plan *p,
 		       const struct prune_pick *picks)
 {
 	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], age[FMT_TIME_LEN];
@@ -34,17 +34,17 @@ static void print_plan(const struct cli *c, const struct cli_scan *s, const stru
 	       p->n, p->n == 1 ? "" : "s",
 	       fmt_size(a, p->disk, si), fmt_size(b, p->apparent, si));
 	for (size_t i = 0; i < p->n; i++) {
-		const struct del_item *it = &p->items[i];
+		const struct delete_item *it = &p->items[i];
 		sbuf_reset(&path);
 		dump_display_path(&path, it->d, scan_get_root(s->scan, it->d->root)->display);
 		printf("  %10s %6s  %s  (%s", fmt_size(a, it->d->size_disk, si),
-		       fmt_age(age, c->prune.now, it->d->mtime), san_str(&tmp, path.s, s->san_flags),
+		       fmt_age(age, c->prune.now, it->d->mtime), sanitize_str(&tmp, path.s, s->san_flags),
 		       picks[i].reason);
 		if (it->held_open)
-			printf("; held open by %s", san_str(&tmp, it->held_by, s->san_flags));
+			printf("; held open by %s", sanitize_str(&tmp, it->held_by, s->san_flags));
 		if (it->recent)
 			printf("; modified in the last minute");
-		if (del_hardlinked(it->d))
+		if (delete_hardlinked(it->d))
 			printf("; %" PRIu64 " hard links: frees nothing until the last goes", it->d->nlink);
 		printf(")\n");
 	}
@@ -53,7 +53,8 @@ static void print_plan(const struct cli *c, const struct cli_scan *s, const stru
 	fflush(stdout);
 }
 
-static void print_outcome(const struct cli *c, const struct cli_scan *s, const struct del_plan *p)
+static void print_outcome(const struct cli *c, const struct cli_scan *s,
+			  const struct delete_plan *p)
 {
 	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], f[FMT_SIZE_LEN];
 	bool si = c->prune.si;
@@ -70,13 +71,13 @@ static void print_outcome(const struct cli *c, const struct cli_scan *s, const s
 	sbuf_init(&path);
 	sbuf_init(&tmp);
 	for (size_t i = 0; i < p->n; i++) {
-		const struct del_item *it = &p->items[i];
-		if (it->status == DEL_DONE)
+		const struct delete_item *it = &p->items[i];
+		if (it->status == DELETE_DONE)
 			continue;
 		sbuf_reset(&path);
 		dump_display_path(&path, it->d, scan_get_root(s->scan, it->d->root)->display);
-		printf("  %s: %s (%s)\n", san_str(&tmp, path.s, s->san_flags), del_status_name(it->status),
-		       it->reason);
+		printf("  %s: %s (%s)\n", sanitize_str(&tmp, path.s, s->san_flags),
+		       delete_status_name(it->status), it->reason);
 	}
 	sbuf_free(&path);
 	sbuf_free(&tmp);
@@ -85,7 +86,7 @@ static void print_outcome(const struct cli *c, const struct cli_scan *s, const s
 /* ---- JSON ------------------------------------------------------------------------------------ */
 
 static void print_json(const struct cli *c, const struct cli_scan *s,
-		       const struct del_plan *p, const struct prune_pick *picks, bool ran)
+		       const struct delete_plan *p, const struct prune_pick *picks, bool ran)
 {
 	struct json_out j;
 	struct report r = {.scan = s->scan};
@@ -98,7 +99,7 @@ static void print_json(const struct cli *c, const struct cli_scan *s,
 	json_u64(&j, "size_apparent", p->apparent);
 	json_arr_begin(&j, "plan");
 	for (size_t i = 0; i < p->n; i++) {
-		const struct del_item *it = &p->items[i];
+		const struct delete_item *it = &p->items[i];
 		json_obj_begin(&j, NULL);
 		json_str(&j, "path", it->d->path);
 		json_str(&j, "reason", picks[i].reason);
@@ -110,7 +111,7 @@ static void print_json(const struct cli *c, const struct cli_scan *s,
 		json_str(&j, "held_by", it->held_open ? it->held_by : NULL);
 		json_bool(&j, "recent", it->recent);
 		if (ran) {
-			json_str(&j, "status", del_status_name(it->status));
+			json_str(&j, "status", delete_status_name(it->status));
 			json_opt_str(&j, "status_reason", it->reason);
 			json_u64(&j, "freed", it->freed);
 			if (c->compress)
@@ -151,7 +152,7 @@ static bool ask(const char *question)
 
 /* Ask on a terminal (twice for dumps held open or just written); elsewhere --yes is needed.
  * Returns -1 to go on, else the exit status. */
-static int confirm(const struct cli *c, const struct del_plan *p, bool *skip_flagged)
+static int confirm(const struct cli *c, const struct delete_plan *p, bool *skip_flagged)
 {
 	if (c->yes)
 		return -1;
@@ -177,7 +178,7 @@ static int confirm(const struct cli *c, const struct del_plan *p, bool *skip_fla
 }
 
 /* Delete or compress, journaled; returns the exit status. */
-static int run_plan(const struct cli *c, const struct cli_scan *s, struct del_plan *p,
+static int run_plan(const struct cli *c, const struct cli_scan *s, struct delete_plan *p,
 		    const struct prune_pick *picks, bool skip_flagged)
 {
 	FILE *journal = stderr;
@@ -187,9 +188,9 @@ static int run_plan(const struct cli *c, const struct cli_scan *s, struct del_pl
 	}
 	/* From here a signal stops at a safe point: no temporary left, nothing half-done. */
 	stopsig_catch();
-	struct del_opts o = {.scan = s->scan, .journal = journal, .compress = c->compress,
+	struct delete_opts o = {.scan = s->scan, .journal = journal, .compress = c->compress,
 			     .skip_flagged = skip_flagged, .cancel = &stopsig_caught};
-	del_run(p, &o);
+	delete_run(p, &o);
 	if (journal != stderr)
 		fclose(journal);
 	if (stopsig_caught)
@@ -204,7 +205,7 @@ static int run_plan(const struct cli *c, const struct cli_scan *s, struct del_pl
 
 /* The plan, as text or JSON.  Returns -1 to go on and act on it, else the exit status:
  * nothing to do, or a dry run. */
-static int show_plan(const struct cli *c, const struct cli_scan *s, const struct del_plan *p,
+static int show_plan(const struct cli *c, const struct cli_scan *s, const struct delete_plan *p,
 		     const struct prune_pick *picks)
 {
 	if (p->n == 0) {
@@ -235,8 +236,8 @@ static int prune(const struct cli *c, const struct cli_scan *s)
 	const struct dump **chosen = xmalloc((n ? n : 1) * sizeof(*chosen));
 	for (size_t i = 0; i < n; i++)
 		chosen[i] = picks[i].d;
-	struct del_plan p;
-	del_plan_init(&p, chosen, n, c->proc, c->prune.now);
+	struct delete_plan p;
+	delete_plan_init(&p, chosen, n, c->proc, c->prune.now);
 	free(chosen);
 	int rc = show_plan(c, s, &p, picks);
 	if (rc < 0 && c->read_only) {
@@ -248,7 +249,7 @@ static int prune(const struct cli *c, const struct cli_scan *s)
 		rc = confirm(c, &p, &skip_flagged);
 	if (rc < 0)
 		rc = run_plan(c, s, &p, picks, skip_flagged);
-	del_plan_free(&p);
+	delete_plan_free(&p);
 	free(picks);
 	return rc;
 }

@@ -37,7 +37,7 @@ static void sink_error(void *ctx, const char *path, const char *what, int err)
 {
 	struct cli_scan *s = ctx;
 	char *msg = xasprintf("%s: %s", what, strerror(err));
-	fprintf(stderr, "coredu: %s '%s': %s\n", what, san_str(&s->tmp, path, s->san_flags),
+	fprintf(stderr, "coredu: %s '%s': %s\n", what, sanitize_str(&s->tmp, path, s->san_flags),
 		strerror(err));
 	index_add_error(&s->ix, path, msg);
 	free(msg);
@@ -60,7 +60,7 @@ static void add_roots(const struct cli *c, struct cli_scan *s)
 		char why[256];
 		if (scan_add_root(s->scan, paths[i], why, sizeof(why)) != 0) {
 			fprintf(stderr, "coredu: cannot scan '%s': %s\n",
-				san_str(&s->tmp, paths[i], s->san_flags), why);
+				sanitize_str(&s->tmp, paths[i], s->san_flags), why);
 			s->operand_error = true;
 		}
 	}

@@ -12,7 +12,9 @@ own folder and lower ranks only: not a peer, not a higher rank.  "Use" is read t
             defines them (T, D, R, B): calls, and data or functions taken by address.
 
 Neither graph may have a loop between two files, nor between two folders.  And the library
-(src/) never references stdout, stderr or printf-style stdio output of its own, nor curses.
+(src/) never references stdout, stderr or printf-style stdio output of its own, nor curses;
+and what a file exports starts with the file's name (the module prefix), but for the listed
+exceptions.
 With no --build, or no objects there, only the includes are checked.  Exit status 1 lists
 every violation; 0 prints one line of counts.
 """
@@ -33,6 +35,16 @@ LAYERS = [
     ["cli"],
 ]
 RANK = {folder: rank for rank, line in enumerate(LAYERS) for folder in line}
+# The module-prefix rule: what a file exports starts with its name (fmt.c: fmt_size).  The
+# exceptions, each with its reason in doc/hacking.md.
+PREFIX_EXCEPTIONS = [
+    (r"src/base/util$", r"x[a-z]+|sbuf_\w+"),       # GNU's xmalloc family; the sbuf type
+    (r"ui/browser$", r"ui_browse"),                  # the folder's front header, ui.h
+    (r"cli/[a-z_]+$", r"cli_\w+"),                   # the folder's header, cli.h
+    (r"cli/main$", r"main"),
+    (r"src/doctor/hints-data$", r"hints_text"),      # generated from doc/hints.txt
+    (r"src/kinds/magic-data$", r"mdesc_magic_text"), # generated from coredu.magic
+]
 # What the library must never reference (nm) or include.
 LIBRARY_NEVER = {"stdout", "stderr", "printf", "puts", "putchar", "vprintf", "perror"}
 CURSES = re.compile(r'#\s*include\s*[<"](n?curses|ncursesw/curses|term|panel)\.h[>"]')
@@ -86,12 +98,16 @@ def object_source(build, path):
     return os.path.join(os.path.dirname(rel), base)
 
 
-def call_edges(build, problems):
+def call_edges(src, build, problems):
     objs = []
     for folder in RANK:
         path = os.path.join(build, folder)
         if os.path.isdir(path):
             objs += [os.path.join(path, n) for n in sorted(os.listdir(path)) if n.endswith(".o")]
+    # Only objects of sources that exist (generated ones live in the build tree): a stale
+    # object of a removed or renamed file is not part of the program.
+    objs = [o for o in objs if any(os.path.exists(os.path.join(d, object_source(build, o) + ".c"))
+                                   for d in (src, build))]
     defined, needed = {}, {}
     for o in objs:
         unit = object_source(build, o)
@@ -102,6 +118,12 @@ def call_edges(build, problems):
                 defined[p[2]] = unit
             elif len(p) == 2 and p[0] == "U":
                 needed.setdefault(unit, set()).add(p[1])
+    for sym, unit in sorted(defined.items()):
+        base = os.path.basename(unit)
+        if sym.startswith("__") or sym == base or sym.startswith(base + "_"):
+            continue
+        if not any(re.match(u, unit) and re.fullmatch(p, sym) for u, p in PREFIX_EXCEPTIONS):
+            problems.append("prefix: %s exports %s, not %s_..." % (unit, sym, base))
     edges = []
     for unit, syms in sorted(needed.items()):
         if unit.startswith("src/"):
@@ -190,7 +212,7 @@ def main():
     check_loops(inc, "include", problems)
     calls, nobj = [], 0
     if args.build:
-        calls, nobj = call_edges(os.path.abspath(args.build), problems)
+        calls, nobj = call_edges(src, os.path.abspath(args.build), problems)
         check_layers(calls, "call", problems)
         check_loops(calls, "call", problems)
     for p in problems:

@@ -73,7 +73,7 @@ void delui_start(struct ui *u, bool compress)
 		return;
 	}
 	u->del.compress = compress;
-	del_plan_init(&u->del.plan, set, n, u->opts->proc, (int64_t)time(NULL));
+	delete_plan_init(&u->del.plan, set, n, u->opts->proc, (int64_t)time(NULL));
 	free(set);
 	u->del.stage = DS_CONFIRM;
 	u->del.next = 0;
@@ -84,7 +84,7 @@ void delui_start(struct ui *u, bool compress)
 void delui_close(struct ui *u)
 {
 	if (u->del.stage != DS_NONE)
-		del_plan_free(&u->del.plan);
+		delete_plan_free(&u->del.plan);
 	u->del.stage = DS_NONE;
 }
 
@@ -120,7 +120,7 @@ static void box_line(struct ui *u, int *y, int x, int w, const char *text)
 
 static void draw_confirm(struct ui *u)
 {
-	const struct del_plan *p = &u->del.plan;
+	const struct delete_plan *p = &u->del.plan;
 	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], line[512];
 	size_t shown = p->n < SHOWN_PATHS ? p->n : SHOWN_PATHS;
 	int y, w, x = dialog_box(u, (int)shown + 6 + (p->hardlinked > 0), &y, &w);
@@ -149,7 +149,7 @@ static void draw_confirm(struct ui *u)
 
 static void draw_confirm_flagged(struct ui *u)
 {
-	const struct del_plan *p = &u->del.plan;
+	const struct delete_plan *p = &u->del.plan;
 	char line[512];
 	size_t flagged = 0;
 	for (size_t i = 0; i < p->n; i++)
@@ -160,13 +160,14 @@ static void draw_confirm_flagged(struct ui *u)
 		 flagged, flagged == 1 ? "is" : "are");
 	box_line(u, &y, x, w, line);
 	for (size_t i = 0, k = 0; i < p->n && k < shown; i++) {
-		const struct del_item *it = &p->items[i];
+		const struct delete_item *it = &p->items[i];
 		if (!it->held_open && !it->recent)
 			continue;
 		struct sbuf b;
 		sbuf_init(&b);
 		sbuf_printf(&b, "  %s: ", draw_safe(u, it->d->path));
-		san_appends(&b, it->held_open ? it->held_by : "modified in the last minute", u->term.san_flags);
+		sanitize_appends(&b, it->held_open ? it->held_by : "modified in the last minute",
+				 u->term.san_flags);
 		box_line(u, &y, x, w, b.s);
 		sbuf_free(&b);
 		k++;
@@ -180,7 +181,7 @@ static void draw_confirm_flagged(struct ui *u)
 
 static void draw_running(struct ui *u)
 {
-	const struct del_plan *p = &u->del.plan;
+	const struct delete_plan *p = &u->del.plan;
 	char line[512];
 	int y, w, x = dialog_box(u, 4, &y, &w);
 	snprintf(line, sizeof(line), "%s: %zu of %zu", u->del.compress ? "Compressing" : "Deleting",
@@ -220,7 +221,7 @@ static void start_run(struct ui *u)
 {
 	open_journal(u);
 	u->del.stage = DS_RUNNING;
-	del_begin(&u->del.plan);
+	delete_begin(&u->del.plan);
 }
 
 void delui_key(struct ui *u, int ch)
@@ -251,16 +252,16 @@ void delui_key(struct ui *u, int ch)
 
 static bool was_removed(const struct dump *d, void *ctx)
 {
-	const struct del_plan *p = ctx;
+	const struct delete_plan *p = ctx;
 	for (size_t i = 0; i < p->n; i++)
 		if (p->items[i].d == d)
-			return p->items[i].status == DEL_DONE;
+			return p->items[i].status == DELETE_DONE;
 	return false;
 }
 
 static void summary(struct ui *u)
 {
-	const struct del_plan *p = &u->del.plan;
+	const struct delete_plan *p = &u->del.plan;
 	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], f[FMT_SIZE_LEN];
 	bool si = u->opts->si;
 	struct sbuf t;
@@ -276,13 +277,13 @@ static void summary(struct ui *u)
 		sbuf_printf(&t, "\n%zu not %s (they stay marked and listed):\n", bad,
 			    u->del.compress ? "compressed" : "deleted");
 	for (size_t i = 0; i < p->n; i++) {
-		const struct del_item *it = &p->items[i];
-		if (it->status == DEL_DONE && !it->reason[0])
+		const struct delete_item *it = &p->items[i];
+		if (it->status == DELETE_DONE && !it->reason[0])
 			continue;
 		sbuf_printf(&t, "  %s\n    %s%s", draw_safe(u, it->d->path),
-			    it->status == DEL_DONE ? "" : del_status_name(it->status),
-			    it->status == DEL_DONE ? "" : ": ");
-		san_appends(&t, it->reason, u->term.san_flags);
+			    it->status == DELETE_DONE ? "" : delete_status_name(it->status),
+			    it->status == DELETE_DONE ? "" : ": ");
+		sanitize_appends(&t, it->reason, u->term.san_flags);
 		sbuf_addc(&t, '\n');
 	}
 	sbuf_adds(&t, "\nq closes this summary.\n");
@@ -296,19 +297,19 @@ enum ui_action delui_work(struct ui *u)
 {
 	if (u->del.stage != DS_RUNNING)
 		return UI_NONE;
-	struct del_opts o = {
+	struct delete_opts o = {
 		.scan = u->scan.bg ? bgscan_scan(u->scan.bg) : NULL, .journal = u->del.journal,
 		.compress = u->del.compress, .skip_flagged = u->del.skip_flagged, .stop = &u->del.stop,
 		.cancel = &stopsig_caught,
 	};
 	double until = now_ms() + SLICE_MS;
 	while (u->del.next < u->del.plan.n && now_ms() < until && !u->del.stop && !stopsig_caught)
-		del_step(&u->del.plan, &o, u->del.next++);
+		delete_step(&u->del.plan, &o, u->del.next++);
 	if (u->del.next < u->del.plan.n && !u->del.stop)
 		return UI_NONE;
 	while (u->del.next < u->del.plan.n) /* stopped: the rest is marked skipped */
-		del_step(&u->del.plan, &o, u->del.next++);
-	del_finish(&u->del.plan);
+		delete_step(&u->del.plan, &o, u->del.next++);
+	delete_finish(&u->del.plan);
 	summary(u);
 	bool compressed = u->del.compress && u->del.plan.done;
 	view_remove_if(&u->view, was_removed, &u->del.plan);

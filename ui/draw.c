@@ -120,5 +120,5 @@ void draw_fill(int y, int x, int width, int attr)
 
 const char *draw_safe(struct ui *u, const char *raw)
 {
-	return san_str(&u->tmp, raw, u->term.san_flags);
+	return sanitize_str(&u->tmp, raw, u->term.san_flags);
 }

@@ -75,12 +75,12 @@ struct ui_pane {
 };
 
 /* delui.c: deleting or compressing: confirm, confirm the flagged ones, run with progress. */
-enum del_stage { DS_NONE, DS_CONFIRM, DS_CONFIRM_FLAGGED, DS_RUNNING };
+enum delui_stage { DS_NONE, DS_CONFIRM, DS_CONFIRM_FLAGGED, DS_RUNNING };
 
 struct ui_del {
-	enum del_stage stage;
+	enum delui_stage stage;
 	bool compress;
-	struct del_plan plan;
+	struct delete_plan plan;
 	size_t next;                 /* next item to act on */
 	volatile sig_atomic_t stop;  /* q while running: stop after the current file */
 	bool skip_flagged;

@@ -93,7 +93,7 @@ int term_open(struct ui *u, char *why, size_t whylen)
 		struct sbuf b;
 		sbuf_init(&b);
 		snprintf(why, whylen, "no usable terminal description for TERM=%s (nor xterm-256color, "
-				      "xterm, vt100)", san_str(&b, wanted ? wanted : "(unset)", SAN_ASCII));
+				      "xterm, vt100)", sanitize_str(&b, wanted ? wanted : "(unset)", SAN_ASCII));
 		sbuf_free(&b);
 		return -1;
 	}

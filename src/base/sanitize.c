@@ -7,7 +7,7 @@
 
 #include "base/utf8.h"
 
-void san_append(struct sbuf *out, const void *data, size_t n, unsigned flags)
+void sanitize_append(struct sbuf *out, const void *data, size_t n, unsigned flags)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = data;
@@ -59,14 +59,14 @@ void san_append(struct sbuf *out, const void *data, size_t n, unsigned flags)
 	}
 }
 
-void san_appends(struct sbuf *out, const char *s, unsigned flags)
+void sanitize_appends(struct sbuf *out, const char *s, unsigned flags)
 {
-	san_append(out, s, strlen(s), flags);
+	sanitize_append(out, s, strlen(s), flags);
 }
 
-const char *san_str(struct sbuf *tmp, const char *s, unsigned flags)
+const char *sanitize_str(struct sbuf *tmp, const char *s, unsigned flags)
 {
 	sbuf_reset(tmp);
-	san_appends(tmp, s, flags);
+	sanitize_appends(tmp, s, flags);
 	return tmp->s;
 }

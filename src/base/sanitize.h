@@ -18,9 +18,9 @@ enum {
 	SAN_ASCII = 1 << 0, /* escape every non-ASCII byte too (non-UTF-8 locales, --ascii) */
 };
 
-void san_append(struct sbuf *out, const void *data, size_t n, unsigned flags);
-void san_appends(struct sbuf *out, const char *s, unsigned flags);
+void sanitize_append(struct sbuf *out, const void *data, size_t n, unsigned flags);
+void sanitize_appends(struct sbuf *out, const char *s, unsigned flags);
 /* Reset `tmp`, sanitise `s` into it and return the result (valid until `tmp` changes). */
-const char *san_str(struct sbuf *tmp, const char *s, unsigned flags);
+const char *sanitize_str(struct sbuf *tmp, const char *s, unsigned flags);
 
 #endif

@@ -39,7 +39,7 @@ static int cmp_inode(const void *a, const void *b)
 	return x->ino < y->ino ? -1 : x->ino > y->ino;
 }
 
-static void flag_held(struct del_item *it, const char *why)
+static void flag_held(struct delete_item *it, const char *why)
 {
 	if (it->held_open)
 		return;
@@ -56,7 +56,7 @@ static bool same_dir(const char *path, const char *dir)
 
 /* Best effort: processes (readable to us) with one of the dumps open, and processes in the
  * middle of dumping core into one of their directories. */
-static void find_holders(struct del_plan *p, const char *proc)
+static void find_holders(struct delete_plan *p, const char *proc)
 {
 	struct by_inode *idx = xmalloc((p->n ? p->n : 1) * sizeof(*idx));
 	for (size_t i = 0; i < p->n; i++)
@@ -115,19 +115,19 @@ static void find_holders(struct del_plan *p, const char *proc)
 	free(idx);
 }
 
-void del_plan_init(struct del_plan *p, const struct dump *const *dumps, size_t n,
+void delete_plan_init(struct delete_plan *p, const struct dump *const *dumps, size_t n,
 		   const char *proc, int64_t now)
 {
 	memset(p, 0, sizeof(*p));
 	p->items = xcalloc(n ? n : 1, sizeof(*p->items));
 	p->n = n;
 	for (size_t i = 0; i < n; i++) {
-		struct del_item *it = &p->items[i];
+		struct delete_item *it = &p->items[i];
 		it->d = dumps[i];
 		it->recent = dumps[i]->mtime > now - RECENT_SECONDS;
 		p->disk = sat_add_u64(p->disk, dumps[i]->size_disk);
 		p->apparent = sat_add_u64(p->apparent, dumps[i]->size_apparent);
-		p->hardlinked += del_hardlinked(dumps[i]);
+		p->hardlinked += delete_hardlinked(dumps[i]);
 	}
 	find_holders(p, proc ? proc : "/proc");
 	for (size_t i = 0; i < n; i++) {
@@ -136,13 +136,13 @@ void del_plan_init(struct del_plan *p, const struct dump *const *dumps, size_t n
 	}
 }
 
-void del_plan_free(struct del_plan *p)
+void delete_plan_free(struct delete_plan *p)
 {
 	free(p->items);
 	memset(p, 0, sizeof(*p));
 }
 
-const char *del_status_name(enum del_status s)
+const char *delete_status_name(enum delete_status s)
 {
 	static const char *const names[] = {"pending", "deleted", "refused", "failed", "skipped"};
 	return names[s];
@@ -150,9 +150,9 @@ const char *del_status_name(enum del_status s)
 
 /* ---- one dump ---------------------------------------------------------------------------- */
 
-static void set_reason(struct del_item *it, enum del_status s, const char *fmt, ...)
+static void set_reason(struct delete_item *it, enum delete_status s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static void set_reason(struct del_item *it, enum del_status s, const char *fmt, ...)
+static void set_reason(struct delete_item *it, enum delete_status s, const char *fmt, ...)
 {
 	va_list ap;
 	it->status = s;
@@ -183,17 +183,18 @@ static bool has_symlink(int dirfd, const char *rel)
 
 /* The file's directory, reached from its scan root with no symbolic link on the way, and
  * its name there.  Returns a directory descriptor or -1 with the reason set. */
-static int open_parent(const struct del_opts *o, struct del_item *it, char *name, size_t namelen)
+static int open_parent(const struct delete_opts *o, struct delete_item *it, char *name,
+		       size_t namelen)
 {
 	const struct dump *d = it->d;
 	if (!o->scan || d->root >= scan_root_count(o->scan)) {
-		set_reason(it, DEL_REFUSED, "not under a scanned root");
+		set_reason(it, DELETE_REFUSED, "not under a scanned root");
 		return -1;
 	}
 	const struct scan_root *r = scan_get_root(o->scan, d->root);
 	size_t rl = strlen(r->path);
 	if (strncmp(d->path, r->path, rl) != 0 || (d->path[rl] && d->path[rl] != '/' && rl > 1)) {
-		set_reason(it, DEL_REFUSED, "not under its scanned root %s", r->path);
+		set_reason(it, DELETE_REFUSED, "not under its scanned root %s", r->path);
 		return -1;
 	}
 	char *rel;
@@ -204,7 +205,7 @@ static int open_parent(const struct del_opts *o, struct del_item *it, char *name
 		if (base >= 0 && (fstat(base, &st) != 0 || (uint64_t)st.st_dev != r->dev ||
 				  (uint64_t)st.st_ino != r->ino)) {
 			close(base);
-			set_reason(it, DEL_REFUSED, "the scanned root %s was replaced", r->path);
+			set_reason(it, DELETE_REFUSED, "the scanned root %s was replaced", r->path);
 			return -1;
 		}
 		rel = xstrdup(d->path + d->rel);
@@ -216,13 +217,13 @@ static int open_parent(const struct del_opts *o, struct del_item *it, char *name
 		rel = xstrdup(slash ? slash + 1 : r->path);
 	}
 	if (base < 0) {
-		set_reason(it, DEL_REFUSED, "cannot reach %s: %s", r->path, strerror(errno));
+		set_reason(it, DELETE_REFUSED, "cannot reach %s: %s", r->path, strerror(errno));
 		return -1;
 	}
 	if (!*rel) {
 		free(rel);
 		close(base);
-		set_reason(it, DEL_REFUSED, "%s", it->d->kind == DUMP_ABRT
+		set_reason(it, DELETE_REFUSED, "%s", it->d->kind == DUMP_ABRT
 				   ? "it is a scanned directory itself: scan its parent to delete it"
 				   : "not a file below its root");
 		return -1;
@@ -238,11 +239,11 @@ static int open_parent(const struct del_opts *o, struct del_item *it, char *name
 		if (dir < 0) {
 			free(rel);
 			if (err == ELOOP || link)
-				set_reason(it, DEL_REFUSED, "a directory on its path is now a symbolic link");
+				set_reason(it, DELETE_REFUSED, "a directory on its path is now a symbolic link");
 			else if (err == ENOENT || err == ENOTDIR)
-				set_reason(it, DEL_REFUSED, "its directory is gone or was replaced");
+				set_reason(it, DELETE_REFUSED, "its directory is gone or was replaced");
 			else
-				set_reason(it, DEL_FAILED, "cannot open its directory: %s", strerror(err));
+				set_reason(it, DELETE_FAILED, "cannot open its directory: %s", strerror(err));
 			return -1;
 		}
 	}
@@ -252,52 +253,52 @@ static int open_parent(const struct del_opts *o, struct del_item *it, char *name
 }
 
 /* The name must still be the regular file the scan saw, with the bytes it read. */
-static bool still_the_same(struct del_item *it, int dir, const char *name, struct stat *st)
+static bool still_the_same(struct delete_item *it, int dir, const char *name, struct stat *st)
 {
 	const struct dump *d = it->d;
 	if (fstatat(dir, name, st, AT_SYMLINK_NOFOLLOW) != 0) {
 		if (errno == ENOENT)
-			set_reason(it, DEL_REFUSED, "it is gone");
+			set_reason(it, DELETE_REFUSED, "it is gone");
 		else
-			set_reason(it, DEL_FAILED, "cannot stat it: %s", strerror(errno));
+			set_reason(it, DELETE_FAILED, "cannot stat it: %s", strerror(errno));
 		return false;
 	}
 	if (S_ISLNK(st->st_mode)) {
-		set_reason(it, DEL_REFUSED, "it was replaced by a symbolic link");
+		set_reason(it, DELETE_REFUSED, "it was replaced by a symbolic link");
 		return false;
 	}
 	if (!S_ISREG(st->st_mode)) {
-		set_reason(it, DEL_REFUSED, "it is no longer a regular file");
+		set_reason(it, DELETE_REFUSED, "it is no longer a regular file");
 		return false;
 	}
 	if ((uint64_t)st->st_dev != d->dev || (uint64_t)st->st_ino != d->ino) {
-		set_reason(it, DEL_REFUSED, "it was replaced by another file (new inode)");
+		set_reason(it, DELETE_REFUSED, "it was replaced by another file (new inode)");
 		return false;
 	}
 	if ((uint64_t)st->st_size != d->size_apparent) {
-		set_reason(it, DEL_REFUSED, "its size changed since the scan (%" PRIu64 " -> %" PRIu64
+		set_reason(it, DELETE_REFUSED, "its size changed since the scan (%" PRIu64 " -> %" PRIu64
 			   " bytes)", d->size_apparent, (uint64_t)st->st_size);
 		return false;
 	}
 	if (st->st_mtim.tv_sec != d->mtime || st->st_mtim.tv_nsec != d->mtime_nsec) {
-		set_reason(it, DEL_REFUSED, "it was modified since the scan");
+		set_reason(it, DELETE_REFUSED, "it was modified since the scan");
 		return false;
 	}
 	return true;
 }
 
-static bool same_bytes(struct del_item *it, int fd)
+static bool same_bytes(struct delete_item *it, int fd)
 {
 	unsigned char head[DUMP_HEAD_LEN];
 	ssize_t k = pread(fd, head, it->d->head_len, 0);
 	if (k != it->d->head_len || memcmp(head, it->d->head, it->d->head_len) != 0) {
-		set_reason(it, DEL_REFUSED, "its first bytes are no longer the dump's");
+		set_reason(it, DELETE_REFUSED, "its first bytes are no longer the dump's");
 		return false;
 	}
 	return true;
 }
 
-static void journal(const struct del_opts *o, const struct del_item *it, const char *action)
+static void journal(const struct delete_opts *o, const struct delete_item *it, const char *action)
 {
 	if (!o->journal)
 		return;
@@ -310,9 +311,9 @@ static void journal(const struct del_opts *o, const struct del_item *it, const c
 	sbuf_init(&path);
 	sbuf_init(&cmd);
 	sbuf_init(&why);
-	san_appends(&path, it->d->path, 0);
-	san_appends(&cmd, dump_command(it->d), 0);
-	san_appends(&why, it->reason, 0);
+	sanitize_appends(&path, it->d->path, 0);
+	sanitize_appends(&cmd, dump_command(it->d), 0);
+	sanitize_appends(&why, it->reason, 0);
 	fprintf(o->journal, "%s\t%s\tdisk=%" PRIu64 "\tsize=%" PRIu64 "\tfreed=%" PRIu64
 		"\tpid=%" PRId64 "\tcommand=%s\tpath=%s%s%s\n",
 		when, action, it->d->size_disk, it->d->size_apparent, it->freed, it->d->core.pid,
@@ -324,7 +325,7 @@ static void journal(const struct del_opts *o, const struct del_item *it, const c
 }
 
 /* Rename to a private name, check that what moved is what was checked, unlink. */
-static void remove_checked(struct del_item *it, int dir, const char *name, const struct stat *st)
+static void remove_checked(struct delete_item *it, int dir, const char *name, const struct stat *st)
 {
 	char tmp[96];
 	static unsigned counter;
@@ -335,14 +336,14 @@ static void remove_checked(struct del_item *it, int dir, const char *name, const
 		if (fstatat(dir, tmp, &moved, AT_SYMLINK_NOFOLLOW) != 0 || moved.st_dev != st->st_dev ||
 		    moved.st_ino != st->st_ino || !S_ISREG(moved.st_mode)) {
 			bool back = renameat2(dir, tmp, dir, name, RENAME_NOREPLACE) == 0;
-			set_reason(it, DEL_REFUSED, "it changed during the deletion%s",
+			set_reason(it, DELETE_REFUSED, "it changed during the deletion%s",
 				   back ? "" : " (left as a hidden file beside it)");
 			return;
 		}
 		victim = tmp;
 	} else if (errno != EINVAL && errno != ENOSYS) {
 		/* EINVAL/ENOSYS: no RENAME_NOREPLACE here; the checks just made must do. */
-		set_reason(it, errno == ENOENT ? DEL_REFUSED : DEL_FAILED, "cannot delete it: %s",
+		set_reason(it, errno == ENOENT ? DELETE_REFUSED : DELETE_FAILED, "cannot delete it: %s",
 			   strerror(errno));
 		return;
 	}
@@ -350,12 +351,12 @@ static void remove_checked(struct del_item *it, int dir, const char *name, const
 		int err = errno;
 		if (victim != name)
 			renameat2(dir, tmp, dir, name, RENAME_NOREPLACE);
-		set_reason(it, DEL_FAILED, "cannot delete it: %s", strerror(err));
+		set_reason(it, DELETE_FAILED, "cannot delete it: %s", strerror(err));
 		return;
 	}
 	it->other_links = st->st_nlink > 1;
 	it->freed = it->other_links ? 0 : (uint64_t)st->st_blocks * 512;
-	it->status = DEL_DONE;
+	it->status = DELETE_DONE;
 	if (it->other_links)
 		snprintf(it->reason, sizeof(it->reason), "other hard links remain: nothing freed");
 	else if (it->held_open)
@@ -364,27 +365,27 @@ static void remove_checked(struct del_item *it, int dir, const char *name, const
 
 /* The directory `name` in parent must still be the problem directory the scan saw: the
  * same inode, holding the same regular files (names, inodes, sizes, times). */
-static int same_problem_dir(struct del_item *it, int parent, const char *name)
+static int same_problem_dir(struct delete_item *it, int parent, const char *name)
 {
 	const struct dump *d = it->d;
 	struct stat st;
 	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-		set_reason(it, errno == ENOENT ? DEL_REFUSED : DEL_FAILED, "%s",
+		set_reason(it, errno == ENOENT ? DELETE_REFUSED : DELETE_FAILED, "%s",
 			   errno == ENOENT ? "it is gone" : strerror(errno));
 		return -1;
 	}
 	if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
-		set_reason(it, DEL_REFUSED, "it is no longer a directory");
+		set_reason(it, DELETE_REFUSED, "it is no longer a directory");
 		return -1;
 	}
 	if ((uint64_t)st.st_dev != d->dev || (uint64_t)st.st_ino != d->ino) {
-		set_reason(it, DEL_REFUSED, "it was replaced by another directory (new inode)");
+		set_reason(it, DELETE_REFUSED, "it was replaced by another directory (new inode)");
 		return -1;
 	}
 	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat fst;
 	if (fd < 0 || fstat(fd, &fst) != 0 || fst.st_ino != st.st_ino || fst.st_dev != st.st_dev) {
-		set_reason(it, DEL_REFUSED, "it changed while being checked");
+		set_reason(it, DELETE_REFUSED, "it changed while being checked");
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -393,7 +394,7 @@ static int same_problem_dir(struct del_item *it, int parent, const char *name)
 	uint64_t apparent, disk;
 	uint64_t digest = abrt_digest(fd, &files, &apparent, &disk);
 	if (!digest || digest != d->meta.dir_digest) {
-		set_reason(it, DEL_REFUSED, "%s", !digest ? "it holds more than regular files"
+		set_reason(it, DELETE_REFUSED, "%s", !digest ? "it holds more than regular files"
 							  : "its files changed since the scan");
 		close(fd);
 		return -1;
@@ -403,7 +404,7 @@ static int same_problem_dir(struct del_item *it, int parent, const char *name)
 
 /* An ABRT problem directory: checked, renamed to a private name, checked again, its files
  * removed, then the directory. */
-static void remove_problem_dir(struct del_item *it, int parent, const char *name)
+static void remove_problem_dir(struct delete_item *it, int parent, const char *name)
 {
 	int fd = same_problem_dir(it, parent, name);
 	if (fd < 0)
@@ -413,7 +414,7 @@ static void remove_problem_dir(struct del_item *it, int parent, const char *name
 	snprintf(tmp, sizeof(tmp), ".coredu-delete-%d-d%u", (int)getpid(),
 		 __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
 	if (renameat2(parent, name, parent, tmp, RENAME_NOREPLACE) != 0) {
-		set_reason(it, DEL_FAILED, "cannot delete it: %s", strerror(errno));
+		set_reason(it, DELETE_FAILED, "cannot delete it: %s", strerror(errno));
 		close(fd);
 		return;
 	}
@@ -448,16 +449,16 @@ static void remove_problem_dir(struct del_item *it, int parent, const char *name
 	if (unlinkat(parent, tmp, AT_REMOVEDIR) != 0) {
 		int err = errno;
 		bool back = renameat2(parent, tmp, parent, name, RENAME_NOREPLACE) == 0;
-		set_reason(it, DEL_FAILED, "its files were removed but not the directory: %s%s",
+		set_reason(it, DELETE_FAILED, "its files were removed but not the directory: %s%s",
 			   strerror(err), back ? "" : " (left under a hidden name)");
 		it->freed = freed;
 		return;
 	}
 	it->freed = freed + (have ? (uint64_t)dst.st_blocks * 512 : 0);
-	it->status = DEL_DONE;
+	it->status = DELETE_DONE;
 }
 
-void del_one(const struct del_opts *o, struct del_item *it)
+void delete_one(const struct delete_opts *o, struct delete_item *it)
 {
 	char name[4096];
 	struct stat st;
@@ -467,7 +468,7 @@ void del_one(const struct del_opts *o, struct del_item *it)
 		goto out;
 	if (it->d->kind == DUMP_ABRT) {
 		if (o->compress)
-			set_reason(it, DEL_REFUSED, "an ABRT problem directory is deleted whole, not compressed");
+			set_reason(it, DELETE_REFUSED, "an ABRT problem directory is deleted whole, not compressed");
 		else
 			remove_problem_dir(it, dir, name);
 		goto close_dir;
@@ -477,7 +478,7 @@ void del_one(const struct del_opts *o, struct del_item *it)
 	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	struct stat fst;
 	if (fd < 0 || fstat(fd, &fst) != 0 || fst.st_ino != st.st_ino || fst.st_dev != st.st_dev) {
-		set_reason(it, DEL_REFUSED, fd < 0 ? "cannot open it to check its content"
+		set_reason(it, DELETE_REFUSED, fd < 0 ? "cannot open it to check its content"
 						   : "it changed while being checked");
 		if (fd >= 0)
 			close(fd);
@@ -492,9 +493,9 @@ void del_one(const struct del_opts *o, struct del_item *it)
 		char err[200];
 		if (zst_compress_beside(dir, name, fd, &st, o->cancel, &zr, err, sizeof(err)) != 0) {
 			if (zr.cancelled)
-				set_reason(it, DEL_SKIPPED, "stopped while it was compressed: left as it was");
+				set_reason(it, DELETE_SKIPPED, "stopped while it was compressed: left as it was");
 			else
-				set_reason(it, DEL_FAILED, "not compressed: %s", err);
+				set_reason(it, DELETE_FAILED, "not compressed: %s", err);
 			close(fd);
 			goto close_dir;
 		}
@@ -509,13 +510,13 @@ void del_one(const struct del_opts *o, struct del_item *it)
 	}
 	close(fd);
 	remove_checked(it, dir, name, &st);
-	if (it->status == DEL_DONE && o->compress && it->freed >= it->compressed_disk)
+	if (it->status == DELETE_DONE && o->compress && it->freed >= it->compressed_disk)
 		it->freed -= it->compressed_disk;
 close_dir:
 	close(dir);
 out:
-	journal(o, it, it->status == DEL_DONE ? (o->compress ? "compressed" : "deleted")
-					      : del_status_name(it->status));
+	journal(o, it, it->status == DELETE_DONE ? (o->compress ? "compressed" : "deleted")
+					      : delete_status_name(it->status));
 }
 
 /* ---- the run ------------------------------------------------------------------------------ */
@@ -537,33 +538,33 @@ static bool fs_avail(const char *path, uint64_t *avail, uint64_t *dev)
 	return ok;
 }
 
-void del_begin(struct del_plan *p)
+void delete_begin(struct delete_plan *p)
 {
 	if (p->n)
 		p->fs.ok = fs_avail(p->items[0].d->path, &p->fs.avail_before, &p->fs.dev);
 }
 
-void del_step(struct del_plan *p, const struct del_opts *o, size_t i)
+void delete_step(struct delete_plan *p, const struct delete_opts *o, size_t i)
 {
-	struct del_item *it = &p->items[i];
-	if (it->status != DEL_PENDING)
+	struct delete_item *it = &p->items[i];
+	if (it->status != DELETE_PENDING)
 		return;
 	if ((o->stop && *o->stop) || (o->cancel && *o->cancel)) {
-		set_reason(it, DEL_SKIPPED, "stopped before it was reached");
+		set_reason(it, DELETE_SKIPPED, "stopped before it was reached");
 		return;
 	}
 	if (o->skip_flagged && (it->held_open || it->recent)) {
-		set_reason(it, DEL_SKIPPED, "%s: not confirmed",
+		set_reason(it, DELETE_SKIPPED, "%s: not confirmed",
 			   it->held_open ? "held open" : "modified in the last minute");
 		journal(o, it, "skipped");
 		return;
 	}
-	del_one(o, it);
+	delete_one(o, it);
 	if (o->progress)
 		o->progress(o->ctx, p, i);
 }
 
-void del_finish(struct del_plan *p)
+void delete_finish(struct delete_plan *p)
 {
 	uint64_t dev;
 	if (p->fs.ok)
@@ -571,20 +572,20 @@ void del_finish(struct del_plan *p)
 	p->done = p->refused = p->failed = p->skipped = 0;
 	p->freed = 0;
 	for (size_t i = 0; i < p->n; i++) {
-		const struct del_item *it = &p->items[i];
-		p->done += it->status == DEL_DONE;
-		p->refused += it->status == DEL_REFUSED;
-		p->failed += it->status == DEL_FAILED;
-		p->skipped += it->status == DEL_SKIPPED || it->status == DEL_PENDING;
-		if (it->status == DEL_DONE)
+		const struct delete_item *it = &p->items[i];
+		p->done += it->status == DELETE_DONE;
+		p->refused += it->status == DELETE_REFUSED;
+		p->failed += it->status == DELETE_FAILED;
+		p->skipped += it->status == DELETE_SKIPPED || it->status == DELETE_PENDING;
+		if (it->status == DELETE_DONE)
 			p->freed = sat_add_u64(p->freed, it->freed);
 	}
 }
 
-void del_run(struct del_plan *p, const struct del_opts *o)
+void delete_run(struct delete_plan *p, const struct delete_opts *o)
 {
-	del_begin(p);
+	delete_begin(p);
 	for (size_t i = 0; i < p->n; i++)
-		del_step(p, o, i);
-	del_finish(p);
+		delete_step(p, o, i);
+	delete_finish(p);
 }

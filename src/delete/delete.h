@@ -23,51 +23,51 @@
 #include "kinds/dump.h"
 #include "scan/scan.h"
 
-enum del_status { DEL_PENDING, DEL_DONE, DEL_REFUSED, DEL_FAILED, DEL_SKIPPED };
+enum delete_status { DELETE_PENDING, DELETE_DONE, DELETE_REFUSED, DELETE_FAILED, DELETE_SKIPPED };
 
-struct del_item {
+struct delete_item {
 	const struct dump *d;
 	bool held_open;     /* open in a process, or a process is dumping core right there */
 	char held_by[128];  /* "pid 1234 (gdb)" */
 	bool recent;        /* modified in the last minute: maybe still being written */
-	enum del_status status;
+	enum delete_status status;
 	char reason[200];
 	uint64_t freed;     /* st_blocks * 512, when the last link went */
 	bool other_links;   /* another hard link keeps the data */
 	uint64_t compressed_disk; /* with compression: on-disk size of NAME.zst */
 };
 
-struct del_fs {
+struct delete_fs {
 	bool ok;
 	uint64_t dev;
 	uint64_t avail_before, avail_after;
 };
 
-struct del_plan {
-	struct del_item *items;
+struct delete_plan {
+	struct delete_item *items;
 	size_t n;
 	uint64_t disk, apparent; /* of the chosen dumps */
 	size_t held_open, recent, hardlinked;
 	/* outcome */
 	size_t done, refused, failed, skipped;
 	uint64_t freed;
-	struct del_fs fs; /* free space of the first dump's file system, before and after */
+	struct delete_fs fs; /* free space of the first dump's file system, before and after */
 };
 
 /* Build the plan for n dumps.  `proc` is the procfs root searched for processes holding
  * them open ("/proc"; tests pass a fixture tree).  `now` decides "modified in the last
  * minute". */
-void del_plan_init(struct del_plan *p, const struct dump *const *dumps, size_t n,
+void delete_plan_init(struct delete_plan *p, const struct dump *const *dumps, size_t n,
 		   const char *proc, int64_t now);
-void del_plan_free(struct del_plan *p);
+void delete_plan_free(struct delete_plan *p);
 /* Whether removing the dump frees nothing while other hard links remain.  An ABRT problem
  * directory's link count is its subdirectories plus two: never a hard link. */
-static inline bool del_hardlinked(const struct dump *d)
+static inline bool delete_hardlinked(const struct dump *d)
 {
 	return d->kind != DUMP_ABRT && d->nlink > 1;
 }
 
-struct del_opts {
+struct delete_opts {
 	const struct scan *scan;   /* the roots: nothing outside them is touched */
 	FILE *journal;             /* one line per dump; NULL for none */
 	bool compress;             /* write NAME.zst, verify it, then remove the original */
@@ -76,18 +76,18 @@ struct del_opts {
 	/* When set (by a signal), stop too, and abandon a compression in progress: its copy
 	 * is removed and the original left as it was.  A deletion in hand always completes. */
 	volatile sig_atomic_t *cancel;
-	void (*progress)(void *ctx, const struct del_plan *p, size_t i);
+	void (*progress)(void *ctx, const struct delete_plan *p, size_t i);
 	void *ctx;
 };
 
 /* Act on every pending item, in order; fills statuses, reasons and the totals.  The same in
  * steps, for a caller that keeps a screen alive: begin, step through the items, finish. */
-void del_run(struct del_plan *p, const struct del_opts *o);
-void del_begin(struct del_plan *p);
-void del_step(struct del_plan *p, const struct del_opts *o, size_t i);
-void del_finish(struct del_plan *p);
+void delete_run(struct delete_plan *p, const struct delete_opts *o);
+void delete_begin(struct delete_plan *p);
+void delete_step(struct delete_plan *p, const struct delete_opts *o, size_t i);
+void delete_finish(struct delete_plan *p);
 /* One item: the checks, then the removal (or compression and removal). */
-void del_one(const struct del_opts *o, struct del_item *it);
-const char *del_status_name(enum del_status s);
+void delete_one(const struct delete_opts *o, struct delete_item *it);
+const char *delete_status_name(enum delete_status s);
 
 #endif

@@ -281,7 +281,7 @@ static void build_remedies(struct doctor *doc, const struct doctor_opts *o)
 	for (size_t gi = 0; gi < doc->ngroups; gi++) {
 		const struct doctor_group *g = &doc->groups[gi];
 		for (size_t i = 0; i < g->nrunning; i++) {
-			const struct liveproc *p = liveprocs_find(&doc->procs, g->running[i]);
+			const struct liveproc *p = liveproc_find(&doc->procs, g->running[i]);
 			bool seen = false;
 			for (size_t k = 0; k < n; k++)
 				seen = seen || pids[k] == p->pid;
@@ -303,7 +303,7 @@ static void build_remedies(struct doctor *doc, const struct doctor_opts *o)
 			unit = p->unit;
 	}
 	struct remedy_ctx rc = {&doc->env, &doc->conf, unit, pids, n, o->root};
-	remedies_build(&doc->remedies, &rc);
+	remedy_build(&doc->remedies, &rc);
 	free(pids);
 }
 
@@ -317,10 +317,10 @@ int doctor_run(struct doctor *doc, const struct doctor_opts *o, const struct ind
 		return -1;
 	coreconf_read(&doc->conf, o->proc);
 	struct liveproc_opts lo = {o->proc, &doc->conf, doc->crashes, o->self};
-	liveprocs_read(&doc->procs, &lo);
+	liveproc_read(&doc->procs, &lo);
 	if (o->shell > 0)
-		doc->shell = liveprocs_find(&doc->procs, o->shell);
-	struct envprobe ep = {o->proc, o->rootfs ? o->rootfs : "/", o->envp};
+		doc->shell = liveproc_find(&doc->procs, o->shell);
+	struct envinfo_probe ep = {o->proc, o->rootfs ? o->rootfs : "/", o->envp};
 	envinfo_detect(&doc->env, &ep);
 
 	build_groups(doc, ix);
@@ -351,9 +351,9 @@ void doctor_free(struct doctor *doc)
 	for (size_t i = 0; i < doc->nfs; i++)
 		free(doc->fs[i].path);
 	free(doc->fs);
-	liveprocs_free(&doc->procs);
+	liveproc_free(&doc->procs);
 	hints_free(&doc->hints);
-	remedies_free(&doc->remedies);
+	remedy_free(&doc->remedies);
 	memset(doc, 0, sizeof(*doc));
 }
 

@@ -3,7 +3,7 @@
  * It joins four views: the kernel's settings (coreconf), the running processes as future
  * dumps (liveproc), the dumps found grouped by program, signal and cause, with their
  * cadence and growth, each matched against the hints table (hints), and the environment
- * coredu runs in with its remedies (envdetect, remedy).  The writers are in
+ * coredu runs in with its remedies (envinfo, remedy).  The writers are in
  * report_doctor.c; the browser's `w` screen shows the same analysis for one group. */
 #ifndef COREDU_DOCTOR_H
 #define COREDU_DOCTOR_H
@@ -15,7 +15,7 @@
 
 #include "doctor/cause.h"
 #include "doctor/coreconf.h"
-#include "doctor/envdetect.h"
+#include "doctor/envinfo.h"
 #include "doctor/hints.h"
 #include "model/index.h"
 #include "doctor/liveproc.h"

@@ -137,7 +137,7 @@ static void read_one(struct liveproc *p, const struct liveproc_opts *o)
 	assess_risk(p, o);
 }
 
-void liveprocs_read(struct liveprocs *lp, const struct liveproc_opts *o)
+void liveproc_read(struct liveprocs *lp, const struct liveproc_opts *o)
 {
 	memset(lp, 0, sizeof(*lp));
 	long *pids;
@@ -162,7 +162,7 @@ void liveprocs_read(struct liveprocs *lp, const struct liveproc_opts *o)
 	free(pids);
 }
 
-void liveprocs_free(struct liveprocs *lp)
+void liveproc_free(struct liveprocs *lp)
 {
 	for (size_t i = 0; i < lp->n; i++) {
 		struct liveproc *p = &lp->v[i];
@@ -176,7 +176,7 @@ void liveprocs_free(struct liveprocs *lp)
 	memset(lp, 0, sizeof(*lp));
 }
 
-const struct liveproc *liveprocs_find(const struct liveprocs *lp, long pid)
+const struct liveproc *liveproc_find(const struct liveprocs *lp, long pid)
 {
 	size_t lo = 0, hi = lp->n; /* ascending by pid */
 	while (lo < hi) {

@@ -54,8 +54,8 @@ struct liveproc_opts {
 	long self;                    /* a pid to leave out (coredu itself), 0 for none */
 };
 
-void liveprocs_read(struct liveprocs *lp, const struct liveproc_opts *o);
-void liveprocs_free(struct liveprocs *lp);
-const struct liveproc *liveprocs_find(const struct liveprocs *lp, long pid);
+void liveproc_read(struct liveprocs *lp, const struct liveproc_opts *o);
+void liveproc_free(struct liveprocs *lp);
+const struct liveproc *liveproc_find(const struct liveprocs *lp, long pid);
 
 #endif

@@ -157,7 +157,7 @@ static void bound(struct remedies *r, const struct remedy_ctx *c)
 	free(root);
 }
 
-void remedies_build(struct remedies *r, const struct remedy_ctx *c)
+void remedy_build(struct remedies *r, const struct remedy_ctx *c)
 {
 	memset(r, 0, sizeof(*r));
 	switch (c->env->kind) {
@@ -178,7 +178,7 @@ void remedies_build(struct remedies *r, const struct remedy_ctx *c)
 	bound(r, c);
 }
 
-void remedies_free(struct remedies *r)
+void remedy_free(struct remedies *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->v[i].text);

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "doctor/coreconf.h"
-#include "doctor/envdetect.h"
+#include "doctor/envinfo.h"
 
 enum remedy_kind {
 	REMEDY_STOP,  /* the lasting fix for this environment */
@@ -37,8 +37,8 @@ struct remedy_ctx {
 	const char *root;     /* the scanned directory, for coredu prune; NULL: none */
 };
 
-void remedies_build(struct remedies *r, const struct remedy_ctx *c);
-void remedies_free(struct remedies *r);
+void remedy_build(struct remedies *r, const struct remedy_ctx *c);
+void remedy_free(struct remedies *r);
 const char *remedy_kind_id(enum remedy_kind k); /* "stop", "now", "bound" */
 
 #endif

@@ -80,13 +80,13 @@ static int b64_value(unsigned char c)
 
 /* The CoreDump value: [start, end) of the file.  Its size from its extent, the original
  * size from the gzip trailer at the end of its last line. */
-static void core_extent(struct rd *r, uint64_t start, uint64_t fsize, struct dump_meta *m)
+static void core_extent(struct reader *r, uint64_t start, uint64_t fsize, struct dump_meta *m)
 {
 	uint64_t tail = fsize > APPORT_TAIL ? fsize - APPORT_TAIL : 0;
 	if (tail < start)
 		tail = start;
 	size_t got;
-	const unsigned char *t = rd_get_upto(r, tail, (size_t)(fsize - tail), &got);
+	const unsigned char *t = reader_get_upto(r, tail, (size_t)(fsize - tail), &got);
 	if (!t || !got)
 		return;
 	/* A later key ends the value: a line that starts with a letter. */
@@ -172,9 +172,9 @@ void apport_parse(const struct bsrc *src, struct core_info *ci, struct dump_meta
 	}
 	lines_free(&l);
 	if (core) {
-		struct rd r;
-		rd_init(&r, src);
+		struct reader r;
+		reader_init(&r, src);
 		core_extent(&r, core_start, src->size, m);
-		rd_free(&r);
+		reader_free(&r);
 	}
 }

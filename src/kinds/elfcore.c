@@ -47,7 +47,7 @@ struct notes_seg {
 };
 
 struct parser {
-	struct rd rd;
+	struct reader rd;
 	struct core_info *ci;
 	unsigned flags;
 	bool be, is64;
@@ -141,7 +141,7 @@ static bool parse_ehdr(struct parser *p, uint64_t *phoff, uint64_t *phnum, unsig
 	struct core_info *ci = p->ci;
 	size_t ehsize = p->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
 	size_t got;
-	const unsigned char *h = rd_get_upto(&p->rd, 0, ehsize, &got);
+	const unsigned char *h = reader_get_upto(&p->rd, 0, ehsize, &got);
 
 	note_end(p, ehsize);
 	if (got >= 20)
@@ -170,7 +170,7 @@ static bool parse_ehdr(struct parser *p, uint64_t *phoff, uint64_t *phnum, unsig
 	if (phnum16 == PN_XNUM) {
 		const unsigned char *sh = NULL;
 		if (shoff != 0 && shentsize >= shmin)
-			sh = rd_get(&p->rd, shoff, shmin);
+			sh = reader_get(&p->rd, shoff, shmin);
 		if (!sh) {
 			ci->headers_cut = true;
 			problem(p, "e_phnum is PN_XNUM but section header 0 cannot be read");
@@ -220,7 +220,7 @@ static void parse_phdrs(struct parser *p, uint64_t phoff, uint64_t phnum, unsign
 	ci->phnum = (uint32_t)(phnum > UINT32_MAX ? UINT32_MAX : phnum);
 	size_t phmin = p->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
 	for (uint64_t i = 0; i < walk; i++) {
-		const unsigned char *ph = rd_get(&p->rd, phoff + i * phentsize, phmin);
+		const unsigned char *ph = reader_get(&p->rd, phoff + i * phentsize, phmin);
 		if (!ph)
 			break; /* already reported as headers_cut */
 		const struct phdr_layout *L = p->is64 ? &phdr64 : &phdr32;
@@ -253,7 +253,7 @@ static unsigned char *copy_desc(struct parser *p, uint64_t off, uint64_t size, s
 				size_t *len)
 {
 	size_t n = size > limit ? limit : (size_t)size;
-	const unsigned char *d = rd_get(&p->rd, off, n);
+	const unsigned char *d = reader_get(&p->rd, off, n);
 	if (!d)
 		return NULL;
 	unsigned char *c = xmalloc(n ? n : 1);
@@ -292,7 +292,7 @@ static void parse_prstatus(struct parser *p, uint64_t off, uint64_t size)
 		problem(p, "NT_PRSTATUS too small (%" PRIu64 " bytes)", size);
 		return;
 	}
-	const unsigned char *d = rd_get(&p->rd, off, want);
+	const unsigned char *d = reader_get(&p->rd, off, want);
 	if (!d)
 		return;
 	ci->signal = (int16_t)get16(p, d + 12);
@@ -336,7 +336,7 @@ static void parse_prpsinfo(struct parser *p, uint64_t off, uint64_t size)
 			p->is64 ? "64-bit" : "32-bit");
 		return;
 	}
-	const unsigned char *d = rd_get(&p->rd, off, need);
+	const unsigned char *d = reader_get(&p->rd, off, need);
 	if (!d)
 		return;
 	ci->has_prpsinfo = true;
@@ -459,7 +459,7 @@ static void walk_notes(struct parser *p, const struct notes_seg *seg)
 			problem(p, "more than %u notes; the rest were skipped", NOTE_LIMIT);
 			break;
 		}
-		const unsigned char *h = rd_get(&p->rd, seg->off + pos, 12);
+		const unsigned char *h = reader_get(&p->rd, seg->off + pos, 12);
 		if (!h) {
 			ci->notes_cut = true;
 			break;
@@ -479,7 +479,7 @@ static void walk_notes(struct parser *p, const struct notes_seg *seg)
 		ci->notes++;
 		char owner[32] = "";
 		if (namesz > 0 && namesz < sizeof(owner)) {
-			const unsigned char *nm = rd_get(&p->rd, seg->off + name_off, (size_t)namesz);
+			const unsigned char *nm = reader_get(&p->rd, seg->off + name_off, (size_t)namesz);
 			if (nm)
 				copy_cstr(owner, sizeof(owner), nm, (size_t)namesz);
 		}
@@ -526,7 +526,7 @@ static const unsigned char *read_vmem(struct parser *p, uint64_t vaddr, size_t l
 	/* A p_offset near 2^64 would wrap to the start of the file: bytes of something else. */
 	if (__builtin_add_overflow(l->offset, vaddr - l->vaddr, &off))
 		return NULL;
-	return rd_get_upto(&p->rd, off, want, got);
+	return reader_get_upto(&p->rd, off, want, got);
 }
 
 /* A NUL-terminated string at a virtual address, read from the dumped memory. */
@@ -789,13 +789,13 @@ int elfcore_parse(const struct bsrc *src, struct core_info *ci, unsigned flags)
 	memset(&p, 0, sizeof(p));
 	p.ci = ci;
 	p.flags = flags;
-	rd_init(&p.rd, src);
+	reader_init(&p.rd, src);
 	ci->file_size = src->size;
 
-	const unsigned char *h = rd_get_upto(&p.rd, 0, EI_NIDENT, &got);
+	const unsigned char *h = reader_get_upto(&p.rd, 0, EI_NIDENT, &got);
 	if (!h || got < EI_NIDENT || !(h[EI_CLASS] == ELFCLASS32 || h[EI_CLASS] == ELFCLASS64) ||
 	    !(h[EI_DATA] == ELFDATA2LSB || h[EI_DATA] == ELFDATA2MSB)) {
-		rd_free(&p.rd);
+		reader_free(&p.rd);
 		snprintf(ci->problem, sizeof(ci->problem), "not an ELF file");
 		return -1;
 	}
@@ -833,7 +833,7 @@ int elfcore_parse(const struct bsrc *src, struct core_info *ci, unsigned flags)
 	free(p.auxv);
 	free(p.siginfo);
 	free(p.filenote);
-	rd_free(&p.rd);
+	reader_free(&p.rd);
 	return 0;
 }
 

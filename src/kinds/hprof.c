@@ -20,16 +20,16 @@ bool hprof_sniff(const unsigned char *h, size_t n)
 
 void hprof_parse(const struct bsrc *src, struct core_info *ci, struct dump_meta *m)
 {
-	struct rd r;
+	struct reader r;
 	size_t got;
-	rd_init(&r, src);
+	reader_init(&r, src);
 	ci->file_size = src->size;
-	const unsigned char *h = rd_get_upto(&r, 0, HPROF_HEADER_MAX, &got);
+	const unsigned char *h = reader_get_upto(&r, 0, HPROF_HEADER_MAX, &got);
 	const unsigned char *nul = h ? memchr(h, '\0', got) : NULL;
 	if (!nul || (size_t)(nul - h) + 13 > got) {
 		snprintf(ci->problem, sizeof(ci->problem), "the HPROF header is cut short");
 		ci->truncated = true;
-		rd_free(&r);
+		reader_free(&r);
 		return;
 	}
 	m->format = xstrndup((const char *)h, (size_t)(nul - h));
@@ -39,5 +39,5 @@ void hprof_parse(const struct bsrc *src, struct core_info *ci, struct dump_meta 
 	if (m->id_size != 4 && m->id_size != 8)
 		snprintf(ci->problem, sizeof(ci->problem), "identifier size %u (4 or 8 expected)",
 			 m->id_size);
-	rd_free(&r);
+	reader_free(&r);
 }

@@ -90,12 +90,12 @@ static char *uts_field(const unsigned char *h, int index)
 	return n ? xstrndup(f, n) : NULL;
 }
 
-static void vmcoreinfo(struct rd *r, uint64_t off, uint64_t size, struct core_info *ci,
+static void vmcoreinfo(struct reader *r, uint64_t off, uint64_t size, struct core_info *ci,
 		       struct dump_meta *m)
 {
 	if (size == 0 || size > VMCOREINFO_MAX)
 		return;
-	const unsigned char *t = rd_get(r, off, (size_t)size);
+	const unsigned char *t = reader_get(r, off, (size_t)size);
 	if (!t)
 		return;
 	char *text = xstrndup((const char *)t, (size_t)size);
@@ -118,15 +118,15 @@ void kdump_parse(const struct bsrc *src, bool flattened, struct core_info *ci,
 	struct flat flat = {src};
 	struct bsrc view = {flat_read_at, src->size, -1, &flat};
 	const struct bsrc *s = flattened ? &view : src;
-	struct rd r;
-	rd_init(&r, s);
+	struct reader r;
+	reader_init(&r, s);
 	ci->file_size = src->size;
 	m->flattened = flattened;
-	const unsigned char *h = rd_get(&r, 0, 464);
+	const unsigned char *h = reader_get(&r, 0, 464);
 	if (!h || memcmp(h, KDUMP_SIG, 8) != 0) {
 		snprintf(ci->problem, sizeof(ci->problem), "the kdump header is cut short");
 		ci->truncated = true;
-		rd_free(&r);
+		reader_free(&r);
 		return;
 	}
 	/* The header version is small: its byte order tells the machine's. */
@@ -165,9 +165,9 @@ void kdump_parse(const struct bsrc *src, bool flattened, struct core_info *ci,
 	/* VMCOREINFO, from header version 3 on (64-bit sub header layout). */
 	uint32_t bs = m->block_size;
 	if (version >= 3 && is64 && bs >= 512 && bs <= (1u << 20)) {
-		const unsigned char *sub = rd_get(&r, bs, 48);
+		const unsigned char *sub = reader_get(&r, bs, 48);
 		if (sub)
 			vmcoreinfo(&r, bytes_u64(sub + 32, be), bytes_u64(sub + 40, be), ci, m);
 	}
-	rd_free(&r);
+	reader_free(&r);
 }

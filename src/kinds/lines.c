@@ -6,7 +6,7 @@
 
 void lines_init(struct lines *l, const struct bsrc *src, uint64_t start, uint64_t limit)
 {
-	rd_init(&l->rd, src);
+	reader_init(&l->rd, src);
 	l->off = start;
 	l->limit = limit < src->size ? limit : src->size;
 	sbuf_init(&l->line);
@@ -20,7 +20,7 @@ const char *lines_next(struct lines *l, size_t *len)
 	while (l->off < l->limit) {
 		size_t got;
 		size_t want = l->limit - l->off < 4096 ? (size_t)(l->limit - l->off) : 4096;
-		const unsigned char *p = rd_get_upto(&l->rd, l->off, want, &got);
+		const unsigned char *p = reader_get_upto(&l->rd, l->off, want, &got);
 		if (!p || !got) {
 			l->off = l->limit;
 			break;
@@ -45,6 +45,6 @@ uint64_t lines_offset(const struct lines *l)
 
 void lines_free(struct lines *l)
 {
-	rd_free(&l->rd);
+	reader_free(&l->rd);
 	sbuf_free(&l->line);
 }

@@ -12,7 +12,7 @@
 #define LINES_MAX 4096
 
 struct lines {
-	struct rd rd;
+	struct reader rd;
 	uint64_t off, limit;
 	struct sbuf line;
 };

@@ -54,10 +54,10 @@ static long status_field(const char *text, const char *key)
 	return -1;
 }
 
-static void proc_status(struct rd *r, uint32_t rva, uint32_t size, struct core_info *ci)
+static void proc_status(struct reader *r, uint32_t rva, uint32_t size, struct core_info *ci)
 {
 	size_t n = size < MD_TEXT_MAX ? size : MD_TEXT_MAX;
-	const unsigned char *t = rd_get(r, rva, n);
+	const unsigned char *t = reader_get(r, rva, n);
 	if (!t)
 		return;
 	char *text = xstrndup((const char *)t, n);
@@ -81,10 +81,10 @@ static void proc_status(struct rd *r, uint32_t rva, uint32_t size, struct core_i
 	free(text);
 }
 
-static void cmd_line(struct rd *r, uint32_t rva, uint32_t size, struct core_info *ci)
+static void cmd_line(struct reader *r, uint32_t rva, uint32_t size, struct core_info *ci)
 {
 	size_t n = size < sizeof(ci->cmdline) - 1 ? size : sizeof(ci->cmdline) - 1;
-	const unsigned char *t = rd_get(r, rva, n);
+	const unsigned char *t = reader_get(r, rva, n);
 	if (!t)
 		return;
 	/* NUL-separated argv, as /proc/PID/cmdline; spaces between, as pr_psargs. */
@@ -98,9 +98,9 @@ static void cmd_line(struct rd *r, uint32_t rva, uint32_t size, struct core_info
 	ci->cmdline[n] = '\0';
 }
 
-static void exception(struct rd *r, uint32_t rva, uint32_t size, struct core_info *ci)
+static void exception(struct reader *r, uint32_t rva, uint32_t size, struct core_info *ci)
 {
-	const unsigned char *e = rd_get(r, rva, 32);
+	const unsigned char *e = reader_get(r, rva, 32);
 	if (size < 32 || !e) {
 		problem(ci, "the exception stream is cut short");
 		return;
@@ -119,9 +119,9 @@ static void exception(struct rd *r, uint32_t rva, uint32_t size, struct core_inf
 	}
 }
 
-static void system_info(struct rd *r, uint32_t rva, uint32_t size, struct core_info *ci)
+static void system_info(struct reader *r, uint32_t rva, uint32_t size, struct core_info *ci)
 {
-	const unsigned char *s = rd_get(r, rva, 2);
+	const unsigned char *s = reader_get(r, rva, 2);
 	if (size < 2 || !s)
 		return;
 	static const struct {
@@ -141,30 +141,30 @@ static void system_info(struct rd *r, uint32_t rva, uint32_t size, struct core_i
 	}
 }
 
-static void misc_info(struct rd *r, uint32_t rva, uint32_t size, struct core_info *ci)
+static void misc_info(struct reader *r, uint32_t rva, uint32_t size, struct core_info *ci)
 {
-	const unsigned char *m = rd_get(r, rva, 12);
+	const unsigned char *m = reader_get(r, rva, 12);
 	if (size >= 12 && m && (bytes_u32(m + 4, false) & 1) && ci->pid < 0)
 		ci->pid = bytes_u32(m + 8, false); /* MINIDUMP_MISC1_PROCESS_ID */
 }
 
 /* The first module's name, a MINIDUMP_STRING (u32 byte length, UTF-16LE), to UTF-8. */
-static void main_module(struct rd *r, uint32_t rva, uint32_t size, struct core_info *ci)
+static void main_module(struct reader *r, uint32_t rva, uint32_t size, struct core_info *ci)
 {
-	const unsigned char *l = rd_get(r, rva, 4);
+	const unsigned char *l = reader_get(r, rva, 4);
 	if (size < 4 + 108 || !l || bytes_u32(l, false) == 0)
 		return;
-	const unsigned char *mod = rd_get(r, (uint64_t)rva + 4, 108);
+	const unsigned char *mod = reader_get(r, (uint64_t)rva + 4, 108);
 	if (!mod)
 		return;
 	uint32_t name_rva = bytes_u32(mod + 20, false);
-	const unsigned char *len = rd_get(r, name_rva, 4);
+	const unsigned char *len = reader_get(r, name_rva, 4);
 	if (!len)
 		return;
 	uint32_t bytes = bytes_u32(len, false);
 	if (bytes == 0 || bytes > 8192 || bytes % 2)
 		return;
-	const unsigned char *u = rd_get(r, (uint64_t)name_rva + 4, bytes);
+	const unsigned char *u = reader_get(r, (uint64_t)name_rva + 4, bytes);
 	if (!u)
 		return;
 	struct sbuf out;
@@ -190,14 +190,14 @@ static void main_module(struct rd *r, uint32_t rva, uint32_t size, struct core_i
 
 void minidump_parse(const struct bsrc *src, struct core_info *ci, struct dump_meta *m)
 {
-	struct rd r;
-	rd_init(&r, src);
+	struct reader r;
+	reader_init(&r, src);
 	ci->file_size = src->size;
-	const unsigned char *h = rd_get(&r, 0, 32);
+	const unsigned char *h = reader_get(&r, 0, 32);
 	if (!h) {
 		problem(ci, "the minidump header is cut short");
 		ci->truncated = true;
-		rd_free(&r);
+		reader_free(&r);
 		return;
 	}
 	uint32_t streams = bytes_u32(h + 8, false), dir = bytes_u32(h + 12, false);
@@ -211,7 +211,7 @@ void minidump_parse(const struct bsrc *src, struct core_info *ci, struct dump_me
 	/* System info first: the architecture decides the signal numbering. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint32_t i = 0; i < streams; i++) {
-			const unsigned char *e = rd_get(&r, (uint64_t)dir + 12ull * i, 12);
+			const unsigned char *e = reader_get(&r, (uint64_t)dir + 12ull * i, 12);
 			if (!e) {
 				problem(ci, "the stream directory runs past the end of the file");
 				ci->truncated = true;
@@ -239,5 +239,5 @@ void minidump_parse(const struct bsrc *src, struct core_info *ci, struct dump_me
 			}
 		}
 	}
-	rd_free(&r);
+	reader_free(&r);
 }

@@ -29,7 +29,7 @@ struct dout {
 
 static const char *safe(struct dout *o, const char *s)
 {
-	return san_str(&o->tmp, s ? s : "", o->r->san_flags);
+	return sanitize_str(&o->tmp, s ? s : "", o->r->san_flags);
 }
 
 /* Words of `text` (trusted or sanitised) filled to the width: the first line after

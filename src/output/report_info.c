@@ -38,7 +38,7 @@ static void field(struct info_out *o, const char *label, const char *fmt, ...)
 /* Text from the file system or the dump: always through the sanitiser. */
 static const char *safe(struct info_out *o, const char *s)
 {
-	return san_str(&o->tmp, s, o->r->san_flags);
+	return sanitize_str(&o->tmp, s, o->r->san_flags);
 }
 
 static void ids(struct info_out *o, const char *label, int64_t real, int64_t eff)

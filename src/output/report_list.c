@@ -67,11 +67,11 @@ static void row_cells(const struct report *r, const struct dump *d, struct sbuf 
 		sbuf_adds(&cells[C_KIND], " (truncated)");
 	if (d->same_crash)
 		sbuf_printf(&cells[C_KIND], " [crash %" PRIu32 "]", d->same_crash);
-	san_appends(&cells[C_CMD], dump_command(d), r->san_flags);
+	sanitize_appends(&cells[C_CMD], dump_command(d), r->san_flags);
 	struct sbuf path;
 	sbuf_init(&path);
 	dump_display_path(&path, d, scan_get_root(r->scan, d->root)->display);
-	san_appends(&cells[C_PATH], path.s, r->san_flags);
+	sanitize_appends(&cells[C_PATH], path.s, r->san_flags);
 	sbuf_free(&path);
 }
 

@@ -36,9 +36,9 @@ cflags=(-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitiz
 	-I"$build" -I"$src/src" $(pkg-config --cflags libelf libzstd liblzma liblz4))
 libs=($(pkg-config --libs libelf libzstd liblzma liblz4) -lpthread -lm)
 # The sources the harnesses reach, by their path below src/.
-parsers=(kinds/abrt kinds/apport kinds/decomp kinds/dump kinds/elfcore kinds/hprof kinds/hserr
-	kinds/kdump kinds/lines kinds/minidump kinds/reader kinds/sdcore scan/detect doctor/cause
-	base/sig base/util)
+parsers=(kinds/abrt kinds/apport kinds/bsrc kinds/decomp kinds/dump kinds/elfcore kinds/hprof
+	kinds/hserr kinds/kdump kinds/lines kinds/minidump kinds/reader kinds/sdcore scan/detect
+	doctor/cause base/sig base/util)
 objs=()
 for p in "${parsers[@]}"; do
 	o=$out/obj/$(basename "$p").o

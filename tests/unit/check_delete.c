@@ -44,16 +44,16 @@ static const struct dump *find(const struct index *ix, const char *path)
 
 /* Plan and run the deletion of the dumps at these paths. */
 static void delete_paths(struct scan *s, struct index *ix, char *const *paths, size_t n,
-			 struct del_plan *p, bool compress)
+			 struct delete_plan *p, bool compress)
 {
 	const struct dump **set = calloc(n ? n : 1, sizeof(*set));
 	for (size_t i = 0; i < n; i++) {
 		set[i] = find(ix, paths[i]);
 		ck_assert_msg(set[i] != NULL, "%s was not found by the scan", paths[i]);
 	}
-	del_plan_init(p, set, n, "/proc", 0);
-	struct del_opts o = {.scan = s, .compress = compress};
-	del_run(p, &o);
+	delete_plan_init(p, set, n, "/proc", 0);
+	struct delete_opts o = {.scan = s, .compress = compress};
+	delete_run(p, &o);
 	free(set);
 }
 
@@ -116,7 +116,7 @@ START_TEST(exactly_the_chosen_set)
 		for (size_t i = 0; i < n; i++)
 			if (e[i].chosen)
 				chosen[nc++] = e[i].path;
-		struct del_plan p;
+		struct delete_plan p;
 		delete_paths(s, &ix, chosen, nc, &p, false);
 		ck_assert_uint_eq(p.done, nc);
 
@@ -139,7 +139,7 @@ START_TEST(exactly_the_chosen_set)
 		ck_assert_int_ge(asprintf(&cmd, "find '%s' -name '.coredu-*' | grep -q .", real), 0);
 		ck_assert_int_ne(tu_run(cmd, NULL), 0); /* no private name left behind */
 		free(cmd);
-		del_plan_free(&p);
+		delete_plan_free(&p);
 		scan_free(s);
 		index_free(&ix);
 		for (size_t i = 0; i < n; i++) {
@@ -178,11 +178,11 @@ static void race_expect_refused(struct race *r, const char *name, const char *re
 	char *path = tu_path(r->real, name);
 	const struct dump *d = find(&r->ix, path);
 	ck_assert_ptr_nonnull(d);
-	struct del_plan p;
-	del_plan_init(&p, &d, 1, "/proc", 0);
-	struct del_opts o = {.scan = r->s};
-	del_run(&p, &o);
-	ck_assert_int_eq(p.items[0].status, DEL_REFUSED);
+	struct delete_plan p;
+	delete_plan_init(&p, &d, 1, "/proc", 0);
+	struct delete_opts o = {.scan = r->s};
+	delete_run(&p, &o);
+	ck_assert_int_eq(p.items[0].status, DELETE_REFUSED);
 	ck_assert_msg(strstr(p.items[0].reason, reason), "reason '%s' lacks '%s'", p.items[0].reason,
 		      reason);
 	ck_assert_uint_eq(p.done, 0);
@@ -190,7 +190,7 @@ static void race_expect_refused(struct race *r, const char *name, const char *re
 	char *b = tu_read_file(r->precious, &n);
 	ck_assert_str_eq(b, "do not delete me\n");
 	free(b);
-	del_plan_free(&p);
+	delete_plan_free(&p);
 	free(path);
 }
 
@@ -320,17 +320,17 @@ START_TEST(outside_the_roots)
 	char *saved = d->path;
 	d->path = strdup("/etc/passwd"); /* a record pointing outside its root */
 	const struct dump *cd = d;
-	struct del_plan p;
-	del_plan_init(&p, &cd, 1, "/proc", 0);
-	struct del_opts o = {.scan = r.s};
-	del_run(&p, &o);
-	ck_assert_int_eq(p.items[0].status, DEL_REFUSED);
+	struct delete_plan p;
+	delete_plan_init(&p, &cd, 1, "/proc", 0);
+	struct delete_opts o = {.scan = r.s};
+	delete_run(&p, &o);
+	ck_assert_int_eq(p.items[0].status, DELETE_REFUSED);
 	ck_assert_ptr_nonnull(strstr(p.items[0].reason, "not under"));
 	struct stat st;
 	ck_assert_int_eq(stat("/etc/passwd", &st), 0);
 	free(d->path);
 	d->path = saved;
-	del_plan_free(&p);
+	delete_plan_free(&p);
 	free(core);
 	race_teardown(&r);
 }
@@ -358,9 +358,9 @@ START_TEST(directory_permission_error)
 		struct index ix;
 		struct scan *s = tu_scan(real, &ix);
 		char *paths[] = {core};
-		struct del_plan p;
+		struct delete_plan p;
 		delete_paths(s, &ix, paths, 1, &p, false);
-		bool ok = p.items[0].status == DEL_FAILED && strstr(p.items[0].reason, "Permission denied");
+		bool ok = p.items[0].status == DELETE_FAILED && strstr(p.items[0].reason, "Permission denied");
 		_exit(ok ? 0 : 11);
 	}
 	int st;
@@ -396,8 +396,8 @@ START_TEST(held_open_is_flagged)
 	struct index ix;
 	struct scan *s = tu_scan(real, &ix);
 	const struct dump *set[] = {find(&ix, core), find(&ix, fresh)};
-	struct del_plan p;
-	del_plan_init(&p, set, 2, "/proc", (int64_t)time(NULL));
+	struct delete_plan p;
+	delete_plan_init(&p, set, 2, "/proc", (int64_t)time(NULL));
 	ck_assert(p.items[0].held_open);
 	char want[32];
 	snprintf(want, sizeof(want), "pid %d", (int)holder);
@@ -408,15 +408,15 @@ START_TEST(held_open_is_flagged)
 	ck_assert_uint_eq(p.held_open, 1);
 	ck_assert_uint_eq(p.recent, 1);
 	/* Not confirmed again: both are left alone. */
-	struct del_opts o = {.scan = s, .skip_flagged = true};
-	del_run(&p, &o);
+	struct delete_opts o = {.scan = s, .skip_flagged = true};
+	delete_run(&p, &o);
 	ck_assert_uint_eq(p.skipped, 2);
 	struct stat st;
 	ck_assert_int_eq(stat(core, &st), 0);
 	ck_assert_int_eq(stat(fresh, &st), 0);
 	kill(holder, SIGKILL);
 	waitpid(holder, NULL, 0);
-	del_plan_free(&p);
+	delete_plan_free(&p);
 	scan_free(s);
 	index_free(&ix);
 	tu_rmtree(root);
@@ -438,11 +438,11 @@ START_TEST(held_open_from_a_proc_tree)
 	struct index ix;
 	struct scan *s = tu_scan(dumps, &ix);
 	const struct dump *d = find(&ix, core);
-	struct del_plan p;
-	del_plan_init(&p, &d, 1, proc, 0);
+	struct delete_plan p;
+	delete_plan_init(&p, &d, 1, proc, 0);
 	ck_assert(p.items[0].held_open);
 	ck_assert_ptr_nonnull(strstr(p.items[0].held_by, "pid 4242 (worker) is writing a core dump"));
-	del_plan_free(&p);
+	delete_plan_free(&p);
 	scan_free(s);
 	index_free(&ix);
 	tu_rmtree(root);
@@ -479,24 +479,24 @@ static char *make_problem_dir(const char *real)
 	return dir;
 }
 
-static void expect_abrt(struct race *r, const char *dir, bool compress, enum del_status want,
+static void expect_abrt(struct race *r, const char *dir, bool compress, enum delete_status want,
 			const char *reason)
 {
 	const struct dump *d = find(&r->ix, dir);
 	ck_assert_ptr_nonnull(d);
 	ck_assert_int_eq(d->kind, DUMP_ABRT);
-	struct del_plan p;
-	del_plan_init(&p, &d, 1, "/proc", 0);
-	struct del_opts o = {.scan = r->s, .compress = compress};
-	del_run(&p, &o);
-	ck_assert_msg(p.items[0].status == want, "status %s: %s", del_status_name(p.items[0].status),
+	struct delete_plan p;
+	delete_plan_init(&p, &d, 1, "/proc", 0);
+	struct delete_opts o = {.scan = r->s, .compress = compress};
+	delete_run(&p, &o);
+	ck_assert_msg(p.items[0].status == want, "status %s: %s", delete_status_name(p.items[0].status),
 		      p.items[0].reason);
 	if (reason)
 		ck_assert_msg(strstr(p.items[0].reason, reason), "reason '%s' lacks '%s'",
 			      p.items[0].reason, reason);
-	if (want == DEL_DONE)
+	if (want == DELETE_DONE)
 		ck_assert_uint_gt(p.items[0].freed, 0);
-	del_plan_free(&p);
+	delete_plan_free(&p);
 }
 
 START_TEST(abrt_directory_deleted_whole)
@@ -505,10 +505,10 @@ START_TEST(abrt_directory_deleted_whole)
 	char *dir = abrt_setup(&r, "spool/precious.txt");
 	ck_assert_uint_eq(r.ix.n, 1); /* the directory; its core is not a dump of its own */
 	ck_assert_uint_eq(r.ix.v[0]->meta.files, 5);
-	expect_abrt(&r, dir, true, DEL_REFUSED, "deleted whole, not compressed");
+	expect_abrt(&r, dir, true, DELETE_REFUSED, "deleted whole, not compressed");
 	struct stat st;
 	ck_assert_int_eq(stat(dir, &st), 0);
-	expect_abrt(&r, dir, false, DEL_DONE, NULL);
+	expect_abrt(&r, dir, false, DELETE_DONE, NULL);
 	ck_assert_int_eq(stat(dir, &st), -1);
 	char *spool = tu_path(r.real, "spool");
 	ck_assert_int_eq(stat(spool, &st), 0);
@@ -545,7 +545,7 @@ START_TEST(abrt_directory_changed_is_refused)
 			break;
 		}
 		}
-		expect_abrt(&r, dir, false, DEL_REFUSED, reason);
+		expect_abrt(&r, dir, false, DELETE_REFUSED, reason);
 		struct stat st;
 		ck_assert_msg(stat(dir, &st) == 0 && S_ISDIR(st.st_mode), "%s: the directory stays", changes[c]);
 		char *core = tu_path(dir, "coredump");
@@ -566,16 +566,16 @@ START_TEST(hard_links_free_nothing)
 	struct scan *s = tu_scan(real, &ix);
 	ck_assert_uint_eq(ix.n, 1); /* one dump, under the smaller path */
 	char *paths[] = {a};
-	struct del_plan p;
+	struct delete_plan p;
 	delete_paths(s, &ix, paths, 1, &p, false);
 	ck_assert_uint_eq(p.hardlinked, 1);
-	ck_assert_int_eq(p.items[0].status, DEL_DONE);
+	ck_assert_int_eq(p.items[0].status, DELETE_DONE);
 	ck_assert(p.items[0].other_links);
 	ck_assert_uint_eq(p.freed, 0);
 	struct stat st;
 	ck_assert_int_eq(stat(b, &st), 0);
 	ck_assert_uint_eq(st.st_nlink, 1);
-	del_plan_free(&p);
+	delete_plan_free(&p);
 	scan_free(s);
 	index_free(&ix);
 	tu_rmtree(root);
@@ -599,9 +599,9 @@ START_TEST(compress_round_trip)
 	struct scan *s = tu_scan(real, &ix);
 	int64_t pid = find(&ix, core)->core.pid;
 	char *paths[] = {core};
-	struct del_plan p;
+	struct delete_plan p;
 	delete_paths(s, &ix, paths, 1, &p, true);
-	ck_assert_msg(p.items[0].status == DEL_DONE, "%s", p.items[0].reason);
+	ck_assert_msg(p.items[0].status == DELETE_DONE, "%s", p.items[0].reason);
 	ck_assert_uint_gt(p.freed, 0);
 	struct stat st;
 	ck_assert_int_ne(stat(core, &st), 0); /* the original is gone */
@@ -629,7 +629,7 @@ START_TEST(compress_round_trip)
 	ck_assert(!ix2.v[0]->core.truncated);
 	scan_free(s2);
 	index_free(&ix2);
-	del_plan_free(&p);
+	delete_plan_free(&p);
 	scan_free(s);
 	index_free(&ix);
 	tu_rmtree(root);
@@ -650,15 +650,15 @@ START_TEST(compress_stopped_by_a_signal)
 	struct index ix;
 	struct scan *s = tu_scan(real, &ix);
 	const struct dump *set[] = {find(&ix, a), find(&ix, b)};
-	struct del_plan p;
-	del_plan_init(&p, set, 2, "/proc", 0);
+	struct delete_plan p;
+	delete_plan_init(&p, set, 2, "/proc", 0);
 	volatile sig_atomic_t caught = SIGTERM;
-	struct del_opts o = {.scan = s, .compress = true, .cancel = &caught};
-	del_one(&o, &p.items[0]); /* the dump in hand when the signal came */
-	ck_assert_msg(p.items[0].status == DEL_SKIPPED, "%s: %s", del_status_name(p.items[0].status),
+	struct delete_opts o = {.scan = s, .compress = true, .cancel = &caught};
+	delete_one(&o, &p.items[0]); /* the dump in hand when the signal came */
+	ck_assert_msg(p.items[0].status == DELETE_SKIPPED, "%s: %s", delete_status_name(p.items[0].status),
 		      p.items[0].reason);
 	ck_assert_msg(strstr(p.items[0].reason, "stopped while it was compressed"), "%s", p.items[0].reason);
-	del_step(&p, &o, 1); /* the next one */
+	delete_step(&p, &o, 1); /* the next one */
 	ck_assert_msg(strstr(p.items[1].reason, "stopped before it was reached"), "%s", p.items[1].reason);
 	size_t m;
 	void *now = tu_read_file(a, &m);
@@ -675,7 +675,7 @@ START_TEST(compress_stopped_by_a_signal)
 	}
 	closedir(d);
 	ck_assert_uint_eq(entries, 2);
-	del_plan_free(&p);
+	delete_plan_free(&p);
 	scan_free(s);
 	index_free(&ix);
 	tu_rmtree(root);
@@ -705,9 +705,9 @@ START_TEST(compress_refused_without_space)
 	struct index ix;
 	struct scan *s = tu_scan(root, &ix);
 	char *paths[] = {core};
-	struct del_plan p;
+	struct delete_plan p;
 	delete_paths(s, &ix, paths, 1, &p, true);
-	ck_assert_int_eq(p.items[0].status, DEL_FAILED);
+	ck_assert_int_eq(p.items[0].status, DELETE_FAILED);
 	ck_assert_msg(strstr(p.items[0].reason, "not enough free space"), "%s", p.items[0].reason);
 	size_t m;
 	void *now = tu_read_file(core, &m); /* the original is untouched */
@@ -716,7 +716,7 @@ START_TEST(compress_refused_without_space)
 	ck_assert_int_ge(asprintf(&cmd, "ls -A '%s' | grep -v -x -e core -e filler | grep -q .", root), 0);
 	ck_assert_int_ne(tu_run(cmd, NULL), 0); /* no copy, no temporary left */
 	free(cmd);
-	del_plan_free(&p);
+	delete_plan_free(&p);
 	scan_free(s);
 	index_free(&ix);
 	umount(root);

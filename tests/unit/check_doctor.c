@@ -21,7 +21,7 @@
 
 #include "doctor/coreconf.h"
 #include "doctor/doctor.h"
-#include "doctor/envdetect.h"
+#include "doctor/envinfo.h"
 #include "doctor/hints.h"
 #include "doctor/liveproc.h"
 #include "base/procfs.h"
@@ -246,7 +246,7 @@ static void put_proc(const char *proc, long pid, const char *comm, const char *s
 
 static const struct liveproc *find_proc(const struct liveprocs *lp, long pid)
 {
-	const struct liveproc *p = liveprocs_find(lp, pid);
+	const struct liveproc *p = liveproc_find(lp, pid);
 	ck_assert_msg(p != NULL, "pid %ld not listed", pid);
 	return p;
 }
@@ -282,10 +282,10 @@ START_TEST(processes_as_future_dumps)
 	ck_assert_int_eq(conf.accumulation, ACC_UNBOUNDED);
 	struct liveprocs lp;
 	struct liveproc_opts o = {proc, &conf, 10, 0};
-	liveprocs_read(&lp, &o);
+	liveproc_read(&lp, &o);
 	ck_assert_uint_eq(lp.n, 6); /* not the kernel thread nor the zombie */
-	ck_assert_ptr_null(liveprocs_find(&lp, 2));
-	ck_assert_ptr_null(liveprocs_find(&lp, 13));
+	ck_assert_ptr_null(liveproc_find(&lp, 2));
+	ck_assert_ptr_null(liveproc_find(&lp, 13));
 
 	const struct liveproc *p = find_proc(&lp, 1);
 	ck_assert(!p->can_dump);
@@ -324,30 +324,30 @@ START_TEST(processes_as_future_dumps)
 	ck_assert_uint_eq(lp.can_dump, 3);
 	ck_assert_uint_eq(lp.at_risk, 2);
 	ck_assert_uint_eq(lp.unreadable, 1);
-	liveprocs_free(&lp);
+	liveproc_free(&lp);
 
 	/* One core per directory: repeated crashes replace it, only "won't fit" is a risk. */
 	tu_put(proc, "sys/kernel/core_uses_pid", "0\n");
 	coreconf_read(&conf, proc);
-	liveprocs_read(&lp, &o);
+	liveproc_read(&lp, &o);
 	ck_assert(!find_proc(&lp, 10)->at_risk);
 	ck_assert(find_proc(&lp, 11)->at_risk);
-	liveprocs_free(&lp);
+	liveproc_free(&lp);
 
 	/* An absolute pattern goes through the process's root; a pipe leaves it to the host. */
 	tu_put(proc, "sys/kernel/core_pattern", "/var/crash/core.%p\n");
 	tu_put_link(proc, "10/root", real);
 	coreconf_read(&conf, proc);
-	liveprocs_read(&lp, &o);
+	liveproc_read(&lp, &o);
 	ck_assert_str_eq(find_proc(&lp, 10)->dest, "/var/crash");
 	ck_assert(!find_proc(&lp, 10)->can_dump); /* no var/crash under that root */
-	liveprocs_free(&lp);
+	liveproc_free(&lp);
 	tu_put(proc, "sys/kernel/core_pattern", "|/lib/systemd/systemd-coredump %P\n");
 	coreconf_read(&conf, proc);
-	liveprocs_read(&lp, &o);
+	liveproc_read(&lp, &o);
 	ck_assert_str_eq(find_proc(&lp, 10)->dest, "/var/lib/systemd/coredump (host)");
 	ck_assert(!find_proc(&lp, 10)->at_risk);
-	liveprocs_free(&lp);
+	liveproc_free(&lp);
 
 	tu_rmtree(root);
 	free(root), free(real), free(proc), free(app), free(gone);
@@ -376,11 +376,11 @@ START_TEST(live_proc_reads_this_process)
 	struct liveproc_opts o = {"/proc", &conf, 10, (long)getpid()};
 	memset(&lp, 0, sizeof(lp));
 	for (int tries = 0; tries < 100; tries++) {
-		liveprocs_read(&lp, &o);
-		p = liveprocs_find(&lp, child);
+		liveproc_read(&lp, &o);
+		p = liveproc_find(&lp, child);
 		if (p && strcmp(p->comm, "sleep") == 0)
 			break;
-		liveprocs_free(&lp);
+		liveproc_free(&lp);
 		p = NULL;
 		usleep(20000);
 	}
@@ -392,13 +392,13 @@ START_TEST(live_proc_reads_this_process)
 	ck_assert_uint_eq(p->core_soft, want);
 	ck_assert_str_eq(p->cwd, real);
 	ck_assert_str_eq(p->cmdline, "sleep 30");
-	ck_assert_ptr_null(liveprocs_find(&lp, getpid())); /* self is left out */
+	ck_assert_ptr_null(liveproc_find(&lp, getpid())); /* self is left out */
 	if (conf.kind == PAT_RELATIVE && want >= 24576) {
 		ck_assert(p->can_dump);
 		ck_assert(p->has_anon);
 		ck_assert_ptr_nonnull(p->dest);
 	}
-	liveprocs_free(&lp);
+	liveproc_free(&lp);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	tu_rmtree(dir);
@@ -410,7 +410,7 @@ END_TEST
 
 static void detect(struct envinfo *e, const char *proc, const char *rootfs, char *const *envp)
 {
-	struct envprobe p = {proc, rootfs, envp};
+	struct envinfo_probe p = {proc, rootfs, envp};
 	envinfo_detect(e, &p);
 }
 
@@ -615,7 +615,7 @@ START_TEST(remedies_per_environment)
 	struct remedy_ctx c = {&env, &conf, NULL, pids, 2, "/srv/my app"};
 	struct remedies r;
 
-	remedies_build(&r, &c);
+	remedy_build(&r, &c);
 	ck_assert_str_eq(r.v[0].id, "ecs-task-ulimits");
 	ck_assert_int_eq(r.v[0].kind, REMEDY_STOP);
 	ck_assert_str_eq(r.v[0].snippet, "\"ulimits\":[{\"name\":\"core\",\"softLimit\":0,\"hardLimit\":0}]");
@@ -625,19 +625,19 @@ START_TEST(remedies_per_environment)
 			 "while sleep 600; do coredu prune --keep-newest=3 --per=program --yes "
 			 "'/srv/my app'; done");
 	ck_assert_ptr_null(remedy(&r, "limits-conf")); /* PAM means nothing in a container */
-	remedies_free(&r);
+	remedy_free(&r);
 
 	env = (struct envinfo){.kind = ENV_KUBERNETES, .container = true};
-	remedies_build(&r, &c);
+	remedy_build(&r, &c);
 	ck_assert_str_eq(r.v[0].id, "kubernetes-entrypoint");
 	ck_assert_ptr_nonnull(strstr(r.v[0].snippet, "ulimit -c 0 && exec"));
-	remedies_free(&r);
+	remedy_free(&r);
 
 	env = (struct envinfo){.kind = ENV_DOCKER, .container = true};
-	remedies_build(&r, &c);
+	remedy_build(&r, &c);
 	ck_assert_str_eq(remedy(&r, "docker-run")->snippet, "docker run --ulimit core=0 ...");
 	ck_assert_str_eq(remedy(&r, "docker-compose")->snippet, "ulimits: {core: 0}");
-	remedies_free(&r);
+	remedy_free(&r);
 
 	strcpy(conf.pattern, "|/usr/lib/systemd/systemd-coredump %P");
 	coreconf_classify(&conf);
@@ -645,7 +645,7 @@ START_TEST(remedies_per_environment)
 	c.unit = "myapp.service";
 	c.npids = 0;
 	c.root = "/var/lib/app";
-	remedies_build(&r, &c);
+	remedy_build(&r, &c);
 	ck_assert_str_eq(r.v[0].id, "systemd-unit");
 	ck_assert_ptr_nonnull(strstr(r.v[0].text, "systemctl edit myapp.service"));
 	ck_assert_str_eq(r.v[0].snippet, "[Service]\nLimitCORE=0");
@@ -655,7 +655,7 @@ START_TEST(remedies_per_environment)
 	ck_assert_str_eq(remedy(&r, "prune-cron")->snippet,
 			 "*/10 * * * * root coredu prune --keep-newest=3 --per=program --yes /var/lib/app");
 	ck_assert_ptr_nonnull(remedy(&r, "systemd-coredump-maxuse"));
-	remedies_free(&r);
+	remedy_free(&r);
 }
 END_TEST
 

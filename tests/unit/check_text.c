@@ -15,7 +15,7 @@ static char *san(const char *s, size_t n, unsigned flags)
 {
 	struct sbuf b;
 	sbuf_init(&b);
-	san_append(&b, s, n, flags);
+	sanitize_append(&b, s, n, flags);
 	return b.s;
 }
 

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "doctor/envdetect.h"
+#include "doctor/envinfo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,7 +84,7 @@ static void check_cgroup(struct envinfo *e, const char *proc, const char *who)
 	}
 }
 
-void envinfo_detect(struct envinfo *e, const struct envprobe *p)
+void envinfo_detect(struct envinfo *e, const struct envinfo_probe *p)
 {
 	memset(e, 0, sizeof(*e));
 	struct envsrc *s = xcalloc(1, sizeof(*s));

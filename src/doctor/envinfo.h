@@ -1,8 +1,8 @@
-/* envdetect: where coredu runs (ECS or Fargate, Kubernetes, Docker, Podman, a systemd host),
+/* envinfo: where coredu runs (ECS or Fargate, Kubernetes, Docker, Podman, a systemd host),
  * from local markers only: environment variables, a few files, cgroup paths.  coredu makes
  * no network requests, so the ECS metadata endpoint is noticed, never called. */
-#ifndef COREDU_ENVDETECT_H
-#define COREDU_ENVDETECT_H
+#ifndef COREDU_ENVINFO_H
+#define COREDU_ENVINFO_H
 
 #include <stdbool.h>
 
@@ -17,13 +17,13 @@ struct envinfo {
 	char markers[256];  /* what was seen, comma-separated */
 };
 
-struct envprobe {
+struct envinfo_probe {
 	const char *proc;         /* procfs root: PID 1's environment and cgroup */
 	const char *rootfs;       /* "/" normally: /.dockerenv, /run/.containerenv, /run/systemd */
 	char *const *envp;        /* our environment */
 };
 
-void envinfo_detect(struct envinfo *e, const struct envprobe *p);
+void envinfo_detect(struct envinfo *e, const struct envinfo_probe *p);
 /* "ecs", "kubernetes", "docker", "podman", "container", "systemd", "host" */
 const char *envinfo_kind_id(enum env_kind k);
 /* "AWS ECS on Fargate", "Kubernetes", ... */
