@@ -14,7 +14,7 @@ own folder and lower ranks only: not a peer, not a higher rank.  "Use" is read t
 Neither graph may have a loop between two files, nor between two folders.  And the library
 (src/) never references stdout, stderr or printf-style stdio output of its own, nor curses;
 and what a file exports starts with the file's name (the module prefix), but for the listed
-exceptions.
+exceptions; and no function is longer than 100 lines without a comment that says why.
 With no --build, or no objects there, only the includes are checked.  Exit status 1 lists
 every violation; 0 prints one line of counts.
 """
@@ -49,6 +49,8 @@ PREFIX_EXCEPTIONS = [
 LIBRARY_NEVER = {"stdout", "stderr", "printf", "puts", "putchar", "vprintf", "perror"}
 CURSES = re.compile(r'#\s*include\s*[<"](n?curses|ncursesw/curses|term|panel)\.h[>"]')
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"')
+# A function longer than this needs a comment above it that says why ("Long: ...").
+MAX_FUNCTION_LINES = 100
 
 
 def folder_of(rel):
@@ -135,6 +137,29 @@ def call_edges(src, build, problems):
     return edges, len(objs)
 
 
+def check_lengths(src, files, problems):
+    """Function definitions: a line "{" at column 0 to the next "}" at column 0."""
+    for rel in files:
+        if not rel.endswith(".c"):
+            continue
+        with open(os.path.join(src, rel), errors="replace") as f:
+            lines = f.read().split("\n")
+        start = None
+        for n, line in enumerate(lines):
+            if line == "{":
+                start = n
+            elif line == "}" and start is not None:
+                head = n - start + 1
+                sig = start - 1
+                while sig > 0 and lines[sig - 1][:1] in (" ", "\t") and lines[sig - 1].strip():
+                    sig -= 1
+                above = "\n".join(lines[max(0, sig - 6):sig])
+                if head > MAX_FUNCTION_LINES and "Long:" not in above:
+                    problems.append("length: %s:%d: %d lines, over %d without a 'Long:' comment "
+                                    "saying why" % (rel, sig + 1, head, MAX_FUNCTION_LINES))
+                start = None
+
+
 def check_layers(edges, what, problems):
     for a, b, where in edges:
         fa, fb = folder_of(a), folder_of(b)
@@ -208,6 +233,7 @@ def main():
     problems = []
     files = sources(src)
     inc = include_edges(src, files, problems)
+    check_lengths(src, files, problems)
     check_layers(inc, "include", problems)
     check_loops(inc, "include", problems)
     calls, nobj = [], 0
@@ -221,7 +247,7 @@ def main():
         print("layers: %d violation(s); the rule: doc/hacking.md" % len(problems))
         return 1
     print("layers: %d files, %d includes, %d objects, %d cross-file references: "
-          "every use goes down, no loop" % (len(files), len(inc), nobj, len(calls)))
+          "every use goes down, no loop, prefixes and lengths kept" % (len(files), len(inc), nobj, len(calls)))
     return 0
 
 
