@@ -10,14 +10,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "delete/delete.h"
 #include "base/fmt.h"
 #include "base/json.h"
-#include "output/report.h"
 #include "base/sanitize.h"
 #include "base/stopsig.h"
 #include "base/util.h"
 #include "cli.h"
+#include "delete/delete.h"
+#include "output/report.h"
 
 /* ---- text ------------------------------------------------------------------------------------ */
 

@@ -7,8 +7,8 @@
 
 #include "base/fmt.h"
 #include "base/sanitize.h"
-#include "screens.h"
 #include "base/utf8.h"
+#include "screens.h"
 
 static int char_width(const char *s, size_t n, size_t *len)
 {

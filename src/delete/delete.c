@@ -15,12 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kinds/kinds.h"
 #include "base/procfs.h"
-#include "scan/safeopen.h"
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "delete/zst.h"
+#include "kinds/kinds.h"
+#include "scan/safeopen.h"
 
 #define RECENT_SECONDS 60
 

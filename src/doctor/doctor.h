@@ -17,9 +17,9 @@
 #include "doctor/coreconf.h"
 #include "doctor/envinfo.h"
 #include "doctor/hints.h"
-#include "model/index.h"
 #include "doctor/liveproc.h"
 #include "doctor/remedy.h"
+#include "model/index.h"
 
 #define DOCTOR_WINDOW (24 * 3600) /* growth is measured over the last 24 hours */
 

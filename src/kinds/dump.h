@@ -5,11 +5,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/util.h"
 #include "kinds/decomp.h"
 #include "kinds/elfcore.h"
 #include "kinds/kinds.h"
 #include "kinds/reader.h"
-#include "base/util.h"
 
 /* The `kind` of the JSON contract.  Each is recognised by content (detect.c); the name only
  * refines an ELF core into systemd-core or core-temp. */

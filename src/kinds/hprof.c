@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kinds/bytes.h"
 #include "base/util.h"
+#include "kinds/bytes.h"
 #include "kinds/kinds.h"
 
 #define HPROF_MAGIC "JAVA PROFILE 1.0."

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/sig.h"
 #include "base/util.h"
 #include "kinds/kinds.h"
 #include "kinds/lines.h"
-#include "base/sig.h"
 
 #define HSERR_MAGIC "#\n# A fatal error has been detected by the Java Runtime Environment:"
 #define HSERR_LIMIT (1u << 20) /* the header and summary sit in the first few KB */

@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kinds/bytes.h"
 #include "base/util.h"
+#include "kinds/bytes.h"
 #include "kinds/kinds.h"
 
 #define KDUMP_SIG "KDUMP   "

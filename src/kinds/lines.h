@@ -6,8 +6,8 @@
 
 #include <stdint.h>
 
-#include "kinds/reader.h"
 #include "base/util.h"
+#include "kinds/reader.h"
 
 #define LINES_MAX 4096
 

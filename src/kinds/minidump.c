@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kinds/bytes.h"
-#include "base/util.h"
-#include "kinds/kinds.h"
 #include "base/sig.h"
+#include "base/util.h"
+#include "kinds/bytes.h"
+#include "kinds/kinds.h"
 
 #define MD_SIGNATURE 0x504d444du
 #define MD_VERSION 0xa793u

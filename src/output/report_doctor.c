@@ -7,14 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "doctor/doctor.h"
 #include "base/fmt.h"
 #include "base/json.h"
 #include "base/procfs.h"
-#include "output/report.h"
-#include "output/report_doctor.h"
 #include "base/sanitize.h"
 #include "base/util.h"
+#include "doctor/doctor.h"
+#include "output/report.h"
+#include "output/report_doctor.h"
 
 #define PROCS_SHOWN 10
 

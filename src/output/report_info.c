@@ -5,14 +5,14 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "doctor/cause.h"
 #include "base/fmt.h"
+#include "base/sanitize.h"
+#include "base/sig.h"
+#include "doctor/cause.h"
 #include "kinds/dump.h"
 #include "kinds/mdesc.h"
 #include "model/index.h"
 #include "output/report.h"
-#include "base/sanitize.h"
-#include "base/sig.h"
 
 #define LABEL_WIDTH 15
 

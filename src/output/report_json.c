@@ -2,13 +2,13 @@
 
 #include <string.h>
 
-#include "doctor/cause.h"
 #include "base/json.h"
+#include "base/sig.h"
+#include "doctor/cause.h"
 #include "kinds/dump.h"
 #include "kinds/mdesc.h"
 #include "model/index.h"
 #include "output/report.h"
-#include "base/sig.h"
 
 /* What the kind adds (doc/json.md): the same keys for every kind, null where it says
  * nothing. */

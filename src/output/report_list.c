@@ -5,11 +5,11 @@
 #include <wchar.h>
 
 #include "base/fmt.h"
+#include "base/sanitize.h"
+#include "base/utf8.h"
 #include "kinds/dump.h"
 #include "model/index.h"
 #include "output/report.h"
-#include "base/sanitize.h"
-#include "base/utf8.h"
 
 /* Columns a sanitised string takes on a terminal. */
 static size_t text_width(const char *s)

@@ -9,9 +9,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/util.h"
 #include "kinds/dump.h"
 #include "scan/scan.h"
-#include "base/util.h"
 
 struct bgscan;
 

@@ -22,9 +22,9 @@
 #include <unistd.h>
 
 #include "base/idset.h"
+#include "base/util.h"
 #include "scan/detect.h"
 #include "scan/safeopen.h"
-#include "base/util.h"
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
 /* O_NONBLOCK: a FIFO swapped in after getdents cannot block us; O_NOCTTY: nor grab a tty. */

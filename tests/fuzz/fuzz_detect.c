@@ -5,8 +5,8 @@
 #include <stdint.h>
 
 #include "kinds/decomp.h"
-#include "scan/detect.h"
 #include "kinds/kinds.h"
+#include "scan/detect.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

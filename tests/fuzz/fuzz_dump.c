@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "doctor/cause.h"
-#include "scan/detect.h"
 #include "kinds/dump.h"
 #include "kinds/kinds.h"
+#include "scan/detect.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

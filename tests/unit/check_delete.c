@@ -17,10 +17,10 @@
 #include <unistd.h>
 
 #include "delete/delete.h"
+#include "delete/zst.h"
 #include "model/index.h"
 #include "scan/scan.h"
 #include "testutil.h"
-#include "delete/zst.h"
 
 #include <zstd.h>
 

@@ -19,12 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/procfs.h"
 #include "doctor/coreconf.h"
 #include "doctor/doctor.h"
 #include "doctor/envinfo.h"
 #include "doctor/hints.h"
 #include "doctor/liveproc.h"
-#include "base/procfs.h"
 #include "doctor/remedy.h"
 #include "output/report.h"
 #include "output/report_doctor.h"

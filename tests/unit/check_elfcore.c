@@ -14,9 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "scan/detect.h"
 #include "kinds/elfcore.h"
 #include "kinds/reader.h"
+#include "scan/detect.h"
 #include "testutil.h"
 #include "verify.h"
 

@@ -21,10 +21,10 @@
 #include <zstd.h>
 
 #include "kinds/decomp.h"
-#include "scan/detect.h"
 #include "kinds/dump.h"
-#include "model/index.h"
 #include "kinds/kinds.h"
+#include "model/index.h"
+#include "scan/detect.h"
 #include "testutil.h"
 
 /* Parse bytes as a dump of the kind detect_kind() finds (compressed heads too), from

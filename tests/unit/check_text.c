@@ -8,8 +8,8 @@
 #include "base/fmt.h"
 #include "base/json.h"
 #include "base/sanitize.h"
-#include "testutil.h"
 #include "base/when.h"
+#include "testutil.h"
 
 static char *san(const char *s, size_t n, unsigned flags)
 {

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "testutil.h"
 #include "model/view.h"
+#include "testutil.h"
 
 #define mk tu_fake_dump
 
