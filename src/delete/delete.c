@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/idset.h"
 #include "base/procfs.h"
 #include "base/sanitize.h"
 #include "base/util.h"
@@ -25,19 +26,6 @@
 #define RECENT_SECONDS 60
 
 /* ---- the plan -------------------------------------------------------------------------- */
-
-struct by_inode {
-	uint64_t dev, ino;
-	size_t item;
-};
-
-static int cmp_inode(const void *a, const void *b)
-{
-	const struct by_inode *x = a, *y = b;
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	return x->ino < y->ino ? -1 : x->ino > y->ino;
-}
 
 static void flag_held(struct delete_item *it, const char *why)
 {
@@ -58,10 +46,10 @@ static bool same_dir(const char *path, const char *dir)
  * middle of dumping core into one of their directories. */
 static void find_holders(struct delete_plan *p, const char *proc)
 {
-	struct by_inode *idx = xmalloc((p->n ? p->n : 1) * sizeof(*idx));
+	struct idset items; /* (dev, inode) -> the item */
+	idset_init(&items);
 	for (size_t i = 0; i < p->n; i++)
-		idx[i] = (struct by_inode){p->items[i].d->dev, p->items[i].d->ino, i};
-	sort_array(idx, p->n, sizeof(*idx), cmp_inode);
+		idset_add(&items, p->items[i].d->dev, p->items[i].d->ino, i);
 
 	long *pids;
 	size_t npids = procfs_pids(proc, &pids);
@@ -103,16 +91,15 @@ static void find_holders(struct delete_plan *p, const char *proc)
 			if (f->d_name[0] == '.' || fstatat(dirfd(fds), f->d_name, &st, 0) != 0 ||
 			    !S_ISREG(st.st_mode))
 				continue;
-			struct by_inode key = {(uint64_t)st.st_dev, (uint64_t)st.st_ino, 0};
-			struct by_inode *hit = bsearch(&key, idx, p->n, sizeof(*idx), cmp_inode);
+			const uint64_t *hit = idset_find(&items, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
 			if (hit)
-				flag_held(&p->items[hit->item], who);
+				flag_held(&p->items[*hit], who);
 		}
 		closedir(fds);
 	}
 	sbuf_free(&path);
 	free(pids);
-	free(idx);
+	idset_free(&items);
 }
 
 void delete_plan_init(struct delete_plan *p, const struct dump *const *dumps, size_t n,
