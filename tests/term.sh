@@ -76,8 +76,13 @@ title_before=$(T display -p -t t '#{pane_title}')
 
 # --- 1. start-up, live progress, a filled list --------------------------------------------------
 if command -v strace >/dev/null && strace -o /dev/null -e inject=getdents64:delay_enter=1 true 2>/dev/null; then
-	# Slow every directory read down so the scan can be watched.
-	browse "strace -f -o /dev/null -e inject=getdents64:delay_enter=300000 $COREDU $tree"
+	# Slow every directory read down so the scan can be watched, in a tree of 200 directories
+	# so that it outlasts these checks however busy the machine is (make -j16 check): about
+	# a minute unless Ctrl-C or q stops it, as they do here.
+	slow=$tmp/slow
+	mkdir -p "$slow"/d{001..200}
+	cp "$FIXTURE_DIR/abort-x86-64.core" "$slow/core.1058"
+	browse "strace -f -o /dev/null -e inject=getdents64:delay_enter=300000 $COREDU $slow"
 	expect "Scanning:" "live progress while scanning"
 	expect "q: stop" "the stop hint while scanning"
 	T resize-window -t t -x 19 -y 5
@@ -87,7 +92,7 @@ if command -v strace >/dev/null && strace -o /dev/null -e inject=getdents64:dela
 	keys C-c
 	expect "Scan stopped" "Ctrl-C during the scan stops it"
 	quit_to_shell
-	browse "strace -f -o /dev/null -e inject=getdents64:delay_enter=300000 $COREDU $tree"
+	browse "strace -f -o /dev/null -e inject=getdents64:delay_enter=300000 $COREDU $slow"
 	expect "Scanning:" "live progress while scanning"
 	keys q
 	expect "Scan stopped" "q during the scan stops it"
