@@ -214,6 +214,12 @@ int tu_run(const char *cmd, char **out)
 
 int tu_run_suite(Suite *s)
 {
+	/* The commands the tests run (find, sort, python3) see one locale whatever the caller's. */
+	static const char *const lc[] = {"LC_ALL", "LC_CTYPE", "LC_COLLATE", "LC_MESSAGES",
+					 "LC_NUMERIC", "LC_TIME", "LANGUAGE"};
+	for (size_t i = 0; i < sizeof(lc) / sizeof(lc[0]); i++)
+		unsetenv(lc[i]);
+	setenv("LANG", "C.UTF-8", 1);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
