@@ -1247,6 +1247,7 @@ int main(void)
 	tcase_add_test(tc, decoys_are_not_dumps);
 	suite_add_tcase(s, tc);
 	TCase *cr = tcase_create("crafted");
+	tcase_set_timeout(cr, 60);
 	tcase_add_test(cr, crafted_notes_in_any_order);
 	tcase_add_test(cr, crafted_pn_xnum);
 	tcase_add_test(cr, crafted_phnum_past_eof);
