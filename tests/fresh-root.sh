@@ -86,7 +86,9 @@ unpack() {
 	echo "$home"
 }
 
-# inside ROOT WHO HOME CMD: run CMD in HOME/coredu inside ROOT with a clean environment.
+# inside ROOT WHO HOME CMD: run CMD in HOME/coredu inside ROOT with a clean environment.  The
+# root becomes / with pivot_root, not chroot: in a chroot / is no mount point, and tests that
+# make mount namespaces (unshare -m) would fail where a real machine lets them.
 inside() {
 	local root=$1 who=$2 home=$3 cmd=$4 user=root
 	[ "$who" = user ] && user=dev
@@ -95,10 +97,17 @@ inside() {
 		set -e
 		root=$1 user=$2 home=$3 cmd=$4
 		mount --make-rprivate /
+		mount --bind "$root" "$root"
 		mount -t proc proc "$root/proc"
 		mount --rbind /sys "$root/sys"
 		mount --rbind /dev "$root/dev"
-		exec chroot "$root" /usr/sbin/runuser -u "$user" -- /usr/bin/env -i \
+		cd "$root"
+		mkdir -p .oldroot
+		pivot_root . .oldroot
+		umount -l /.oldroot
+		rmdir /.oldroot
+		cd /
+		exec /usr/sbin/runuser -u "$user" -- /usr/bin/env -i \
 			PATH=/usr/local/bin:/usr/bin:/bin HOME="$home" USER="$user" LOGNAME="$user" \
 			/bin/bash -c "cd ~/coredu && $cmd"' inside "$root" "$user" "$home" "$cmd" </dev/null
 }
