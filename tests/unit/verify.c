@@ -93,14 +93,27 @@ static const char *field_of(const char *out, const char *file, const char *key, 
 	return buf;
 }
 
-void tv_verify_json(const char *dir, const struct tu_expect *e, bool kernel)
+char *tv_json_fields(const char *dir)
 {
-	char cmd[4096], v[512], num[32];
+	char cmd[4096];
 	const char *srcdir = getenv("TESTS_SRCDIR") ? getenv("TESTS_SRCDIR") : ".";
 	snprintf(cmd, sizeof(cmd), "'%s' json '%s' | python3 '%s/tests/jsonfields.py'", tu_coredu(),
 		 dir, srcdir);
 	char *out;
 	ck_assert_int_eq(tu_run(cmd, &out), 0);
+	return out;
+}
+
+void tv_verify_json(const char *dir, const struct tu_expect *e, bool kernel)
+{
+	char *out = tv_json_fields(dir);
+	tv_verify_json_fields(out, e, kernel);
+	free(out);
+}
+
+void tv_verify_json_fields(const char *out, const struct tu_expect *e, bool kernel)
+{
+	char v[512], num[32];
 
 #define EQ_NUM(key, val) \
 	do { \
@@ -142,5 +155,4 @@ void tv_verify_json(const char *dir, const struct tu_expect *e, bool kernel)
 		ck_assert_str_ne(field_of(out, e->file, "magic", v, sizeof(v)), "null");
 	}
 #undef EQ_NUM
-	free(out);
 }
