@@ -209,7 +209,7 @@ EOF2
 	contains "$tmp/err" "$tmp/perm/locked/core" "info: a file below an unreadable directory is named"
 	chmod 755 "$tmp/perm/locked" "$tmp/lockedroot"
 else
-	echo "SKIP: permission checks need a non-root user or setpriv"
+	echo "SKIP: permission checks: as root they need setpriv (apt-get install util-linux)"
 fi
 
 # --- process hygiene: RLIMIT_CORE 0 and not dumpable, seen from outside -------------------------

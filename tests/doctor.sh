@@ -49,21 +49,23 @@ says "$tmp/out" "cores accumulate without bound" "unbounded accumulation"
 says "$tmp/out" "Processes that can dump core: 0 of 1" "the process count"
 
 # --- a process whose cores would fill the disk: exit 4 -------------------------------------
-# Its command line and comm carry escape sequences: they must come out escaped.
-put_proc 500 $'evil\e[31m' "unlimited unlimited" $((avail_kb / 3 + 1)) "$app" \
+# Its command line and comm carry escape sequences: they must come out escaped.  Its next core
+# is 2/7 of the free space: 3 fit and the fourth fills it, and that stays so while other tests
+# change the free space by less than a tenth.
+put_proc 500 $'evil\e[31m' "unlimited unlimited" $((avail_kb * 2 / 7)) "$app" \
 	/usr/bin/app $'\e]2;PWNED\a' --serve
 run 4 "${clean_env[@]}" "$COREDU" doctor --proc "$proc" "$tmp/empty"
 says "$tmp/out" "running process would fill the file system" "the summary flags the process"
 says "$tmp/out" "! 500 core limit unlimited" "the process is flagged in the table"
-says "$tmp/out" "pid 500: 3 more cores of about" "how many cores fill it"
+says "$tmp/out" "pid 500: 4 more cores of about" "how many cores fill it"
 says "$tmp/out" '/usr/bin/app \x1b]2;PWNED\x07 --serve' "the command line, escaped"
 if grep -q $'\e' "$tmp/out"; then fail "a raw escape reached the output"; else pass; fi
 says "$tmp/out" "prlimit --core=0:0 --pid 500" "the immediate remedy for it"
 
-# --crashes moves the threshold: 2 cores fit and the third fills it, so it is at risk
-# within 3 crashes and not within 2.
-run 4 "${clean_env[@]}" "$COREDU" doctor --proc "$proc" --crashes=3 "$tmp/empty"
-run 0 "${clean_env[@]}" "$COREDU" doctor --proc "$proc" --crashes=2 "$tmp/empty"
+# --crashes moves the threshold: 3 cores fit and the fourth fills it, so it is at risk
+# within 4 crashes and not within 3.
+run 4 "${clean_env[@]}" "$COREDU" doctor --proc "$proc" --crashes=4 "$tmp/empty"
+run 0 "${clean_env[@]}" "$COREDU" doctor --proc "$proc" --crashes=3 "$tmp/empty"
 
 # --- the environment from PID 1's environment (an ECS Exec shell lacks the variables) -----
 printf 'PATH=/bin\0ECS_CONTAINER_METADATA_URI_V4=http://169.254.170.2/v4/x\0AWS_EXECUTION_ENV=AWS_ECS_FARGATE\0' >"$proc/1/environ"

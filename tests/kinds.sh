@@ -13,7 +13,7 @@ set -u
 : "${TESTS_SRCDIR:?run through make check}"
 
 for tool in zstd xz lz4 python3; do
-	command -v $tool >/dev/null || { echo "SKIP: $tool is not installed (./quickstart --deps installs it)"; exit 77; }
+	command -v $tool >/dev/null || { echo "SKIP: $tool is not installed (./quickstart --check installs it)"; exit 77; }
 done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-kinds-XXXXXX")
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -195,7 +195,7 @@ if command -v tmux >/dev/null; then
 	T kill-server 2>/dev/null
 	rm "$sd/hs_err_pid6383.log" "$sd/vmcore-qemu.kdump"
 else
-	echo "NOTE: tmux is not installed: the browser part is skipped"
+	echo "SKIP: tmux is not installed (apt-get install tmux): the browser part is skipped"
 fi
 
 # --- deleting an ABRT problem directory removes it whole; compressing it is refused ------------
@@ -225,9 +225,9 @@ check "--magic" 'assert k["_usr_bin_crash_abort.0.crash"]["magic"] == "TEST-MAGI
 # --- a live JVM crash: its hs_err log and its core are one crash --------------------------------
 pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null || echo '|')
 if ! command -v java >/dev/null || ! command -v javac >/dev/null; then
-	echo "NOTE: java/javac not installed: the live JVM crash is skipped (the committed hs_err fixture is checked above)"
+	echo "SKIP: java/javac not installed (apt-get install default-jdk-headless): the live JVM crash is skipped (the committed hs_err fixture is checked above)"
 elif [ "${pattern#|}" != "$pattern" ] || [ "${pattern#/}" != "$pattern" ] || ! (ulimit -c 8192) 2>/dev/null; then
-	echo "NOTE: this kernel does not write cores into the working directory ($pattern): the live JVM crash is skipped"
+	echo "SKIP: this kernel does not write cores into the working directory ($pattern): the live JVM crash is skipped"
 else
 	j=$tmp/jvm
 	mkdir "$j"

@@ -2,6 +2,10 @@
 # looking for text in what it wrote.  Source it once $tmp (a scratch directory) is set.
 
 fails=0 checks=0
+# The suite's locale is UTF-8 whatever the caller's (a container image often sets none): the
+# checks compare UTF-8 output.  A check that needs another locale sets it on its own command.
+unset LC_ALL LC_CTYPE LC_COLLATE LC_MESSAGES LC_NUMERIC LC_TIME LANGUAGE
+export LANG=C.UTF-8
 # Under ./configure --enable-sanitizers, ASan and UBSan write their reports to files that
 # finish() turns into failures: a report from the browser inside tmux would otherwise be lost.
 if [ "${SANITIZERS:-no}" = yes ]; then
@@ -9,6 +13,14 @@ if [ "${SANITIZERS:-no}" = yes ]; then
 	export UBSAN_OPTIONS="log_path=$tmp/sanitizer:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 fi
 pass() { checks=$((checks + 1)); }
+# why_not_strace: empty when strace can inject delays here, else why not, naming the package.
+why_not_strace() {
+	if ! command -v strace >/dev/null; then
+		echo "strace is not installed (apt-get install strace)"
+	elif ! strace -f -o /dev/null -e inject=getdents64:delay_enter=1 true 2>/dev/null; then
+		echo "strace cannot trace here (ptrace is refused, or the kernel lacks fault injection)"
+	fi
+}
 fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
 
 # run WANT-RC CMD...: run CMD without stdin, its output in $tmp/out and $tmp/err.

@@ -75,7 +75,8 @@ wait_for "SHELL-READY" 5 || { echo "FAIL: no shell in tmux"; exit 1; }
 title_before=$(T display -p -t t '#{pane_title}')
 
 # --- 1. start-up, live progress, a filled list --------------------------------------------------
-if command -v strace >/dev/null && strace -o /dev/null -e inject=getdents64:delay_enter=1 true 2>/dev/null; then
+no_strace=$(why_not_strace)
+if [ -z "$no_strace" ]; then
 	# Slow every directory read down so the scan can be watched, in a tree of 200 directories
 	# so that it outlasts these checks however busy the machine is (make -j16 check): about
 	# a minute unless Ctrl-C or q stops it, as they do here.
@@ -100,7 +101,7 @@ if command -v strace >/dev/null && strace -o /dev/null -e inject=getdents64:dela
 	if wait_for "SHELL-READY" 1; then fail "q during the scan quit instead of stopping"; else pass; fi
 	quit_to_shell
 else
-	echo "SKIP: live-progress check needs strace with syscall delay injection"
+	echo "SKIP: live progress: $no_strace"
 fi
 browse "$COREDU $tree"
 expect "8 dumps" "header counts the dumps"
@@ -236,7 +237,7 @@ if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
 	expect "8 dumps, " "and prints the list report"
 	wait_for "SHELL-READY" 5
 else
-	echo "SKIP: hiding terminfo needs root and unshare"
+	echo "SKIP: no terminfo at all: hiding it needs root and unshare -m (util-linux)"
 fi
 
 # --- 10. signals restore the terminal -------------------------------------------------------------------------
@@ -285,7 +286,13 @@ quit_to_shell
 
 # A failure: an immutable dump (root only, on file systems with chattr +i) stays, marked.
 for i in 1 2; do cp "$FIXTURE_DIR/parent-kill-x86-64.core" "$del/app/core.50$i"; done
-if chattr +i "$del/app/core.502" 2>/dev/null; then
+if ! command -v chattr >/dev/null; then
+	echo "SKIP: the failure summary: chattr is not installed (apt-get install e2fsprogs)"
+elif [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: the failure summary: chattr +i needs root"
+elif ! chattr +i "$del/app/core.502" 2>"$tmp/chattr.err"; then
+	echo "SKIP: the failure summary: chattr +i failed on this file system: $(head -1 "$tmp/chattr.err")"
+else
 	browse "$COREDU $del/app"
 	expect "2 rows" "the scan is done before marking"
 	keys A d y y
@@ -296,12 +303,10 @@ if chattr +i "$del/app/core.502" 2>/dev/null; then
 	expect "core.502" "and listed"
 	quit_to_shell
 	chattr -i "$del/app/core.502"
-else
-	echo "SKIP: the failure summary needs chattr +i (root, ext4)"
 fi
 
 # q stops a long deletion after the current file (strace slows every unlink down).
-if command -v strace >/dev/null && strace -o /dev/null -e inject=unlinkat:delay_enter=1 true 2>/dev/null; then
+if [ -z "$no_strace" ]; then
 	mkdir -p "$del/many"
 	for i in $(seq 1 30); do cp "$FIXTURE_DIR/abort-aarch64.core" "$del/many/core.$i"; done
 	browse "strace -f -o /dev/null -e inject=unlinkat:delay_enter=200000 $COREDU $del/many"
@@ -315,7 +320,7 @@ if command -v strace >/dev/null && strace -o /dev/null -e inject=unlinkat:delay_
 	keys q; expect "marked" "q closes the summary; the rest stays marked"
 	quit_to_shell
 else
-	echo "SKIP: the stop check needs strace with syscall delay injection"
+	echo "SKIP: q stopping a long deletion: $no_strace"
 fi
 grep -q $'\tcompressed\t' "$tmp/journal" && pass || fail "the journal has the compression"
 

@@ -96,7 +96,7 @@ traced_env=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0")
 have_strace=false strace_runs=false
 mkdir "$tmp/probe"
 if ! command -v strace >/dev/null; then
-	why_no_strace="no strace"
+	why_no_strace="strace is not installed (apt-get install strace)"
 elif ! strace -f -o /dev/null -e trace=none true 2>/dev/null; then
 	why_no_strace="strace cannot trace here (ptrace not permitted)"
 elif strace_runs=true; "${traced_env[@]}" strace -f -y -o "$tmp/trace" -e trace=getdents64 "$COREDU" json "$tmp/probe" \
@@ -347,7 +347,7 @@ fi
 if [ "$have_strace" != true ]; then
 	skip "unreadable mid-scan: $why_no_strace"
 elif [ "$(id -u)" -eq 0 ] && [ ${#as_user[@]} -eq 0 ]; then
-	skip "unreadable mid-scan: needs a non-root user or setpriv"
+	skip "unreadable mid-scan: as root it needs setpriv (apt-get install util-linux)"
 else
 	u=$tmp/perm
 	for dd in p1 p2 p3 p4 p5; do mkdir -p "$u/$dd" && cp "$core" "$u/$dd/core"; done
@@ -385,7 +385,7 @@ cp "$core" "$s/real.core"
 mkfifo "$s/core"
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$s/core.sock"
 nspecial=3
-if mknod "$s/core.1" c 1 3 2>/dev/null; then nspecial=4; else skip "no device node (not root)"; fi
+if mknod "$s/core.1" c 1 3 2>/dev/null; then nspecial=4; else skip "a device node: mknod needs root"; fi
 # A writer blocks in open() until a reader opens the FIFO.
 (exec 3>"$s/core"; touch "$tmp/fifo-opened") &
 writer=$!

@@ -8,7 +8,7 @@ set -u
 : "${COREDU:?run through make check}" "${FIXTURE_DIR:?run through make check}"
 : "${TESTS_SRCDIR:?run through make check}"
 if [ "${SANITIZERS:-no}" = yes ]; then echo "SKIP: ASan build"; exit 77; fi
-command -v valgrind >/dev/null || { echo "SKIP: valgrind is not installed"; exit 77; }
+command -v valgrind >/dev/null || { echo "SKIP: valgrind is not installed (apt-get install valgrind)"; exit 77; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-valgrind-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 . "$TESTS_SRCDIR/tests/lib.sh"

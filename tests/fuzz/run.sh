@@ -22,7 +22,7 @@ done
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(pwd)
 [ -f "$build/config.h" ] || { echo "fuzz: run from a configured build tree (./configure)" >&2; exit 2; }
-command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
+command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-dev)" >&2; exit 2; }
 make -s tests/fixtures-unpacked/.stamp
 
 harnesses=(elfcore detect decomp dump apport hserr hprof kdump minidump sdcore)

@@ -263,11 +263,13 @@ START_TEST(processes_as_future_dumps)
 	tu_put(proc, "uptime", "1000.00 900.00\n");
 	tu_put(proc, "sys/kernel/core_pattern", "core\n");
 	tu_put(proc, "sys/kernel/core_uses_pid", "1\n");
-	/* 1: limit 0.  10: unlimited, a core of a quarter of the free space: 3 more fit.
+	/* 1: limit 0.  10: unlimited, a core of 2/7 of the free space: 3 more fit, and still 3
+	 * if the free space moves by a tenth while the test runs (other tests write files).
 	 * 11: a core larger than the free space.  12: limit 1 MiB caps a large core.
 	 * 2: a kernel thread, 13: a zombie, 14: limits unreadable, 15: cwd gone. */
 	put_proc(proc, 1, "init", "S", 0, "0 unlimited", 100, "/", "/sbin/init\0", 11);
-	put_proc(proc, 10, "gunicorn", "S", 0, "unlimited unlimited", avail_kb / 4 + 1, app,
+	uint64_t core_kb = avail_kb * 2 / 7;
+	put_proc(proc, 10, "gunicorn", "S", 0, "unlimited unlimited", core_kb, app,
 		 "gunicorn: worker\0", 17);
 	put_proc(proc, 11, "big", "S", 0, "unlimited unlimited", avail_kb * 2, app, "big\0", 4);
 	put_proc(proc, 12, "capped", "S", 0, "1048576 unlimited", avail_kb * 2, app, "capped\0", 7);
@@ -298,7 +300,7 @@ START_TEST(processes_as_future_dumps)
 	ck_assert_str_eq(p->cwd, app);
 	ck_assert_str_eq(p->dest, app);
 	ck_assert(p->has_fs);
-	ck_assert_uint_eq(p->next_core, (avail_kb / 4 + 1) * 1024);
+	ck_assert_uint_eq(p->next_core, core_kb * 1024);
 	ck_assert_uint_eq(p->crashes_to_full, 3);
 	ck_assert(!p->wont_fit);
 	ck_assert(p->at_risk); /* core.PID names: 4 crashes fill it */
@@ -356,42 +358,47 @@ END_TEST
 
 START_TEST(live_proc_reads_this_process)
 {
-	/* The real /proc: a child with a known core limit, in a known directory. */
+	/* The real /proc: a child with a known core limit, in a known directory.  It runs cat
+	 * between two pipes: once a byte sent in comes back out, cat's main is running, so the
+	 * exec is over and /proc/PID/cmdline is set (during an exec, comm already says "cat"
+	 * while cmdline is still empty). */
 	char *dir = tu_mkdtemp("live"), *real = realpath(dir, NULL);
+	int in[2], out[2];
+	ck_assert_int_eq(pipe(in), 0);
+	ck_assert_int_eq(pipe(out), 0);
 	pid_t child = fork();
 	if (child == 0) {
 		struct rlimit rl;
 		getrlimit(RLIMIT_CORE, &rl);
 		rl.rlim_cur = rl.rlim_max < 24576 ? rl.rlim_max : 24576;
-		if (chdir(real) != 0 || setrlimit(RLIMIT_CORE, &rl) != 0)
+		if (chdir(real) != 0 || setrlimit(RLIMIT_CORE, &rl) != 0 ||
+		    dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0)
 			_exit(1);
-		execlp("sleep", "sleep", "30", (char *)NULL);
+		close(in[1]), close(out[0]);
+		execlp("cat", "cat", "-u", (char *)NULL);
 		_exit(1);
 	}
 	ck_assert_int_gt(child, 0);
-	const struct liveproc *p = NULL;
+	close(in[0]), close(out[1]);
+	char echo = 0;
+	ck_assert_int_eq(write(in[1], "x", 1), 1);
+	ck_assert_int_eq(read(out[0], &echo, 1), 1);
+	ck_assert_int_eq(echo, 'x');
 	struct liveprocs lp;
 	struct coreconf conf;
 	coreconf_read(&conf, "/proc");
 	struct liveproc_opts o = {"/proc", &conf, 10, (long)getpid()};
-	memset(&lp, 0, sizeof(lp));
-	for (int tries = 0; tries < 100; tries++) {
-		liveproc_read(&lp, &o);
-		p = liveproc_find(&lp, child);
-		if (p && strcmp(p->comm, "sleep") == 0)
-			break;
-		liveproc_free(&lp);
-		p = NULL;
-		usleep(20000);
-	}
-	ck_assert_msg(p != NULL, "the child never showed up as sleep");
+	liveproc_read(&lp, &o);
+	const struct liveproc *p = liveproc_find(&lp, child);
+	ck_assert_msg(p != NULL, "the child is not listed");
+	ck_assert_str_eq(p->comm, "cat");
 	ck_assert(p->has_limits);
 	struct rlimit rl;
 	getrlimit(RLIMIT_CORE, &rl);
 	uint64_t want = rl.rlim_max < 24576 ? rl.rlim_max : 24576;
 	ck_assert_uint_eq(p->core_soft, want);
 	ck_assert_str_eq(p->cwd, real);
-	ck_assert_str_eq(p->cmdline, "sleep 30");
+	ck_assert_str_eq(p->cmdline, "cat -u");
 	ck_assert_ptr_null(liveproc_find(&lp, getpid())); /* self is left out */
 	if (conf.kind == PAT_RELATIVE && want >= 24576) {
 		ck_assert(p->can_dump);
@@ -399,8 +406,10 @@ START_TEST(live_proc_reads_this_process)
 		ck_assert_ptr_nonnull(p->dest);
 	}
 	liveproc_free(&lp);
-	kill(child, SIGKILL);
-	waitpid(child, NULL, 0);
+	close(in[1]); /* cat sees the end of its input and exits */
+	close(out[0]);
+	int status;
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
 	tu_rmtree(dir);
 	free(dir), free(real);
 }

@@ -117,7 +117,7 @@ int main(void)
 {
 	Suite *s = suite_create("index");
 	TCase *tc = tcase_create("index");
-	tcase_set_timeout(tc, 30);
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, sort_keys);
 	tcase_add_test(tc, hard_links_once_smallest_path);
 	tcase_add_test(tc, time_window);

@@ -238,7 +238,7 @@ static void live_python_abort(void)
 {
 	const char *py = "/usr/bin/python3";
 	if (access(py, X_OK) != 0) {
-		printf("live python-abort: skipped, %s is not installed\n", py);
+		printf("SKIP: live python-abort: %s is not installed (apt-get install python3)\n", py);
 		return;
 	}
 	char *dir = case_dir("python-abort", NULL);

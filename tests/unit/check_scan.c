@@ -355,14 +355,19 @@ START_TEST(totals_match_du)
 	struct scan_opts o = {0};
 	struct scan_totals t;
 	run_scan(root, &o, &c, &t);
+	/* The oracle is find, not du: coreutils 9.2 stopped counting directories in
+	 * du --apparent-size.  coredu counts every inode once, directories too, as ncdu does:
+	 * one line per device:inode, then the sums of st_size and of st_blocks. */
 	char cmd[4200], *out;
-	snprintf(cmd, sizeof(cmd), "du -s -B1 '%s' | cut -f1", root);
+	snprintf(cmd, sizeof(cmd),
+		 "find '%s' -printf '%%D:%%i %%s %%b\\n' | sort -u -k1,1 | "
+		 "awk '{a += $2; d += $3 * 512} END {printf \"%%.0f %%.0f\\n\", a, d}'",
+		 root);
 	ck_assert_int_eq(tu_run(cmd, &out), 0);
-	ck_assert_uint_eq(t.bytes_disk, strtoull(out, NULL, 10));
-	free(out);
-	snprintf(cmd, sizeof(cmd), "du -s -b '%s' | cut -f1", root);
-	ck_assert_int_eq(tu_run(cmd, &out), 0);
-	ck_assert_uint_eq(t.bytes_apparent, strtoull(out, NULL, 10));
+	unsigned long long apparent = 0, disk = 0;
+	ck_assert_int_eq(sscanf(out, "%llu %llu", &apparent, &disk), 2);
+	ck_assert_uint_eq(t.bytes_apparent, apparent);
+	ck_assert_uint_eq(t.bytes_disk, disk);
 	free(out);
 	snprintf(cmd, sizeof(cmd), "find '%s' ! -type d | wc -l", root);
 	ck_assert_int_eq(tu_run(cmd, &out), 0);

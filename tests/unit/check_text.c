@@ -236,7 +236,7 @@ int main(void)
 {
 	Suite *s = suite_create("text");
 	TCase *tc = tcase_create("core");
-	tcase_set_timeout(tc, 60); /* the Python round trip starts an interpreter */
+	tcase_set_timeout(tc, 60); /* python3 starts slowly on a loaded machine */
 	tcase_add_test(tc, sanitize_controls);
 	tcase_add_test(tc, sanitize_utf8);
 	tcase_add_test(tc, sanitize_output_has_no_controls);

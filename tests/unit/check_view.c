@@ -312,7 +312,7 @@ int main(void)
 {
 	Suite *s = suite_create("view");
 	TCase *tc = tcase_create("view");
-	tcase_set_timeout(tc, 30);
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, flat_sorts);
 	tcase_add_test(tc, group_views);
 	tcase_add_test(tc, open_and_back);

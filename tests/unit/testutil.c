@@ -232,6 +232,12 @@ static int leftovers(const char *dir)
 
 int tu_run_suite(Suite *s)
 {
+	/* The commands the tests run (find, sort, python3) see one locale whatever the caller's. */
+	static const char *const lc[] = {"LC_ALL", "LC_CTYPE", "LC_COLLATE", "LC_MESSAGES",
+					 "LC_NUMERIC", "LC_TIME", "LANGUAGE"};
+	for (size_t i = 0; i < sizeof(lc) / sizeof(lc[0]); i++)
+		unsetenv(lc[i]);
+	setenv("LANG", "C.UTF-8", 1);
 	/* The suite's temporary directories (tu_mkdtemp, and $TMPDIR for the programs tests
 	 * run) go under one of its own, removed here, in the parent: a test that fails or
 	 * times out, whose child is killed before it can clean up, leaves nothing behind.  A

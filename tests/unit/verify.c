@@ -106,9 +106,9 @@ char *tv_json_fields(const char *dir)
 
 void tv_verify_json(const char *dir, const struct tu_expect *e, bool kernel)
 {
-	char *fields = tv_json_fields(dir);
-	tv_verify_json_fields(fields, e, kernel);
-	free(fields);
+	char *out = tv_json_fields(dir);
+	tv_verify_json_fields(out, e, kernel);
+	free(out);
 }
 
 void tv_verify_json_fields(const char *out, const struct tu_expect *e, bool kernel)

@@ -14,8 +14,9 @@ void tv_parse(const char *path, struct core_info *ci);
 void tv_verify_core(const char *path, const struct tu_expect *e, bool kernel);
 /* Run `coredu json DIR` and assert the same facts on the dump whose file name is e->file. */
 void tv_verify_json(const char *dir, const struct tu_expect *e, bool kernel);
-/* The same in two steps, for many dumps of one directory: `coredu json DIR` read by
- * tests/jsonfields.py once (free the result), then the facts of each. */
+/* The same in two steps, so that one scan serves many expectations: the fields of every
+ * dump under dir (coredu json through tests/jsonfields.py; the caller frees), then one
+ * dump's checks against them. */
 char *tv_json_fields(const char *dir);
 void tv_verify_json_fields(const char *fields, const struct tu_expect *e, bool kernel);
 
