@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "base/util.h"
+struct sbuf;
 
 #define PROCFS_UNLIMITED UINT64_MAX
 

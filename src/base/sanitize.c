@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/utf8.h"
+#include "base/util.h"
 
 void sanitize_append(struct sbuf *out, const void *data, size_t n, unsigned flags)
 {

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "base/util.h"
+struct sbuf;
 
 enum {
 	SAN_ASCII = 1 << 0, /* escape every non-ASCII byte too (non-UTF-8 locales, --ascii) */

@@ -22,6 +22,7 @@
 #include "delete/zst.h"
 #include "kinds/kinds.h"
 #include "scan/safeopen.h"
+#include "scan/scan.h"
 
 #define RECENT_SECONDS 60
 

@@ -21,7 +21,8 @@
 #include <stdio.h>
 
 #include "kinds/dump.h"
-#include "scan/scan.h"
+
+struct scan;
 
 enum delete_status { DELETE_PENDING, DELETE_DONE, DELETE_REFUSED, DELETE_FAILED, DELETE_SKIPPED };
 

@@ -13,7 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/index.h"
+struct dump;
+struct index;
 
 enum prune_per { PER_ALL, PER_PROGRAM, PER_SIGNAL, PER_DIR };
 

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "base/sig.h"
+#include "base/util.h"
+#include "kinds/elfcore.h"
 
 enum cause_class cause_classify(const struct core_info *ci)
 {

@@ -2,8 +2,8 @@
 #ifndef COREDU_CAUSE_H
 #define COREDU_CAUSE_H
 
-#include "base/util.h"
-#include "kinds/elfcore.h"
+struct core_info;
+struct sbuf;
 
 enum cause_class {
 	CAUSE_UNKNOWN,  /* no NT_SIGINFO (qemu-user, old kernels): only the signal is known */

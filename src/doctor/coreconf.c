@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/procfs.h"
+#include "base/util.h"
 
 static int read_int(const char *proc, const char *rel)
 {

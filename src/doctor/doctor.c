@@ -10,6 +10,8 @@
 
 #include "base/procfs.h"
 #include "base/util.h"
+#include "kinds/dump.h"
+#include "model/index.h"
 
 /* ---- grouping -------------------------------------------------------------------------- */
 

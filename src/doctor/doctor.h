@@ -19,7 +19,10 @@
 #include "doctor/hints.h"
 #include "doctor/liveproc.h"
 #include "doctor/remedy.h"
-#include "model/index.h"
+
+struct dump;
+struct index;
+struct sbuf;
 
 #define DOCTOR_WINDOW (24 * 3600) /* growth is measured over the last 24 hours */
 

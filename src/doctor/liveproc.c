@@ -10,6 +10,7 @@
 
 #include "base/procfs.h"
 #include "base/util.h"
+#include "doctor/coreconf.h"
 
 /* The last ".service" in the cgroup path: the unit a systemd host runs the process in. */
 static char *cgroup_unit(const char *proc, long pid)

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "doctor/coreconf.h"
+struct coreconf;
 
 struct liveproc {
 	long pid, ppid;

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "doctor/coreconf.h"
+#include "doctor/envinfo.h"
 
 static void add(struct remedies *r, const char *id, enum remedy_kind kind, char *text,
 		char *snippet)

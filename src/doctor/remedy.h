@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#include "doctor/coreconf.h"
-#include "doctor/envinfo.h"
+struct coreconf;
+struct envinfo;
 
 enum remedy_kind {
 	REMEDY_STOP,  /* the lasting fix for this environment */

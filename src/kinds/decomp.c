@@ -11,6 +11,7 @@
 #include <zstd.h>
 
 #include "base/util.h"
+#include "kinds/bsrc.h"
 
 #define IN_CHUNK (64u * 1024)
 #define OUT_STEP (256u * 1024)

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "kinds/reader.h"
+struct bsrc;
 
 enum dump_compression {
 	COMP_NONE,

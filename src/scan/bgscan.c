@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
+#include "kinds/dump.h"
+#include "scan/scan.h"
+
 struct bgscan {
 	struct scan *scan;
 	pthread_t thread;

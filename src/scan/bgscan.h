@@ -9,9 +9,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "base/util.h"
-#include "kinds/dump.h"
-#include "scan/scan.h"
+struct dump;
+struct sbuf;
+struct scan;
+struct scan_opts;
+struct scan_progress;
 
 struct bgscan;
 

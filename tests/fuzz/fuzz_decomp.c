@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "kinds/bsrc.h"
 #include "kinds/decomp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -26,6 +26,7 @@
 #include "doctor/hints.h"
 #include "doctor/liveproc.h"
 #include "doctor/remedy.h"
+#include "model/index.h"
 #include "output/report.h"
 #include "output/report_doctor.h"
 #include "scan/scan.h"

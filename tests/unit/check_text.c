@@ -8,6 +8,7 @@
 #include "base/fmt.h"
 #include "base/json.h"
 #include "base/sanitize.h"
+#include "base/util.h"
 #include "base/when.h"
 #include "testutil.h"
 
