@@ -1,4 +1,4 @@
-/* delete: the browser's deletion and compression: a confirmation box (No by default), a
+/* delui: the browser's deletion and compression: a confirmation box (No by default), a
  * second one for dumps held open or modified in the last minute, a run that keeps the screen
  * alive and stops on q after the current file, and a summary.  The safety checks themselves
  * are src/delete.c's. */
@@ -26,7 +26,7 @@ static double now_ms(void)
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-static const char *verb(const struct ui *u, bool capital)
+static const char *action_word(const struct ui *u, bool capital)
 {
 	return u->del.compress ? (capital ? "Compress" : "compress") : (capital ? "Delete" : "delete");
 }
@@ -124,7 +124,7 @@ static void draw_confirm(struct ui *u)
 	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], line[512];
 	size_t shown = p->n < SHOWN_PATHS ? p->n : SHOWN_PATHS;
 	int y, w, x = dialog_box(u, (int)shown + 6 + (p->hardlinked > 0), &y, &w);
-	snprintf(line, sizeof(line), "%s %zu dump%s?", verb(u, true), p->n, p->n == 1 ? "" : "s");
+	snprintf(line, sizeof(line), "%s %zu dump%s?", action_word(u, true), p->n, p->n == 1 ? "" : "s");
 	box_line(u, &y, x, w, line);
 	snprintf(line, sizeof(line), "%s on disk, %s apparent%s", fmt_size(a, p->disk, u->opts->si),
 		 fmt_size(b, p->apparent, u->opts->si),
@@ -175,7 +175,7 @@ static void draw_confirm_flagged(struct ui *u)
 	box_line(u, &y, x, w, "A core may still be being written; removing one that is open");
 	box_line(u, &y, x, w, "frees nothing until it is closed.");
 	y++;
-	snprintf(line, sizeof(line), "y: %s them too    any other key: skip them", verb(u, false));
+	snprintf(line, sizeof(line), "y: %s them too    any other key: skip them", action_word(u, false));
 	box_line(u, &y, x, w, line);
 }
 
