@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # coredu doctor against the shell an operator would otherwise type, side by side in one run.
 #
 #   bench/doctor.sh [--procs N] [--runs N]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Build the reproducible benchmark tree: N small files spread over D directories.
 
 Usage: mktree.py DEST [--files 500000] [--dirs 1000]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Side-by-side benchmarks of coredu against the tools an operator would otherwise use.
 #
 #   bench/run.sh [--quick] [--runs N] [--dir DIR]

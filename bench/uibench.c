@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* uibench: the browser's cost with 100,000 dumps indexed (a generated index: the same view
  * model and drawing code as the program, a terminal of 80x24 whose output goes to
  * /dev/null).  Reports the median of many runs for a keypress redraw and for each re-sort,

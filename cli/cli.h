@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cli: the command line.  One table of verbs and one of options (options.c) drive the
  * parsing, --help and the usage errors, as coredumpctl's VERB() table does; each verb is a
  * file of its own (cmd_*.c).  This is the only code, with ui/, that prints and chooses exit

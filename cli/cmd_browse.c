@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_browse: no verb: the browser on a terminal; the list report in pipes and scripts, with
  * --batch, or when the terminal cannot host the browser. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_doctor: `coredu doctor`: why dumps keep appearing and how to stop them, over the dumps
  * the scan found. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_info: `coredu info FILE...`: every field of the given dumps, as coredumpctl info. */
 #include "config.h"
 

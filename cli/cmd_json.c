@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_json: `coredu json`: one JSON document (doc/json.md). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_list: `coredu list`, and no verb outside a terminal: the table of dumps. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_prune: `coredu prune`: choose dumps by policy (delete/prune.c), print the plan, ask,
  * delete or compress them (delete/delete.c), report the outcome as text or JSON. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* coredu: find crash dumps by content, read their metadata, report them.
  *
  * main sets the process up and runs the verb the command line names: the verb and option

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* options: the verb table and the option table, and everything they drive: getopt's
  * arguments, --help, and the usage errors (an option given with a verb it does not go with,
  * a verb without the operand it needs). */

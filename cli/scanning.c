@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scanning: what the report verbs share: scan the operands into an index, the way every
  * verb words an operand it cannot scan, and the exit status that follows. */
 #include "config.h"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # embed-text.sh NAME FILE: print FILE as a C string constant called NAME.
 # Used to compile doc/hints.txt into coredu, so the table stays a plain text file.
 set -e

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The command line as a user meets it: verbs, options, exit codes, errors, hostile names,
 # pipelines, and the process hygiene coredu promises (no core of its own, not dumpable).
 set -u

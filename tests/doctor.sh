@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `coredu doctor` from the command line, against fixture /proc trees (--proc): exit codes,
 # the sections of the text report, the JSON document, the environment found from PID 1's
 # environment, option errors, and hostile strings from /proc that must reach the terminal

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The README's two Quick start commands, each on its own, on fresh Debian machines: for each
 # suite, mmdebstrap makes one minbase root (plus git, ca-certificates and sudo, as a new
 # machine or a container image has); every run unpacks a fresh copy of it, clones this

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Replay every fuzz harness, built without libFuzzer, over its regression inputs (each an input
 # that once crashed it, minimised: tests/fuzz/regress/NAME/) and the fixtures, so a parser
 # change cannot bring a found crash back.  Under ./configure --enable-sanitizers the replays run

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The incident, reproduced: a FastAPI app under gunicorn with uvicorn workers and
 # --max-requests, a burst of requests with a slow one in flight while the worker recycles,
 # the arbiter's SIGABRT on WORKER TIMEOUT, a core in the working directory; then

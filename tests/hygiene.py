@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Terminal hygiene: a corpus of dumps whose names and contents carry terminal escapes, and
 the checks that none of those bytes reaches a terminal or a plain-text report raw.
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Terminal hygiene over a corpus of hostile strings (tests/hygiene.py): OSC title changes,
 # colours, cursor movement, bracketed paste, C1 CSI raw and as UTF-8, bidi overrides, DCS/APC,
 # newlines, in file and directory names, core comm and command lines, mapped file names, and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Validate a coredu JSON document on stdin and flatten each dump for the C tests.
 
 Prints one line per dump field: "<file name>\t<key>=<value>", where value is the JSON value

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Bytes the browser writes to the terminal per keystroke, measured on a real pty.
 
 Usage: keybytes.py [--check MAX] [--size COLSxLINES] COREDU PATH

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The browser's output on a real pty: at 80x24 a one-row move writes at most 200 bytes (ECS
 # Exec forwards about 0.6 MB/s) and nothing is written while idle; on a wide terminal, hostile
 # file names are shown escaped and never reach the terminal raw.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every kind of dump, recognised by content and read, in list, json, info, prune and the
 # same-crash links:
 #   - real producers: a JVM's hs_err log and heap dump, qemu's ELF guest dump and its

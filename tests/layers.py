@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The layering rule of doc/hacking.md, checked over the sources and the built objects.
 
     python3 tests/layers.py [--src DIR] [--build DIR]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The layering rule of doc/hacking.md: every #include and every call between two files goes
 # to the same folder or to a lower layer, no two files or folders use each other, and the
 # library (src/) never prints on its own, exports carry their module prefix and functions

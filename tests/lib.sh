@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/lib.sh: what the shell test scripts share: counting checks, running coredu, and
 # looking for text in what it wrote.  Source it once $tmp (a scratch directory) is set.
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Make a demo directory of real dumps, made now: the incident's pile of core.<pid> files
 # from workers killed by their parent with SIGABRT, plus the other crashes coredu tells
 # apart, a truncated core, a renamed one, foreign-architecture cores and decoys.

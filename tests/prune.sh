@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `coredu prune` on real cores with controlled mtimes: each policy as a dry run and for real,
 # the JSON plan and outcome, the journal, compression, refusals and exit codes.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Signals.  SIGTERM, SIGHUP and SIGINT in the middle of `coredu prune`, deleting or compressing
 # real cores, leave no temporary (.coredu-delete-*, .NAME.zst.coredu-*) and nothing half-done:
 # each dump is intact, or deleted (and journaled), or compressed to a NAME.zst that tests

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The browser in a real terminal: tmux runs a shell, the shell runs coredu, and each step is
 # checked on the captured screen (send-keys, capture-pane).
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Hostile trees, through the command line: very deep and very wide trees, hostile names,
 # files and directories that change under the walker, special files and links named like
 # cores, bind-mount loops and kernel file systems.  Each must end normally, with bounded

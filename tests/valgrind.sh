@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Valgrind over the fixtures: every verb over every kind of dump (real cores of seven
 # architectures, gcore, hs_err, hprof, vmcore, kdump, systemd-coredump's zstd/xz/lz4 copies,
 # Apport, ABRT, minidump) and the hostile corpus, with no invalid access, no use of

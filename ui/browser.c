@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* browser: the main loop.  One thread owns curses and the view model; the scan runs in the
  * background and its findings are taken in between keys.  Nothing is drawn unless something
  * changed: no idle animation, few bytes per key over slow links. */

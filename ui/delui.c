@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* delui: the browser's deletion and compression: a confirmation box (No by default), a
  * second one for dumps held open or modified in the last minute, a run that keeps the screen
  * alive and stops on q after the current file, and a summary.  The safety checks themselves

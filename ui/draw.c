@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* draw: width-aware text on stdscr.  Callers pass text that went through the sanitiser. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* inspect: every field of one dump in the pane, as `coredu info` prints it. */
 #include "config.h"
 

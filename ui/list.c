@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* list: the main screen: header, one row per dump or group, footer. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pane: a full-screen page of text with a title, scrolled with the usual keys.  Long lines
  * wrap at the terminal width. */
 #include "config.h"

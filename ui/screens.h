@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* screens: what the modules of ui/ share, and nothing outside ui/ sees.
  *
  * Each screen owns a part of struct ui and has draw and key functions.  A key function

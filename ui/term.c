@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* term: find a usable terminal description and set up curses for hostile terminals
  * (ECS Exec forces TERM=xterm-256color whatever the client is; kubectl and docker exec may
  * leave TERM unset; minimal images may lack most of terminfo). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ui: the ncurses browser, as the command line sees it: the options, and the session.
  *
  * Everything else of ui/ is private to it (screens.h).  Screens are modules with draw and

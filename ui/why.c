@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* why: the doctor's analysis for the dump or group under the cursor, in the pane; and the
  * one-line "why" that the inspect pane starts with. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fmt: human-readable sizes, times and ages for reports and the browser. */
 #ifndef COREDU_FMT_H
 #define COREDU_FMT_H

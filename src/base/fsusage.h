@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fsusage: the size and free space of the file system holding a path (statvfs), for the
  * reports' and the browser's header. */
 #ifndef COREDU_FSUSAGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* idset: a hash set of file identities (device, inode), each with a 64-bit value.
  *
  * The one hash table of coredu: the scanner's hard links already counted, the index's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json: a small streaming JSON writer.
  *
  * Strings are written byte-exactly and stay reversible: well-formed UTF-8 passes through,

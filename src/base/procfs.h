@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* procfs: small, bounded reads from a procfs tree.
  *
  * The root is a parameter ("/proc" normally; tests pass fixture trees built to look like

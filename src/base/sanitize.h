@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sanitize: the only way a byte from a file name or a dump reaches a terminal or a text report.
  *
  * Printable ASCII and well-formed, printable UTF-8 pass through.  Everything else becomes a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sig: signal and si_code names for the architecture that wrote a dump.
  * Linux numbers most signals the same everywhere, but MIPS, SPARC, Alpha and PA-RISC differ,
  * and a core from any of them can land on an x86-64 disk. */

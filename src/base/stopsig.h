@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stopsig: SIGINT, SIGTERM and SIGHUP while coredu changes files (prune, the browser).
  * The handler only notes the signal.  The deletion loop finishes the file in hand (a rename
  * is always followed by its unlink), abandons a compression in progress (its temporary is

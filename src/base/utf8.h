@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* utf8: strict UTF-8 decoding shared by every writer that must treat bytes honestly. */
 #ifndef COREDU_UTF8_H
 #define COREDU_UTF8_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util: allocation that cannot fail silently, and a growable byte buffer. */
 #ifndef COREDU_UTIL_H
 #define COREDU_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* when: parse the TIME argument of --since and --until. */
 #ifndef COREDU_WHEN_H
 #define COREDU_WHEN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* delete: remove exactly the chosen dumps, and nothing else.
  *
  * Before each removal the engine

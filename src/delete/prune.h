@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* prune: choose dumps to delete (or compress) by policy, for cron jobs and sidecars.
  *
  * Candidates are the dumps that match --match and --min-size.  Each limit given is enforced

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* zst: compress a dump to NAME.zst beside it, keeping mode, owner and times, verified by
  * decompressing the result and comparing it with the original before it gets its name.
  * (Reading compressed dumps is decomp.c's job.) */

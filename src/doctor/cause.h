@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cause: why a process dumped core, in one class and in words, from NT_SIGINFO. */
 #ifndef COREDU_CAUSE_H
 #define COREDU_CAUSE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* coreconf: the kernel's core dump settings, and what they mean for where cores land and
  * whether they pile up.  These settings are host-wide: a container sees the host's values
  * (see core(5) and fs/coredump.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* doctor: why dumps keep appearing and how to stop them.
  *
  * It joins four views: the kernel's settings (coreconf), the running processes as future

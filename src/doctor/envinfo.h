@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* envinfo: where coredu runs (ECS or Fargate, Kubernetes, Docker, Podman, a systemd host),
  * from local markers only: environment variables, a few files, cgroup paths.  coredu makes
  * no network requests, so the ECS metadata endpoint is noticed, never called. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hints: what a known pattern of dumps means and how to stop it.
  *
  * The table is doc/hints.txt, compiled into the program as text (src/hints-data.c is made

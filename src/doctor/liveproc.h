@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* liveproc: the running processes, seen as future core dumps.
  *
  * For each user-space process: its RLIMIT_CORE (from /proc/PID/limits: the operator's own

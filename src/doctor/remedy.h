@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* remedy: how to stop core dumps, or keep them bounded, in the environment coredu runs in:
  * the exact snippet for an ECS task definition, docker run or compose, a Kubernetes
  * container command, a systemd unit or coredump.conf, limits.conf; prlimit for the

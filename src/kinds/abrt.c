@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* abrt: ABRT problem directories (libreport's dump_dir: one small text file per item, and
  * the core as "coredump", or compressed as coredump.zst/.xz/.lz4 when abrt-dump-journal-core
  * copies it from systemd-coredump's store).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* apport: Apport's .crash reports (canonical/apport problem_report.py, ProblemReport.write).
  *
  * "Key: value" lines, "ProblemType" first, the other text keys sorted, multi-line values

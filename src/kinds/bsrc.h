@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bsrc: a byte source, where a parser's bytes come from: a file, memory (tests, fuzzing), or
  * the decompressed content of another source (decomp.h). */
 #ifndef COREDU_BSRC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bytes: fixed-width integers from byte buffers in either byte order. */
 #ifndef COREDU_BYTES_H
 #define COREDU_BYTES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decomp: compressed dumps (zstd, xz, lz4: what systemd-coredump, ABRT, zstd(1), xz(1),
  * lz4(1) and coredu --compress write), read through their decompressed content.
  *

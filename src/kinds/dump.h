@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dump: one found dump, as the index, the reports and the browser see it. */
 #ifndef COREDU_DUMP_H
 #define COREDU_DUMP_H

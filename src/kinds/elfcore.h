@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* elfcore: metadata of an ELF core file (kernel, qemu-user or gdb gcore), any class, any
  * byte order.  See doc/design.md for the note layouts and the rules followed here:
  *  - notes are found by owner and type, never by position;

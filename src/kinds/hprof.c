@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hprof: the header of a Java heap dump (HotSpot's heapDumper.cpp, and the HPROF format of
  * the JDK's demo agent): "JAVA PROFILE 1.0.x", a NUL, the identifier size (u4), and the
  * creation time in milliseconds since the epoch (u4 high word, u4 low word), big endian. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hserr: HotSpot's fatal error log, hs_err_pid<PID>.log (openjdk vmError.cpp).
  *
  * It starts "#\n# A fatal error has been detected by the Java Runtime Environment:" and its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kdump: makedumpfile's compressed kernel dumps (the "diskdump" format that crash(8)
  * reads; makedumpfile diskdump_mod.h, crash-utility diskdump.h), plain or flattened.
  *

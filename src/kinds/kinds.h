@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* kinds: one parser per dump kind besides the ELF core (elfcore.c).
  *
  * Each reads a byte source through the bounded reader (reader.h), so a multi-gigabyte heap

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* lines: text lines from a byte source, for the text kinds (hs_err, Apport, ABRT files).
  * Bounded: a line longer than LINES_MAX is cut (the rest skipped), and reading stops at
  * `limit` bytes, so a hostile or huge file costs a bounded amount of memory and time. */

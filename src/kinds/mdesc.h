@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mdesc: libmagic's description of a dump, computed from bytes already read.
  *
  * libmagic is called with magic_buffer() on a dump's first bytes, for dumps only and never

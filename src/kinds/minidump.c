@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* minidump: Breakpad and Crashpad minidumps (google-breakpad's minidump_format.h).
  *
  * The header (32 bytes, little endian): 'MDMP', a version whose low 16 bits are 0xA793, the

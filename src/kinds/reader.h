@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* reader: bounded random-access reads from a byte source (bsrc.h).
  *
  * A reader keeps one window of the source in memory, so parsers can ask for small pieces at

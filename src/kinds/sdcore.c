@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* sdcore: what systemd-coredump records beside the core itself.
  *
  * The file name, from make_filename() in src/coredump/coredump-submit.c:

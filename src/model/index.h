@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* index: the set of dumps a scan found, deduplicated, filtered and sorted for the consumers. */
 #ifndef COREDU_INDEX_H
 #define COREDU_INDEX_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* view: what the browser shows, without a terminal.
  *
  * The rows of the current screen come from the dumps found so far: grouped (flat, by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report: the writers of the non-interactive outputs: the `list` table, the JSON document,
  * `info` (the doctor's are in report_doctor.h).  They write to the FILE they are given. */
 #ifndef COREDU_REPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The doctor's text and JSON writers. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report_doctor: the doctor's analysis as text (`coredu doctor`, the browser's w screen)
  * and as JSON (`coredu doctor --json`). */
 #ifndef COREDU_REPORT_DOCTOR_H

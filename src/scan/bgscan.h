@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bgscan: a scan running in its own thread, for the browser.
  *
  * The scanning threads put what they find into an inbox; the browser's thread takes it out

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* detect: recognise a dump from the first bytes of a file, never from its name. */
 #ifndef COREDU_DETECT_H
 #define COREDU_DETECT_H

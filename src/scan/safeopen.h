@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* safeopen: open a path below a directory without following a symbolic link anywhere in it.
  * Used by the scanner to reopen directories and by anything that must reach a file the
  * scan found without being redirected by a swapped-in link. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scan: walk trees and hand every dump found, with its metadata, to a sink.
  *
  * Rules kept by the walker (doc/design.md explains each):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 import java.lang.reflect.Field;
 import sun.misc.Unsafe;
 

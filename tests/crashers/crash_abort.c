@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Calls abort() after printing its pids: SIGABRT with si_code SI_TKILL sent by itself. */
 #include <stdio.h>
 #include <stdlib.h>

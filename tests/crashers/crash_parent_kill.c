@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A parent kills its child with SIGABRT, as gunicorn's arbiter does on WORKER TIMEOUT:
  * the child's core has si_code SI_USER and si_pid == its ppid.  Prints both pids. */
 #include <signal.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Three threads wait while a fourth writes through a NULL pointer: SIGSEGV, SEGV_MAPERR,
  * fault address 0, in a thread that is not the main one.  Prints the crashing tid. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: the apport parser (src/apport.c). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: the compressed-head reader.  The first byte picks zstd, xz or lz4 and
  * how far to read; the rest is the compressed file. */
 #include "config.h"

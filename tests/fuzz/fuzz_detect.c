@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: the sniffers, on the first bytes of a file as the scanner reads them. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: a whole file as the scanner sees it: detection by content (through a
  * compressed head too), then the parser of its kind, then the reports' words for it. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: the ELF core parser (headers, notes, NT_FILE, auxv strings, siginfo,
  * build-id) with the mapped files kept, and the words for its cause. */
 #include "config.h"

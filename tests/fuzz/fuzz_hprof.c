@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: the hprof parser (src/hprof.c). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: the hserr parser (src/hserr.c). */
 #include "config.h"
 

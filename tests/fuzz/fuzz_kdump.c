@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: the kdump parser (src/kdump.c), plain and flattened. */
 #include "config.h"
 

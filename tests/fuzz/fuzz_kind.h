@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The harness shared by the parsers of the other kinds: parse(src, ci, meta) over the input,
  * then free what it built, so LeakSanitizer sees every allocation a parse makes. */
 #ifndef COREDU_FUZZ_KIND_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: the minidump parser (src/minidump.c). */
 #include "config.h"
 

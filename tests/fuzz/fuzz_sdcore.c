@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer harness: systemd-coredump's file names (src/sdcore.c). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Runs a libFuzzer harness over files without libFuzzer: the crashes fuzzing found (and the
  * seeds) replay in every `make check`, with gcc, and under --enable-sanitizers. */
 #include "config.h"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build the libFuzzer harnesses with clang (-fsanitize=fuzzer,address,undefined) and run each
 # for a while, seeded with the real fixture dumps, dumps built from their specifications,
 # compressed copies, and every input that ever crashed a harness (tests/fuzz/regress/).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Build dump files of the kinds that have no Debian producer, from their format specifications.
 
 Usage:

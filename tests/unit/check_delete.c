@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The deletion engine removes exactly what was chosen: randomised trees of real cores and
  * other files, races between the scan and the deletion, permissions, held-open dumps, hard
  * links, and compression instead of deletion. */

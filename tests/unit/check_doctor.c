@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The doctor's parts against fixture /proc and / trees: core_pattern classification, the
  * /proc parsers, processes as future dumps, environment detection, the hints table and its
  * matching, the remedies, and the group analysis (cadence, growth, time to full, the

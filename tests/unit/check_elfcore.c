@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The ELF core parser on real fixture cores of seven architectures, on truncated copies of
  * them, on decoys, on crafted hostile headers, and on hostile cores as big as the parser's
  * resource limits (time and memory bounded whatever the headers claim). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* base/idset: the one hash set (the scanner's hard links, the index, the browser's marks and
  * group keys), against a plain array model. */
 #include "config.h"

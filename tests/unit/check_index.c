@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The index: deduplication of hard links, the time window, every sort key. */
 #include "config.h"
 

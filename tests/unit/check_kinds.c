@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The parsers of the other dump kinds (hs_err, hprof, kdump, minidump, apport, ABRT,
  * systemd-coredump names, compressed heads) on real fixtures, on files built from their
  * specifications by tests/kinds/mkkinds.py, on every truncation of them, and on crafted

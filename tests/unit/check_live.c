@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Real crashes, made now: small programs and python3 dump core under `ulimit -c unlimited`
  * in a temporary directory, and every field is checked against what this test knows (the
  * pid from fork, argv, the signal, the threads, the parent as sender, the fault address).

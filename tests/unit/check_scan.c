@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The walker over real trees: detection by content, links, FIFOs, sockets, deep and oddly
  * named directories, excludes, byte totals against du, descriptor limits. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The text paths: sanitiser, JSON writer, sizes, times. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The browser's view model, without a terminal: views, sorting, filtering, groups, marks
  * and their persistence, the cursor. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Helpers shared by the Check suites: temporary trees, fixtures, running programs. */
 #ifndef COREDU_TESTUTIL_H
 #define COREDU_TESTUTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Assertions shared by the fixture and live-crash suites. */
 #ifndef COREDU_TEST_VERIFY_H
 #define COREDU_TEST_VERIFY_H
