@@ -12,12 +12,14 @@
 #include "scan/scan.h"
 
 struct dump;
+struct identity;
 struct index;
 struct json_out;
 struct mdesc;
 
 struct report {
-	const struct scan *scan; /* roots */
+	const struct scan *scan; /* roots; NULL for imported documents */
+	size_t hosts;            /* imported: the hosts they came from */
 	const struct index *ix;
 	struct scan_totals totals;
 	double seconds;
@@ -27,6 +29,7 @@ struct report {
 	unsigned san_flags;  /* SAN_* for text going to a terminal or a text file */
 	struct mdesc *magic;
 	int64_t now;
+	const struct identity *identity; /* where it runs: `json` writes it; NULL: not */
 };
 
 /* The other dumps of one crash that json and info name; the count has them all. */

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "base/identity.h"
 #include "base/json.h"
 #include "base/sig.h"
 #include "doctor/cause.h"
@@ -188,6 +189,8 @@ void report_json(FILE *f, const struct report *r)
 	} else {
 		json_null(&j, "filesystem");
 	}
+	if (r->identity)
+		identity_json(&j, "identity", r->identity);
 	json_obj_begin(&j, "summary");
 	json_u64(&j, "dumps", r->ix->n);
 	json_u64(&j, "size_disk", index_total_disk(r->ix));
