@@ -14,6 +14,7 @@
 #include "delete/prune.h"
 #include "model/index.h"
 #include "output/report.h"
+#include "scan/import.h"
 #include "scan/scan.h"
 
 enum verb_id { VERB_DEFAULT, VERB_LIST, VERB_JSON, VERB_INFO, VERB_PRUNE, VERB_DOCTOR, VERBS };
@@ -45,6 +46,7 @@ struct cli {
 	bool has_since, has_until;
 	int64_t since, until;
 	bool batch, ascii, no_color, read_only, json;
+	bool import;       /* --import: the operands are `coredu json` documents */
 	bool all_processes;
 	unsigned crashes;
 	const char *term;
@@ -71,11 +73,12 @@ struct cli_scan {
 	struct scan *scan;
 	struct report rep;
 	struct sbuf tmp;
+	struct import imp;   /* --import: the hosts read */
 	unsigned san_flags;  /* SAN_ASCII outside UTF-8 locales */
 	bool operand_error;  /* an operand could not be scanned: exit status 2 */
 };
-/* Scan; each operand that cannot be scanned gets an error line.  Returns the number of roots
- * scanned. */
+/* Scan (or with --import, read the documents); each operand that cannot be scanned or read
+ * gets an error line.  Returns the number of roots scanned (documents read). */
 size_t cli_scan(const struct cli *c, struct cli_scan *s);
 /* The exit status: rc, or 2 after an operand error or a failed write to stdout; frees s. */
 int cli_scan_finish(struct cli_scan *s, int rc);

@@ -3,8 +3,10 @@
  * --batch, or when the terminal cannot host the browser. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "base/sanitize.h"
@@ -34,21 +36,27 @@ static bool check_operands(const struct cli *c, bool *operand_error)
 	return roots > 0;
 }
 
-/* Returns an exit status, or -1 when the terminal cannot host the browser. */
-static int browse(const struct cli *c)
+static void ui_options(const struct cli *c, struct ui_opts *o)
 {
-	bool operand_error = false;
-	if (!check_operands(c, &operand_error))
-		return 2;
 	const char *no_color = getenv("NO_COLOR");
-	struct ui_opts o = {
+	*o = (struct ui_opts){
 		.scan = c->scan, .term = c->term, .ascii = c->ascii,
 		.no_color = c->no_color || (no_color && *no_color), .si = c->si,
 		.has_since = c->has_since, .since = c->since, .has_until = c->has_until,
 		.until = c->until, .read_only = c->read_only, .log_path = c->log_path,
 		.proc = c->proc, .magic = c->magic,
 	};
-	o.operands = cli_paths(c, &o.noperands);
+	o->operands = cli_paths(c, &o->noperands);
+}
+
+/* Returns an exit status, or -1 when the terminal cannot host the browser. */
+static int browse(const struct cli *c)
+{
+	bool operand_error = false;
+	if (!check_operands(c, &operand_error))
+		return 2;
+	struct ui_opts o;
+	ui_options(c, &o);
 	char why[256];
 	if (ui_browse(&o, why, sizeof(why)) != 0) {
 		fprintf(stderr, "coredu: %s; printing the list report instead\n", why);
@@ -57,8 +65,53 @@ static int browse(const struct cli *c)
 	return operand_error ? 2 : 0;
 }
 
+/* A document read from standard input took it: the browser reads keys from the terminal,
+ * as ncdu -f - does. */
+static bool keys_from_tty(const struct cli *c)
+{
+	bool used_stdin = false;
+	for (size_t i = 0; i < c->npaths; i++)
+		used_stdin |= strcmp(c->paths[i], "-") == 0;
+	if (!used_stdin || isatty(STDIN_FILENO))
+		return isatty(STDIN_FILENO);
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool ok = dup2(fd, STDIN_FILENO) == STDIN_FILENO;
+	close(fd);
+	return ok;
+}
+
+/* --import: the documents read once, then browsed, or listed when there is no terminal. */
+static int browse_imported(struct cli *c)
+{
+	struct cli_scan s;
+	cli_scan(c, &s);
+	int rc = -1;
+	if (!c->batch && isatty(STDOUT_FILENO) && keys_from_tty(c)) {
+		struct ui_opts o;
+		ui_options(c, &o);
+		o.imported = &s.ix;
+		o.import_hosts = s.imp.nhosts;
+		o.import_totals = s.imp.totals;
+		o.read_only = true;
+		char why[256];
+		if (ui_browse(&o, why, sizeof(why)) == 0)
+			rc = 0;
+		else
+			fprintf(stderr, "coredu: %s; printing the list report instead\n", why);
+	}
+	if (rc < 0) {
+		report_list(stdout, &s.rep);
+		rc = s.ix.n > 0 ? 0 : 1;
+	}
+	return cli_scan_finish(&s, rc);
+}
+
 int cmd_browse(struct cli *c)
 {
+	if (c->import)
+		return browse_imported(c);
 	int rc = -1;
 	if (!c->batch && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		rc = browse(c);

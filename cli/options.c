@@ -42,7 +42,7 @@ static const struct verb verbs[] = {
 enum { OPT_EXCLUDE = 256, OPT_SI, OPT_SORT, OPT_REVERSE, OPT_NO_LEGEND, OPT_BATCH, OPT_TERM,
        OPT_ASCII, OPT_NO_COLOR, OPT_LOG, OPT_PROC, OPT_OLDER, OPT_KEEP, OPT_PER, OPT_MAX_TOTAL,
        OPT_MIN_SIZE, OPT_MATCH, OPT_COMPRESS, OPT_DRY_RUN, OPT_JSON, OPT_CRASHES, OPT_ALL,
-       OPT_MAGIC };
+       OPT_MAGIC, OPT_IMPORT };
 
 enum section { SEC_GENERAL, SEC_PRUNE, SEC_DOCTOR, SEC_BROWSER };
 static const char *const section_titles[] = {
@@ -112,6 +112,10 @@ static const struct opt opts[] = {
 	 "append the deletion journal to FILE (default: stderr)"},
 	{"json", OPT_JSON, NULL, PRUNE | DOCTOR, SEC_GENERAL, set_flag, FIELD(json), 0,
 	 " (for the dump list: coredu json)", "prune, doctor: JSON instead of text"},
+	{"import", OPT_IMPORT, NULL, VERB_BIT(VERB_DEFAULT) | VERB_BIT(VERB_LIST), SEC_GENERAL,
+	 set_flag, FIELD(import), 0, NULL,
+	 "the operands are `coredu json` documents (- for\nstandard input) from many hosts: browse or list\n"
+	 "them together, read-only"},
 	{"help", 'h', NULL, VERB_ALL, SEC_GENERAL, show_help, 0, 0, NULL, "show this help and exit"},
 	{"version", 'V', NULL, VERB_ALL, SEC_GENERAL, show_version, 0, 0, NULL,
 	 "show the version and exit"},
@@ -388,6 +392,8 @@ static int check_rules(const struct cli *c, uint64_t seen)
 {
 	if (c->verb->needs && c->npaths == 0)
 		return usage_error("%s", c->verb->needs);
+	if (c->import && c->npaths == 0)
+		return usage_error("--import needs at least one FILE.json (- for standard input)");
 	for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {
 		const struct opt *o = &opts[i];
 		if (!(seen & (UINT64_C(1) << i)))

@@ -67,6 +67,24 @@ static void add_roots(const struct cli *c, struct cli_scan *s)
 	}
 }
 
+/* --import: the operands are documents; the report has no scan, only their totals. */
+static size_t import_operands(const struct cli *c, struct cli_scan *s)
+{
+	struct scan_sink sink = {s, sink_dump, sink_error};
+	for (size_t i = 0; i < c->npaths; i++) {
+		char why[300];
+		if (import_file(&s->imp, c->paths[i], &sink, why, sizeof(why)) != 0) {
+			fprintf(stderr, "coredu: cannot import '%s': %s\n",
+				sanitize_str(&s->tmp, c->paths[i], s->san_flags), why);
+			s->operand_error = true;
+		}
+	}
+	s->rep.totals = s->imp.totals;
+	s->rep.seconds = s->imp.seconds;
+	s->rep.hosts = s->imp.nhosts;
+	return (size_t)s->imp.documents;
+}
+
 size_t cli_scan(const struct cli *c, struct cli_scan *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -79,10 +97,16 @@ size_t cli_scan(const struct cli *c, struct cli_scan *s)
 	if (c->verb->keep_maps)
 		o.parse_flags |= ELFCORE_KEEP_MAPS;
 	struct scan_sink sink = {s, sink_dump, sink_error};
-	s->scan = scan_new(&o, &sink);
-	add_roots(c, s);
-	size_t roots = scan_root_count(s->scan);
-	if (roots > 0) {
+	size_t roots = 0;
+	import_init(&s->imp);
+	if (c->import) {
+		roots = import_operands(c, s);
+	} else {
+		s->scan = scan_new(&o, &sink);
+		add_roots(c, s);
+		roots = scan_root_count(s->scan);
+	}
+	if (roots > 0 && s->scan) {
 		scan_run(s->scan);
 		struct scan_progress pr;
 		scan_get_progress(s->scan, &pr);
@@ -91,7 +115,7 @@ size_t cli_scan(const struct cli *c, struct cli_scan *s)
 		fsusage_read(&s->rep.fs, scan_get_root(s->scan, 0)->path);
 	}
 	/* An unreadable FILE operand is an operand error, as an unreadable directory one is. */
-	for (size_t i = 0; i < roots; i++)
+	for (size_t i = 0; s->scan && i < roots; i++)
 		if (cli_root_failed(&s->ix, scan_get_root(s->scan, i)))
 			s->operand_error = true;
 	s->rep.scan = s->scan;
@@ -116,7 +140,9 @@ int cli_scan_finish(struct cli_scan *s, int rc)
 		rc = 2;
 	}
 	mdesc_close(s->rep.magic);
-	scan_free(s->scan);
+	if (s->scan)
+		scan_free(s->scan);
+	import_free(&s->imp);
 	index_free(&s->ix);
 	sbuf_free(&s->tmp);
 	return rc;

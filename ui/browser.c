@@ -42,8 +42,28 @@ static void update_fs(struct ui *u)
 		fsusage_read(&u->scan.fs, scan_get_root(bgscan_scan(u->scan.bg), 0)->path);
 }
 
+/* --import: the documents' dumps, read before the browser started, go to the view once. */
+static void take_imported(struct ui *u)
+{
+	struct index *ix = u->opts->imported;
+	if (!ix->n) {
+		snprintf(u->message, sizeof(u->message),
+			 " Imported scans: r cannot rescan them; run coredu json on the hosts again");
+		return;
+	}
+	for (size_t i = 0; i < ix->n; i++)
+		view_add(&u->view, ix->v[i]);
+	ix->n = 0;
+	u->view.sources = u->opts->import_hosts;
+	u->scan.now = (int64_t)time(NULL);
+}
+
 static void rescan(struct ui *u)
 {
+	if (u->opts->imported) {
+		take_imported(u);
+		return;
+	}
 	bgscan_free(u->scan.bg);
 	view_reset_dumps(&u->view);
 	struct sbuf problems;

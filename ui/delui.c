@@ -58,6 +58,11 @@ static const struct dump **chosen(struct ui *u, size_t *n)
 
 void delui_start(struct ui *u, bool compress)
 {
+	if (u->opts->imported) {
+		snprintf(u->message, sizeof(u->message),
+			 " Read-only: imported scans of other hosts; delete there (coredu prune)");
+		return;
+	}
 	if (u->opts->read_only) {
 		snprintf(u->message, sizeof(u->message),
 			 " Read-only mode (-r): nothing can be deleted or compressed");

@@ -17,7 +17,7 @@ static const struct {
 	{"Enter, Right, l", "open the group, or inspect the dump"},
 	{"Left, h, Backspace", "back to the groups; close a pane"},
 	{NULL, "Views and order"},
-	{"g", "view: flat, by program, by signal, by directory, by kind"},
+	{"g", "view: flat, by program, by signal, by directory, by kind (by host: imports)"},
 	{"s", "sort by size (again: reverse)"},
 	{"n", "sort by name: command or group (again: reverse)"},
 	{"M", "sort by time, newest first (again: reverse)"},

@@ -32,8 +32,9 @@ void inspect_open(struct ui *u, const struct dump *d)
 	struct dump copy = *d;
 	struct core_info ci;
 	struct dump_meta meta;
-	bool fresh = dump_reparse(d, ELFCORE_KEEP_MAPS, &ci, &meta) == 0;
-	int err = errno;
+	/* An imported dump is a file on another host: its path here is not that file. */
+	bool fresh = !d->source && dump_reparse(d, ELFCORE_KEEP_MAPS, &ci, &meta) == 0;
+	int err = d->source ? 0 : errno;
 	if (fresh) {
 		copy.core = ci;
 		copy.meta = meta;
@@ -45,10 +46,12 @@ void inspect_open(struct ui *u, const struct dump *d)
 		"Why", draw_safe(u, why.s), "");
 	sbuf_free(&why);
 	report_info(f, &r, &copy, true);
-	if (!fresh && d->core.elf_class)
+	if (d->source)
+		fprintf(f, "\n(imported from %s: the file is not read here)\n", draw_safe(u, d->host));
+	else if (!fresh && d->core.elf_class)
 		fprintf(f, "\n(mapped files unavailable: %s)\n",
 			err == ESTALE ? "the file changed since the scan" : strerror(err));
-	if (!mdesc_describe(u->magic, d->head, d->head_len))
+	if (!d->source && !mdesc_describe(u->magic, d->head, d->head_len))
 		fprintf(f, "(no libmagic database: no magic description)\n");
 	fclose(f);
 	if (fresh) {

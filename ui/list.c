@@ -90,6 +90,12 @@ static void header_title(struct ui *u, int w)
 	struct sbuf b;
 	sbuf_init(&b);
 	sbuf_printf(&b, " coredu %s ~ ", PACKAGE_VERSION);
+	if (u->opts->imported)
+		sbuf_adds(&b, "imported: ");
+	for (size_t i = 0; u->opts->imported && i < u->opts->noperands; i++) {
+		sbuf_adds(&b, draw_safe(u, u->opts->operands[i]));
+		sbuf_addc(&b, ' ');
+	}
 	const struct scan *s = u->scan.bg ? bgscan_scan(u->scan.bg) : NULL;
 	for (size_t i = 0; s && i < scan_root_count(s); i++) {
 		sbuf_adds(&b, draw_safe(u, scan_get_root(s, i)->display));
@@ -122,6 +128,11 @@ static void header_facts(struct ui *u, int w)
 	struct sbuf line;
 	sbuf_init(&line);
 	bool si = u->opts->si;
+	if (u->opts->imported) {
+		pr.totals = u->opts->import_totals;
+		sbuf_printf(&line, "read-only: %zu host%s | ", u->opts->import_hosts,
+			    u->opts->import_hosts == 1 ? "" : "s");
+	}
 
 	if (u->scan.fs.ok)
 		sbuf_printf(&line, "fs %s: %s used, %s free", fmt_size(a, u->scan.fs.size, si),
@@ -257,7 +268,9 @@ static void draw_dump_row(struct ui *u, int y, size_t row, bool sel, int w)
 	struct sbuf path;
 	sbuf_init(&path);
 	const struct scan *s = u->scan.bg ? bgscan_scan(u->scan.bg) : NULL;
-	if (s && d->root < scan_root_count(s))
+	if (d->source)
+		dump_display_path(&path, d, NULL); /* HOST:/path */
+	else if (s && d->root < scan_root_count(s))
 		dump_display_path(&path, d, scan_get_root(s, d->root)->display);
 	else
 		sbuf_adds(&path, d->path);
@@ -291,7 +304,13 @@ static void draw_group_row(struct ui *u, int y, size_t row, bool sel, int w)
 		snprintf(span, sizeof(span), "%7s %6s", buf, old);
 		draw_text(y, x + GROUP_COUNT_WIDTH + 2, GROUP_AGES_WIDTH, span, base);
 	}
-	draw_path(u, y, key_x, w - key_x, draw_safe(u, g->key), 0);
+	struct sbuf key;
+	sbuf_init(&key);
+	sbuf_adds(&key, draw_safe(u, g->key));
+	if (u->view.sources > 1 && u->view.mode != VIEW_HOST) /* groups span hosts */
+		sbuf_printf(&key, "  (on %zu host%s)", g->hosts, g->hosts == 1 ? "" : "s");
+	draw_path(u, y, key_x, w - key_x, key.s, 0);
+	sbuf_free(&key);
 }
 
 /* ---- footer ------------------------------------------------------------------------------- */

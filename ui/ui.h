@@ -13,6 +13,8 @@
 
 #include "scan/scan.h"
 
+struct index;
+
 struct ui_opts {
 	struct scan_opts scan;
 	char *const *operands;
@@ -27,6 +29,11 @@ struct ui_opts {
 	const char *log_path; /* the deletion journal; NULL: standard error, after the browser */
 	const char *proc;     /* procfs root for the held-open check (tests) */
 	const char *magic;    /* --magic FILE */
+	/* --import: the dumps of `coredu json` documents (the operands), taken over by the
+	 * browser instead of a scan; read-only.  NULL: scan the operands. */
+	struct index *imported;
+	size_t import_hosts;
+	struct scan_totals import_totals;
 };
 
 /* Run the browser on the terminal at stdin/stdout.  Returns 0 when the user quit, or -1

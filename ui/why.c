@@ -63,6 +63,11 @@ void why_open(struct ui *u)
 		snprintf(u->message, sizeof(u->message), " w explains a dump or a group: none here yet");
 		return;
 	}
+	if (u->opts->imported) { /* its analysis reads this machine's processes and settings */
+		snprintf(u->message, sizeof(u->message),
+			 " Imported scans: run coredu doctor on the host; i shows the cause and hint");
+		return;
+	}
 	char *root = u->opts->noperands ? realpath(u->opts->operands[0], NULL) : NULL;
 	struct doctor doc;
 	char err[200];

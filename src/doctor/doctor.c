@@ -374,8 +374,9 @@ void doctor_why(struct sbuf *out, const struct dump *d, const struct hints *h, c
 {
 	char sig[16];
 	enum cause_class cause = cause_classify(&d->core);
-	char *parent = cause == CAUSE_PARENT || cause == CAUSE_OTHER ? live_sender_cmdline(proc, d)
-								     : NULL;
+	/* An imported dump's sender ran on its own host: no process here says anything of it. */
+	bool local_sender = (cause == CAUSE_PARENT || cause == CAUSE_OTHER) && !d->source;
+	char *parent = local_sender ? live_sender_cmdline(proc, d) : NULL;
 	struct hint_subject s = {
 		.comm = dump_command(d), .cmdline = d->core.cmdline,
 		.exe = d->core.exe ? d->core.exe : d->core.exe_mapped,

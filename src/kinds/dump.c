@@ -54,6 +54,7 @@ void dump_free(struct dump *d)
 	elfcore_free(&d->core);
 	dump_meta_free(&d->meta);
 	free(d->path);
+	free(d->host);
 	free(d);
 }
 
@@ -94,6 +95,12 @@ int64_t dump_time(const struct dump *d)
 
 void dump_display_path(struct sbuf *out, const struct dump *d, const char *root_display)
 {
+	if (!root_display) {
+		sbuf_adds(out, d->host ? d->host : "");
+		sbuf_addc(out, ':');
+		sbuf_adds(out, d->path);
+		return;
+	}
 	const char *below = d->path + d->rel;
 	sbuf_adds(out, root_display);
 	if (!*below)

@@ -47,11 +47,21 @@ struct dump {
 	enum dump_compression compression;
 	uint64_t size_original; /* decompressed size of a compressed dump, 0 if unknown */
 	uint32_t same_crash;    /* dumps of one crash share a number (index_link_same_crash) */
+	uint32_t source;        /* 0: found here; n: read from the n-th host's `coredu json` */
+	char *host;             /* that host's name (imported dumps only), owned */
 	uint8_t head_len;
 	unsigned char head[DUMP_HEAD_LEN];
 	struct core_info core;  /* the crashed process, as far as the kind tells */
 	struct dump_meta meta;
 };
+
+/* The device as the index and the marks key a dump by: an imported dump's source in the
+ * top 16 bits, so that the same (device, inode) on two hosts stays two dumps.  (Real device
+ * numbers use at most 44 bits.) */
+static inline uint64_t dump_key_dev(const struct dump *d)
+{
+	return d->dev ^ ((uint64_t)d->source << 48);
+}
 
 const char *dump_kind_name(enum dump_kind k);
 /* The kind for a name from dump_kind_name, DUMP_NONE if unknown. */
@@ -83,7 +93,8 @@ void dump_parse_src(struct dump *d, const struct bsrc *src, int fd, unsigned fla
  * elfcore_free. */
 int dump_reparse(const struct dump *d, unsigned flags, struct core_info *out,
 		 struct dump_meta *meta);
-/* The path as reached from the operand the user gave, e.g. "./app/core.1058". */
+/* The path as reached from the operand the user gave, e.g. "./app/core.1058"; for an
+ * imported dump (root_display NULL) "HOST:/abs/path". */
 void dump_display_path(struct sbuf *out, const struct dump *d, const char *root_display);
 
 #endif

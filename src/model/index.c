@@ -33,7 +33,7 @@ void index_free(struct index *ix)
 static void reindex(struct index *ix)
 {
 	for (size_t i = 0; i < ix->n; i++)
-		idset_put(&ix->ids, ix->v[i]->dev, ix->v[i]->ino, i);
+		idset_put(&ix->ids, dump_key_dev(ix->v[i]), ix->v[i]->ino, i);
 }
 
 bool index_add(struct index *ix, struct dump *d)
@@ -42,7 +42,7 @@ bool index_add(struct index *ix, struct dump *d)
 		dump_free(d);
 		return false;
 	}
-	const uint64_t *pos = idset_find(&ix->ids, d->dev, d->ino);
+	const uint64_t *pos = idset_find(&ix->ids, dump_key_dev(d), d->ino);
 	if (pos) {
 		struct dump **have = &ix->v[*pos];
 		if (strcmp(d->path, (*have)->path) < 0) { /* keep the smallest path: stable output */
@@ -54,7 +54,7 @@ bool index_add(struct index *ix, struct dump *d)
 		return false;
 	}
 	ix->v = xgrow(ix->v, &ix->cap, ix->n + 1, sizeof(*ix->v));
-	idset_add(&ix->ids, d->dev, d->ino, ix->n);
+	idset_add(&ix->ids, dump_key_dev(d), d->ino, ix->n);
 	ix->v[ix->n++] = d;
 	return true;
 }
@@ -163,6 +163,7 @@ uint64_t index_total_apparent(const struct index *ix)
 /* ---- one crash, stored more than once ------------------------------------------------------ */
 
 struct crash_key {
+	uint32_t source; /* one host's pids say nothing of another's */
 	int64_t pid, time;
 	size_t i;
 };
@@ -170,6 +171,8 @@ struct crash_key {
 static int cmp_crash(const void *a, const void *b)
 {
 	const struct crash_key *x = a, *y = b;
+	if (x->source != y->source)
+		return x->source < y->source ? -1 : 1;
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
 	if (x->time != y->time)
@@ -196,12 +199,14 @@ size_t index_link_same_crash(struct index *ix)
 	for (size_t i = 0; i < ix->n; i++) {
 		ix->v[i]->same_crash = 0;
 		if (has_process(ix->v[i]))
-			k[n++] = (struct crash_key){ix->v[i]->core.pid, dump_time(ix->v[i]), i};
+			k[n++] = (struct crash_key){ix->v[i]->source, ix->v[i]->core.pid,
+						    dump_time(ix->v[i]), i};
 	}
 	sort_array(k, n, sizeof(*k), cmp_crash);
 	for (size_t a = 0; a < n;) {
 		size_t b = a + 1;
-		while (b < n && k[b].pid == k[a].pid && k[b].time - k[b - 1].time <= INDEX_SAME_CRASH_SECONDS &&
+		while (b < n && k[b].source == k[a].source && k[b].pid == k[a].pid &&
+		       k[b].time - k[b - 1].time <= INDEX_SAME_CRASH_SECONDS &&
 		       same_program(ix->v[k[a].i], ix->v[k[b].i]))
 			b++;
 		if (b - a > 1) {

@@ -17,7 +17,8 @@
 
 #include "model/index.h"
 
-enum view_mode { VIEW_FLAT, VIEW_PROGRAM, VIEW_SIGNAL, VIEW_DIR, VIEW_KIND, VIEW_MODES };
+/* VIEW_HOST is offered only when dumps of more than one host are loaded (view.sources). */
+enum view_mode { VIEW_FLAT, VIEW_PROGRAM, VIEW_SIGNAL, VIEW_DIR, VIEW_KIND, VIEW_HOST, VIEW_MODES };
 enum view_sort { VSORT_SIZE, VSORT_NAME, VSORT_TIME, VSORT_COUNT };
 enum view_mark_state { MARK_NONE, MARK_SOME, MARK_ALL };
 
@@ -27,6 +28,7 @@ struct view_group {
 	size_t n, cap;
 	uint64_t disk, apparent;
 	int64_t newest, oldest;
+	size_t hosts;     /* distinct hosts among the members (imported scans) */
 };
 
 struct view_row {
@@ -43,6 +45,7 @@ struct view {
 	enum view_sort sort;
 	bool reverse;
 	bool apparent; /* sizes, bars and size sorting use the apparent size, not disk */
+	size_t sources; /* hosts the dumps come from (imports); more than one adds VIEW_HOST */
 	char *filter;  /* NULL: no filter */
 	char *open_key; /* the opened group's key, NULL at the top level */
 	bool at_group;  /* true while a group is open */
@@ -106,7 +109,7 @@ uint64_t view_marked_bytes(const struct view *v);
 
 const char *view_mode_name(enum view_mode m);
 const char *view_sort_name(enum view_sort s);
-/* The group key of a dump in a mode: command, signal name, directory or kind. */
+/* The group key of a dump in a mode: command, signal name, directory, kind or host. */
 const char *view_group_key(enum view_mode m, const struct dump *d, char *buf, size_t len);
 
 #endif

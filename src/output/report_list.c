@@ -71,7 +71,8 @@ static void row_cells(const struct report *r, const struct dump *d, struct sbuf 
 	sanitize_appends(&cells[C_CMD], dump_command(d), r->san_flags);
 	struct sbuf path;
 	sbuf_init(&path);
-	dump_display_path(&path, d, scan_get_root(r->scan, d->root)->display);
+	const char *root = d->source || !r->scan ? NULL : scan_get_root(r->scan, d->root)->display;
+	dump_display_path(&path, d, root); /* imported: HOST:/path */
 	sanitize_appends(&cells[C_PATH], path.s, r->san_flags);
 	sbuf_free(&path);
 }
@@ -116,6 +117,8 @@ static void print_totals(FILE *f, const struct report *r)
 		r->seconds);
 	if (r->totals.errors)
 		fprintf(f, "; %" PRIu64 " error%s", r->totals.errors, r->totals.errors == 1 ? "" : "s");
+	if (r->hosts)
+		fprintf(f, "; imported from %zu host%s", r->hosts, r->hosts == 1 ? "" : "s");
 	fputc('\n', f);
 }
 
