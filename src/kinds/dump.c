@@ -110,6 +110,20 @@ void dump_display_path(struct sbuf *out, const struct dump *d, const char *root_
 	sbuf_adds(out, below);
 }
 
+void dump_set_stat(struct dump *d, const struct stat *st)
+{
+	d->dev = (uint64_t)st->st_dev;
+	d->ino = (uint64_t)st->st_ino;
+	d->nlink = (uint64_t)st->st_nlink;
+	d->size_apparent = (uint64_t)st->st_size;
+	d->size_disk = (uint64_t)st->st_blocks * 512;
+	d->mtime = (int64_t)st->st_mtim.tv_sec;
+	d->mtime_nsec = (int32_t)st->st_mtim.tv_nsec;
+	d->owner_uid = st->st_uid;
+	d->owner_gid = st->st_gid;
+	d->mode = st->st_mode;
+}
+
 const char *dump_compression_name(enum dump_compression c)
 {
 	return decomp_name(c);

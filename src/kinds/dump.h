@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <sys/stat.h>
+
 #include "base/util.h"
 #include "kinds/decomp.h"
 #include "kinds/elfcore.h"
@@ -67,6 +69,8 @@ const char *dump_kind_name(enum dump_kind k);
 /* The kind for a name from dump_kind_name, DUMP_NONE if unknown. */
 enum dump_kind dump_kind_parse(const char *name);
 void dump_free(struct dump *d);
+/* The file's facts from its status: identity, sizes, time, owner, mode. */
+void dump_set_stat(struct dump *d, const struct stat *st);
 /* What the reports call COMMAND: the comm of the process, else the executable's base name,
  * else what the kind says ("kernel" for vmcore and kdump, "java" for hprof). */
 const char *dump_command(const struct dump *d);

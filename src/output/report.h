@@ -42,5 +42,8 @@ void report_info(FILE *f, const struct report *r, const struct dump *d, bool fir
 
 /* The members every JSON document starts with: version, tool, scanned. */
 void report_json_header(struct json_out *j, const struct report *r);
+/* The members of one dump's object in `dumps` (doc/json.md), inside an object the caller
+ * opened: `watch` adds its own to make an event. */
+void report_json_dump_members(struct json_out *j, const struct report *r, const struct dump *d);
 
 #endif

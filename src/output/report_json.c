@@ -139,9 +139,8 @@ static void storage_fields(struct json_out *j, const struct dump *d)
 	json_u64(j, "owner_gid", d->owner_gid);
 }
 
-static void dump_object(struct json_out *j, const struct report *r, const struct dump *d)
+void report_json_dump_members(struct json_out *j, const struct report *r, const struct dump *d)
 {
-	json_obj_begin(j, NULL);
 	file_fields(j, r, d);
 	process_fields(j, &d->core);
 	crash_fields(j, &d->core);
@@ -149,6 +148,12 @@ static void dump_object(struct json_out *j, const struct report *r, const struct
 	storage_fields(j, d);
 	kind_info(j, d);
 	same_crash(j, r, d);
+}
+
+static void dump_object(struct json_out *j, const struct report *r, const struct dump *d)
+{
+	json_obj_begin(j, NULL);
+	report_json_dump_members(j, r, d);
 	json_obj_end(j);
 }
 

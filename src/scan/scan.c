@@ -604,16 +604,7 @@ static struct dump *new_dump(struct worker *w, const struct node *n, const char 
 				d->root = i;
 		d->rel = (uint32_t)strlen(d->path);
 	}
-	d->dev = (uint64_t)st->st_dev;
-	d->ino = (uint64_t)st->st_ino;
-	d->nlink = (uint64_t)st->st_nlink;
-	d->size_apparent = (uint64_t)st->st_size;
-	d->size_disk = (uint64_t)st->st_blocks * 512;
-	d->mtime = (int64_t)st->st_mtim.tv_sec;
-	d->mtime_nsec = (int32_t)st->st_mtim.tv_nsec;
-	d->owner_uid = st->st_uid;
-	d->owner_gid = st->st_gid;
-	d->mode = st->st_mode;
+	dump_set_stat(d, st);
 	return d;
 }
 
