@@ -17,7 +17,8 @@
 #include "scan/import.h"
 #include "scan/scan.h"
 
-enum verb_id { VERB_DEFAULT, VERB_LIST, VERB_JSON, VERB_INFO, VERB_PRUNE, VERB_DOCTOR, VERBS };
+enum verb_id { VERB_DEFAULT, VERB_LIST, VERB_JSON, VERB_INFO, VERB_PRUNE, VERB_DOCTOR, VERB_METRICS,
+	       VERB_WATCH, VERBS };
 #define VERB_BIT(v) (1u << (v))
 #define VERB_ALL ((1u << VERBS) - 1)
 
@@ -32,7 +33,6 @@ struct verb {
 	int sort;              /* enum index_sort without --sort */
 	bool keep_maps;        /* read the mapped files (ELFCORE_KEEP_MAPS) */
 	bool magic;            /* open libmagic for the descriptions */
-	int (*run)(struct cli *c);
 };
 
 /* What the options and operands say (options.c fills it). */
@@ -47,6 +47,13 @@ struct cli {
 	int64_t since, until;
 	bool batch, ascii, no_color, read_only, json;
 	bool import;       /* --import: the operands are `coredu json` documents */
+	int metrics_format; /* --format: enum metrics_format */
+	const char *output; /* metrics --output FILE */
+	const char *events, *metrics, *config; /* watch */
+	double metrics_interval, rescan_interval, settle;
+	bool prune_on;      /* watch --prune */
+	int argc;           /* the command line, for watch's reload */
+	char **argv;
 	bool all_processes;
 	unsigned crashes;
 	const char *term;
@@ -93,5 +100,7 @@ int cmd_json(struct cli *c);
 int cmd_info(struct cli *c);
 int cmd_prune(struct cli *c);
 int cmd_doctor(struct cli *c);
+int cmd_metrics(struct cli *c);
+int cmd_watch(struct cli *c);
 
 #endif

@@ -2,7 +2,8 @@
 /* coredu: find crash dumps by content, read their metadata, report them.
  *
  * main sets the process up and runs the verb the command line names: the verb and option
- * tables are in options.c, each verb in a cmd_*.c file of its own. */
+ * tables are in options.c, each verb in a cmd_*.c file of its own, run from the table here
+ * (not from options.c: `watch` parses its configuration again with cli_parse). */
 #include "config.h"
 
 #include <libelf.h>
@@ -24,6 +25,12 @@ static void harden_process(void)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
+static int (*const verb_run[VERBS])(struct cli *c) = {
+	[VERB_DEFAULT] = cmd_browse, [VERB_LIST] = cmd_list, [VERB_JSON] = cmd_json,
+	[VERB_INFO] = cmd_info, [VERB_PRUNE] = cmd_prune, [VERB_DOCTOR] = cmd_doctor,
+	[VERB_METRICS] = cmd_metrics, [VERB_WATCH] = cmd_watch,
+};
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -36,7 +43,7 @@ int main(int argc, char **argv)
 		rc = 2;
 	}
 	if (rc < 0)
-		rc = c.verb->run(&c);
+		rc = verb_run[c.verb->id](&c);
 	cli_free(&c);
 	stopsig_reraise(); /* prune or the browser stopped by a signal: die of it (128+N) */
 	return rc;

@@ -16,25 +16,28 @@
 #include "base/fmt.h"
 #include "base/when.h"
 #include "cli.h"
+#include "output/report_metrics.h"
 
 /* ---- verbs ------------------------------------------------------------------------------ */
 
 static const struct verb verbs[] = {
 	{NULL, VERB_DEFAULT, "(none)", "the interactive browser on a terminal; the list report when\n"
-	 "stdin or stdout is not a terminal, or with --batch", NULL, SORT_DISK, false, false,
-	 cmd_browse},
-	{"list", VERB_LIST, "", "a table of dumps and a totals line", NULL, SORT_DISK, false, false,
-	 cmd_list},
+	 "stdin or stdout is not a terminal, or with --batch", NULL, SORT_DISK, false, false},
+	{"list", VERB_LIST, "", "a table of dumps and a totals line", NULL, SORT_DISK, false, false},
 	{"json", VERB_JSON, "", "one JSON document: scan totals, every dump, errors", NULL,
-	 SORT_DISK, false, true, cmd_json},
+	 SORT_DISK, false, true},
 	{"info", VERB_INFO, "FILE..", "every field of the given dumps, mapped files included",
-	 "info needs at least one FILE", SORT_PATH, true, true, cmd_info},
+	 "info needs at least one FILE", SORT_PATH, true, true},
 	{"prune", VERB_PRUNE, "PATH..", "delete (or --compress) dumps chosen by policy; prints the plan",
-	 "prune needs at least one PATH (it deletes: say where)", SORT_DISK, false, false, cmd_prune},
+	 "prune needs at least one PATH (it deletes: say where)", SORT_DISK, false, false},
 	{"doctor", VERB_DOCTOR, "", "why dumps keep appearing and how to stop them: kernel settings,\n"
 	 "processes that can dump, dump groups with cause, cadence and\n"
-	 "growth, hints, and the fix for this environment", NULL, SORT_DISK, false, false,
-	 cmd_doctor},
+	 "growth, hints, and the fix for this environment", NULL, SORT_DISK, false, false},
+	{"metrics", VERB_METRICS, "", "the dumps as Prometheus/OpenMetrics text (node_exporter's\n"
+	 "textfile collector) or CloudWatch EMF lines", NULL, SORT_DISK, false, false},
+	{"watch", VERB_WATCH, "PATH..", "scan, then follow the trees (inotify): an event line per new\n"
+	 "dump, metrics kept current, and prune's policy applied\ncontinuously",
+	 "watch needs at least one PATH to follow", SORT_DISK, false, false},
 };
 
 /* ---- options ---------------------------------------------------------------------------- */
@@ -42,13 +45,15 @@ static const struct verb verbs[] = {
 enum { OPT_EXCLUDE = 256, OPT_SI, OPT_SORT, OPT_REVERSE, OPT_NO_LEGEND, OPT_BATCH, OPT_TERM,
        OPT_ASCII, OPT_NO_COLOR, OPT_LOG, OPT_PROC, OPT_OLDER, OPT_KEEP, OPT_PER, OPT_MAX_TOTAL,
        OPT_MIN_SIZE, OPT_MATCH, OPT_COMPRESS, OPT_DRY_RUN, OPT_JSON, OPT_CRASHES, OPT_ALL,
-       OPT_MAGIC, OPT_IMPORT };
+       OPT_MAGIC, OPT_IMPORT, OPT_EVENTS, OPT_METRICS, OPT_FORMAT, OPT_METRICS_INTERVAL,
+       OPT_RESCAN_INTERVAL, OPT_SETTLE, OPT_PRUNE, OPT_CONFIG };
 
-enum section { SEC_GENERAL, SEC_PRUNE, SEC_DOCTOR, SEC_BROWSER };
+enum section { SEC_GENERAL, SEC_PRUNE, SEC_DOCTOR, SEC_WATCH, SEC_BROWSER };
 static const char *const section_titles[] = {
 	[SEC_GENERAL] = "Options:",
 	[SEC_PRUNE] = "Prune (a dump goes if any limit given needs it gone; with none, all that match):",
 	[SEC_DOCTOR] = "Doctor:",
+	[SEC_WATCH] = "Watch and metrics:",
 	[SEC_BROWSER] = "Browser:",
 };
 
@@ -69,6 +74,9 @@ struct opt {
 #define FIELD(m) offsetof(struct cli, m)
 #define PRUNE VERB_BIT(VERB_PRUNE)
 #define DOCTOR VERB_BIT(VERB_DOCTOR)
+#define WATCH VERB_BIT(VERB_WATCH)
+#define METRICS VERB_BIT(VERB_METRICS)
+#define POLICY (PRUNE | WATCH)
 
 static int set_flag(struct cli *c, const struct opt *o, const char *arg);
 static int set_string(struct cli *c, const struct opt *o, const char *arg);
@@ -80,6 +88,8 @@ static int set_number(struct cli *c, const struct opt *o, const char *arg);
 static int set_size(struct cli *c, const struct opt *o, const char *arg);
 static int set_per(struct cli *c, const struct opt *o, const char *arg);
 static int set_older(struct cli *c, const struct opt *o, const char *arg);
+static int set_format(struct cli *c, const struct opt *o, const char *arg);
+static int set_seconds(struct cli *c, const struct opt *o, const char *arg);
 static int show_help(struct cli *c, const struct opt *o, const char *arg);
 static int show_version(struct cli *c, const struct opt *o, const char *arg);
 
@@ -120,19 +130,19 @@ static const struct opt opts[] = {
 	{"version", 'V', NULL, VERB_ALL, SEC_GENERAL, show_version, 0, 0, NULL,
 	 "show the version and exit"},
 
-	{"older-than", OPT_OLDER, "AGE", PRUNE, SEC_PRUNE, set_older, 0, 0, NULL,
+	{"older-than", OPT_OLDER, "AGE", POLICY, SEC_PRUNE, set_older, 0, 0, NULL,
 	 "dumps written more than AGE ago (90min, 12h, 3d, 2w)"},
-	{"keep-newest", OPT_KEEP, "N", PRUNE, SEC_PRUNE, set_number, 0, 0, NULL,
+	{"keep-newest", OPT_KEEP, "N", POLICY, SEC_PRUNE, set_number, 0, 0, NULL,
 	 "all but the N newest..."},
-	{"per", OPT_PER, "KEY", PRUNE, SEC_PRUNE, set_per, 0, OPT_KEEP, NULL,
+	{"per", OPT_PER, "KEY", POLICY, SEC_PRUNE, set_per, 0, OPT_KEEP, NULL,
 	 "...of each program, signal or dir"},
-	{"max-total", OPT_MAX_TOTAL, "SIZE", PRUNE, SEC_PRUNE, set_size, 0, 0, NULL,
+	{"max-total", OPT_MAX_TOTAL, "SIZE", POLICY, SEC_PRUNE, set_size, 0, 0, NULL,
 	 "the oldest, until the rest fit in SIZE (500M, 2G)"},
-	{"min-size", OPT_MIN_SIZE, "SIZE", PRUNE, SEC_PRUNE, set_size, 0, 0, NULL,
+	{"min-size", OPT_MIN_SIZE, "SIZE", POLICY, SEC_PRUNE, set_size, 0, 0, NULL,
 	 "only dumps taking at least SIZE on disk"},
-	{"match", OPT_MATCH, "TEXT", PRUNE, SEC_PRUNE, set_string, FIELD(prune.match), 0, NULL,
+	{"match", OPT_MATCH, "TEXT", POLICY, SEC_PRUNE, set_string, FIELD(prune.match), 0, NULL,
 	 "only dumps whose command, path or signal contain TEXT"},
-	{"compress", OPT_COMPRESS, NULL, PRUNE, SEC_PRUNE, set_flag, FIELD(compress), 0, NULL,
+	{"compress", OPT_COMPRESS, NULL, POLICY, SEC_PRUNE, set_flag, FIELD(compress), 0, NULL,
 	 "write NAME.zst, check it, then delete the original"},
 	{"dry-run", OPT_DRY_RUN, NULL, PRUNE, SEC_PRUNE, set_flag, FIELD(dry_run), 0, NULL,
 	 "print the plan, change nothing"},
@@ -145,6 +155,25 @@ static const struct opt opts[] = {
 	 "list every process that can dump, not the ten largest"},
 	{"proc", OPT_PROC, "DIR", VERB_ALL, SEC_DOCTOR, set_string, FIELD(proc), 0, NULL,
 	 "read processes and kernel settings from DIR, not /proc"},
+
+	{"events", OPT_EVENTS, "FILE", WATCH, SEC_WATCH, set_string, FIELD(events), 0, NULL,
+	 "watch: event lines to FILE (default -: stdout)"},
+	{"metrics", OPT_METRICS, "FILE", WATCH, SEC_WATCH, set_string, FIELD(metrics), 0, NULL,
+	 "watch: keep metrics in FILE (replaced whole; EMF:\nappended), or - for stdout"},
+	{"output", 'o', "FILE", METRICS, SEC_WATCH, set_string, FIELD(output), 0, NULL,
+	 "metrics: write FILE (replaced whole) not stdout"},
+	{"format", OPT_FORMAT, "FMT", METRICS | WATCH, SEC_WATCH, set_format, 0, 0, NULL,
+	 "prometheus (default), openmetrics or emf\n(CloudWatch Embedded Metric Format)"},
+	{"metrics-interval", OPT_METRICS_INTERVAL, "S", WATCH, SEC_WATCH, set_seconds, 0, 0, NULL,
+	 "watch: metrics at least every S seconds (60)"},
+	{"rescan-interval", OPT_RESCAN_INTERVAL, "S", WATCH, SEC_WATCH, set_seconds, 0, 0, NULL,
+	 "watch: unwatched directories rescanned and the\npolicy re-applied every S seconds (300)"},
+	{"settle", OPT_SETTLE, "S", WATCH, SEC_WATCH, set_seconds, 0, 0, NULL,
+	 "watch: a dump unchanged for S seconds is complete\neven if not closed or short (5)"},
+	{"prune", OPT_PRUNE, NULL, WATCH, SEC_WATCH, set_flag, FIELD(prune_on), 0, NULL,
+	 "watch: apply the prune options above continuously"},
+	{"config", OPT_CONFIG, "FILE", WATCH, SEC_WATCH, set_string, FIELD(config), 0, NULL,
+	 "watch: more options, one per line (keep-newest=5);\nread again on SIGHUP"},
 
 	{"batch", OPT_BATCH, NULL, VERB_ALL, SEC_BROWSER, set_flag, FIELD(batch), 0, NULL,
 	 "never open the browser: print the list report"},
@@ -286,11 +315,37 @@ static int set_older(struct cli *c, const struct opt *o, const char *arg)
 	return -1;
 }
 
+static int set_format(struct cli *c, const struct opt *o, const char *arg)
+{
+	c->metrics_format = report_metrics_format_parse(arg);
+	if (c->metrics_format < 0)
+		return bad_value(o, arg, "prometheus, openmetrics or emf");
+	return -1;
+}
+
+/* --metrics-interval, --rescan-interval, --settle: seconds, fractions allowed. */
+static int set_seconds(struct cli *c, const struct opt *o, const char *arg)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(v >= 0.01 && v <= 86400 * 7))
+		return bad_value(o, arg, "seconds, from 0.01 to 604800");
+	*(o->key == OPT_SETTLE ? &c->settle : o->key == OPT_METRICS_INTERVAL ? &c->metrics_interval
+									     : &c->rescan_interval) = v;
+	return -1;
+}
+
 /* ---- help ------------------------------------------------------------------------------- */
 
-/* Text in a column from `col`: the first line after `used` columns, the rest indented. */
+/* Text in a column from `col`: the first line after `used` columns (on the next line when
+ * they reach the column), the rest indented. */
 static void print_column(const char *text, int used, int col)
 {
+	if (used >= col) {
+		putchar('\n');
+		used = 0;
+	}
 	for (const char *line = text; line;) {
 		const char *nl = strchr(line, '\n');
 		int len = nl ? (int)(nl - line) : (int)strlen(line);
@@ -415,6 +470,9 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	char shortopts[2 * ARRAY_SIZE(opts) + 1];
 	getopt_tables(longopts, shortopts);
 	c->sort = -1;
+	c->argc = argc;
+	c->argv = argv;
+	optind = 0; /* parsed again when watch reloads its configuration */
 	uint64_t seen = 0;
 	int key;
 	while ((key = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
