@@ -304,6 +304,8 @@ static struct dump *parse_candidate(const struct watch *w, const char *path, int
 	return d;
 }
 
+static void report_deleted(struct watch *w, size_t i);
+
 /* A complete dump: new, or one already known under another name or rewritten. */
 static void found(struct watch *w, struct dump *d)
 {
@@ -316,10 +318,18 @@ static void found(struct watch *w, struct dump *d)
 		struct known *k = &w->k[i];
 		bool same = k->d->size_apparent == d->size_apparent && k->d->mtime == d->mtime &&
 			    k->d->mtime_nsec == d->mtime_nsec;
-		dump_free(known_take(w, (size_t)i));
-		known_add(w, d);
-		if (same) /* renamed, or found again by a rescan: the same dump */
+		if (same) { /* renamed, or found again by a rescan: the same dump */
+			dump_free(known_take(w, (size_t)i));
+			known_add(w, d);
 			return;
+		}
+		/* Its inode holds other bytes: the dump that had it was deleted (its event lost in
+		 * an overflow, or not yet read) and the inode given to this one. */
+		report_deleted(w, (size_t)i);
+		ssize_t old = known_by_path(w, d->path);
+		if (old >= 0)
+			dump_free(known_take(w, (size_t)old));
+		known_add(w, d);
 	} else {
 		ssize_t old = known_by_path(w, d->path); /* replaced by another file */
 		if (old >= 0)
@@ -415,6 +425,17 @@ static void gone_below(struct watch *w, const char *path)
 			pending_drop(w, i);
 }
 
+/* Whether a candidate is d under a new name (the watcher lags: its check is yet to come). */
+static bool renamed_pending(const struct watch *w, const struct dump *d)
+{
+	struct stat st;
+	for (size_t i = 0; i < w->np; i++)
+		if (lstat(w->p[i].path, &st) == 0 && (uint64_t)st.st_ino == d->ino &&
+		    (uint64_t)st.st_dev == d->dev)
+			return true;
+	return false;
+}
+
 /* Dumps renamed away whose new name did not show up: deleted, or moved out of the trees. */
 static void check_renamed(struct watch *w, int64_t now)
 {
@@ -424,6 +445,8 @@ static void check_renamed(struct watch *w, int64_t now)
 		struct stat st;
 		if (lstat(w->k[i].d->path, &st) == 0 && (uint64_t)st.st_ino == w->k[i].d->ino)
 			w->k[i].gone_at = 0; /* back under its name */
+		else if (renamed_pending(w, w->k[i].d))
+			w->k[i].gone_at = now + RENAME_MS; /* its new name is a candidate not yet seen */
 		else
 			report_deleted(w, i);
 	}
@@ -439,7 +462,8 @@ static void take_scanned(void *ctx, struct dump *d)
 	if (s->reconcile)
 		idset_put(&s->ids, dump_key_dev(d), d->ino, 0);
 	ssize_t i = known_by_id(w, d);
-	if (i >= 0 && w->k[i].d->size_apparent == d->size_apparent && w->k[i].d->mtime == d->mtime) {
+	if (i >= 0 && w->k[i].d->size_apparent == d->size_apparent && w->k[i].d->mtime == d->mtime &&
+	    w->k[i].d->mtime_nsec == d->mtime_nsec) {
 		if (strcmp(w->k[i].d->path, d->path) != 0 && fix_root(w, d)) { /* renamed */
 			dump_free(known_take(w, (size_t)i));
 			known_add(w, d);
@@ -919,6 +943,7 @@ struct watch *watch_start(const struct watch_opts *o, char *err, size_t errlen)
 		watch_free(w);
 		return NULL;
 	}
+	notice(w, "watching %zu directories, %zu dumps present", treewatch_count(w->tw), w->nk);
 	int64_t now = mono_ms();
 	w->next_rescan = now + (int64_t)(w->o.rescan_interval * 1000);
 	w->prune_due = now;

@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# `coredu watch`: no events for what was there, one per new dump, none for a core still being
+# written (nor pruned), renames, deletions, the policy with its events, metrics kept, the
+# identity, SIGHUP reloading --config, SIGTERM within a second with nothing left behind; then
+# the soak test (tests/watchsoak.py): 10,000 dumps, bounded in time.
+set -u
+: "${COREDU:?run through make check}" "${FIXTURE_DIR:?run through make check}"
+: "${TESTS_SRCDIR:?run through make check}"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-watch-XXXXXX")
+wpid=""
+trap '[ -n "$wpid" ] && kill "$wpid" 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$TESTS_SRCDIR/tests/lib.sh"
+
+# events KIND: the paths of the events of that kind so far.
+events() { python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["event"] == sys.argv[2]:
+        print(e["path"])' "$tmp/events" "$1"; }
+# wait_for KIND PATH SECONDS
+wait_for() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		events "$1" | grep -qxF -- "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+ready() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		grep -q "watching" "$tmp/err" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+t=$tmp/t
+mkdir -p "$t/app" "$t/prom"
+cp "$FIXTURE_DIR/abort-x86-64.core" "$t/app/core.old"
+touch -d '3 days ago' "$t/app/core.old"
+cp "$FIXTURE_DIR/abort-x86-64.core" "$t/app/core.there"
+echo "not a dump" >"$t/app/notes.txt"
+printf 'older-than=2d\n# a comment\n' >"$tmp/config"
+POD_NAME=web-7 POD_NAMESPACE=shop "$COREDU" watch --events "$tmp/events" --settle 5 \
+	--metrics "$t/prom/coredu.prom" --prune --config "$tmp/config" "$t" >"$tmp/out" 2>"$tmp/err" &
+wpid=$!
+ready && pass || fail "watch did not start: $(cat "$tmp/err")"
+
+wait_for pruned "$t/app/core.old" 10 && pass || fail "the old core is pruned: $(cat "$tmp/events" "$tmp/err")"
+[ ! -e "$t/app/core.old" ] && pass || fail "the pruned core is gone"
+events new | grep -q core.there && fail "a dump present at the start has no event" || pass
+
+# A core written in two halves, held open: neither reported nor pruned until complete.
+core=$FIXTURE_DIR/thread-segv-x86-64.core
+size=$(stat -c %s "$core")
+exec 7>"$t/app/core.writing"
+head -c 65536 "$core" >&7
+touch -d '3 days ago' "$t/app/core.writing" # old enough for the policy, were it complete
+sleep 1.2
+events new | grep -q core.writing && fail "a core being written is reported: $(events new)" || pass
+[ -e "$t/app/core.writing" ] && pass || fail "a core being written is pruned"
+tail -c +65537 "$core" >&7
+exec 7>&-
+wait_for new "$t/app/core.writing" 10 && pass || fail "the core is reported once complete"
+[ "$(events new | grep -c core.writing)" -eq 1 ] && pass || fail "once"
+
+# New, renamed, deleted; a symbolic link and a FIFO are never opened.
+cp "$FIXTURE_DIR/abort-x86-64.core" "$t/app/core.new"
+ln -s "$FIXTURE_DIR/abort-x86-64.core" "$t/app/core.link"
+mkfifo "$t/app/core.fifo"
+wait_for new "$t/app/core.new" 10 && pass || fail "a new core is reported: $(cat "$tmp/err")"
+mkdir "$t/later"
+mv "$t/app/core.new" "$t/later/core.moved"
+sleep 1.5
+events new | grep -q core.moved && fail "a rename is not a new dump" || pass
+rm "$t/later/core.moved"
+wait_for deleted "$t/later/core.moved" 10 && pass || fail "a deletion is reported"
+events new | grep -q 'core.link\|core.fifo' && fail "links and FIFOs are not dumps" || pass
+[ -e "$t/app/notes.txt" ] && pass || fail "other files stay"
+
+python3 -c '
+import json, sys
+e = json.loads(open(sys.argv[1]).readline())
+assert e["identity"]["k8s_pod"] == "web-7" and e["identity"]["k8s_namespace"] == "shop", e["identity"]
+assert e["identity"]["hostname"]
+assert e["kind"] == "elf-core" and e["time"] > 0 and "size_disk" in e
+' "$tmp/events" && pass || fail "events carry the dump's fields and the identity: $(head -c 600 "$tmp/events")"
+contains "$t/prom/coredu.prom" "coredu_dumps{" "the metrics are kept"
+
+# SIGHUP: the configuration is read again.
+printf 'older-than=1h\n' >"$tmp/config"
+kill -HUP "$wpid"
+sleep 0.5
+contains "$tmp/err" "configuration read again" "SIGHUP reloads"
+printf 'older-than=nonsense\n' >"$tmp/config"
+kill -HUP "$wpid"
+sleep 0.5
+contains "$tmp/err" "the configuration was not changed" "a wrong configuration is refused"
+kill -0 "$wpid" 2>/dev/null && pass || fail "watch survives a wrong configuration"
+
+# SIGTERM: out within a second, status 0, no temporary file.
+start=$(date +%s%N)
+kill -TERM "$wpid"
+wait "$wpid"
+rc=$?
+wpid=""
+ms=$((($(date +%s%N) - start) / 1000000))
+[ "$rc" -eq 0 ] && pass || fail "watch exits 0 on SIGTERM, not $rc"
+[ "$ms" -lt 1000 ] && pass || fail "watch took $ms ms to stop"
+[ "$(ls -A "$t/prom")" = coredu.prom ] && pass || fail "no temporary file: $(ls -A "$t/prom")"
+
+# Errors.
+run 2 "$COREDU" watch --older-than 1d "$t"
+contains "$tmp/err" "need --prune" "a policy without --prune is refused"
+run 2 "$COREDU" watch
+contains "$tmp/err" "watch needs at least one PATH" "watch needs a path"
+
+# --- the soak test ---------------------------------------------------------------------------
+mkdir "$tmp/soak"
+python3 "$TESTS_SRCDIR/tests/watchsoak.py" "$COREDU" "$FIXTURE_DIR/hs_err_pid6383.log" "$tmp/soak" \
+	"${SOAK_DUMPS:-10000}" "${SOAK_SECONDS:-90}" >"$tmp/soak.out" 2>&1
+rc=$?
+cat "$tmp/soak.out"
+[ "$rc" -eq 0 ] && pass || fail "the soak test (above)"
+
+finish watch
