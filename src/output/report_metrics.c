@@ -275,35 +275,30 @@ static void dump_families(FILE *f, const struct series *s, size_t n)
 	sbuf_free(&part);
 }
 
-static void root_families(FILE *f, const struct metrics_in *in)
+/* One family with a series per scanned path: its room, or the doctor's time to full. */
+static void root_family(FILE *f, const struct metrics_in *in, bool eta)
 {
+	const char *name = eta ? "coredu_filesystem_full_eta_seconds" : "coredu_filesystem_avail_bytes";
+	family(f, name, eta ? "Seconds until the dumps fill the file system at their rate of the "
+			      "last 24 h (coredu doctor); +Inf when they are not filling it."
+			    : "Bytes available to unprivileged users on the file system of a scanned "
+			      "path.");
 	struct sbuf v;
 	sbuf_init(&v);
-	family(f, "coredu_filesystem_avail_bytes",
-	       "Bytes available to unprivileged users on the file system of a scanned path.");
 	for (size_t i = 0; i < in->nroots; i++) {
-		if (!in->roots[i].fs.ok)
+		const struct metrics_root *r = &in->roots[i];
+		if (!r->fs.ok)
 			continue;
 		sbuf_reset(&v);
-		label_value(&v, in->roots[i].path);
-		fputs("coredu_filesystem_avail_bytes{", f);
+		label_value(&v, r->path);
+		fprintf(f, "%s{", name);
 		put_label(f, "path", v.s, true);
-		fprintf(f, "} %" PRIu64 "\n", in->roots[i].fs.avail);
-	}
-	family(f, "coredu_filesystem_full_eta_seconds",
-	       "Seconds until the dumps fill the file system at their rate of the last 24 h "
-	       "(coredu doctor); +Inf when they are not filling it.");
-	for (size_t i = 0; i < in->nroots; i++) {
-		if (!in->roots[i].fs.ok)
-			continue;
-		sbuf_reset(&v);
-		label_value(&v, in->roots[i].path);
-		fputs("coredu_filesystem_full_eta_seconds{", f);
-		put_label(f, "path", v.s, true);
-		if (in->roots[i].full_eta < 0)
+		if (!eta)
+			fprintf(f, "} %" PRIu64 "\n", r->fs.avail);
+		else if (r->full_eta < 0)
 			fputs("} +Inf\n", f);
 		else
-			fprintf(f, "} %.0f\n", in->roots[i].full_eta);
+			fprintf(f, "} %.0f\n", r->full_eta);
 	}
 	sbuf_free(&v);
 }
@@ -322,7 +317,8 @@ static void text_metrics(FILE *f, const struct metrics_in *in, bool openmetrics)
 	       "Modification time of the newest dump (absent when there is none).");
 	if (in->ix->n)
 		fprintf(f, "coredu_newest_dump_timestamp_seconds %" PRId64 "\n", newest);
-	root_families(f, in);
+	root_family(f, in, false);
+	root_family(f, in, true);
 	family(f, "coredu_scan_duration_seconds", "Wall time of the last scan.");
 	fprintf(f, "coredu_scan_duration_seconds %.6f\n", in->scan_seconds);
 	family(f, "coredu_scan_errors", "Entries the last scan could not read.");
