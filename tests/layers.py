@@ -32,6 +32,7 @@ LAYERS = [
     ["src/model"],
     ["src/delete", "src/doctor"],
     ["src/output"],
+    ["src/watch"],
     ["ui"],
     ["cli"],
 ]
