@@ -59,7 +59,9 @@ core=$FIXTURE_DIR/thread-segv-x86-64.core
 size=$(stat -c %s "$core")
 exec 7>"$t/app/core.writing"
 head -c 65536 "$core" >&7
-touch -d '3 days ago' "$t/app/core.writing" # old enough for the policy, were it complete
+# Old enough for the policy, were it complete (utime: touch would open and close it).
+python3 -c 'import os, sys, time; os.utime(sys.argv[1], (time.time() - 3 * 86400,) * 2)' \
+	"$t/app/core.writing"
 sleep 1.2
 events new | grep -q core.writing && fail "a core being written is reported: $(events new)" || pass
 [ -e "$t/app/core.writing" ] && pass || fail "a core being written is pruned"
@@ -118,6 +120,24 @@ run 2 "$COREDU" watch --older-than 1d "$t"
 contains "$tmp/err" "need --prune" "a policy without --prune is refused"
 run 2 "$COREDU" watch
 contains "$tmp/err" "watch needs at least one PATH" "watch needs a path"
+
+# The watch limit: in a user namespace of its own, 5 watches for 12 directories.  watch
+# says so once and rescans the directories it could not watch.
+if unshare -Ur sh -c '[ -w /proc/sys/user/max_inotify_watches ]' 2>/dev/null; then
+	l=$tmp/limit
+	for i in $(seq 12); do mkdir -p "$l/t/d$i"; done
+	unshare -Ur sh -c 'echo 5 >/proc/sys/user/max_inotify_watches &&
+		{ "$0" watch --rescan-interval 1 "$1/t" >"$1/ev" 2>"$1/err" & p=$!
+		  for i in $(seq 100); do grep -q watching "$1/err" && break; sleep 0.1; done
+		  cp "$2" "$1/t/d12/core.1"; cp "$2" "$1/t/d1/core.2"; sleep 3; kill $p; wait $p; }' \
+		"$COREDU" "$l" "$FIXTURE_DIR/abort-x86-64.core"
+	[ "$(grep -c 'watch limit is reached' "$l/err")" -eq 1 ] && pass ||
+		fail "the watch limit is said once: $(cat "$l/err")"
+	[ "$(grep -c '"event":"new"' "$l/ev")" -eq 2 ] && pass ||
+		fail "dumps in unwatched directories are found by the rescans: $(cut -c1-100 "$l/ev")"
+else
+	echo "SKIPPED: the watch limit (no user namespace with its own inotify limits here)"
+fi
 
 # --- the soak test ---------------------------------------------------------------------------
 mkdir "$tmp/soak"
