@@ -45,7 +45,7 @@ touch -d '3 days ago' "$t/app/core.old"
 cp "$FIXTURE_DIR/abort-x86-64.core" "$t/app/core.there"
 echo "not a dump" >"$t/app/notes.txt"
 printf 'older-than=2d\n# a comment\n' >"$tmp/config"
-POD_NAME=web-7 POD_NAMESPACE=shop "$COREDU" watch --events "$tmp/events" --settle 5 \
+POD_NAME=web-7 POD_NAMESPACE=shop "$COREDU" watch --events "$tmp/events" --settle 30 \
 	--metrics "$t/prom/coredu.prom" --prune --config "$tmp/config" "$t" >"$tmp/out" 2>"$tmp/err" &
 wpid=$!
 ready && pass || fail "watch did not start: $(cat "$tmp/err")"
@@ -54,7 +54,9 @@ wait_for pruned "$t/app/core.old" 10 && pass || fail "the old core is pruned: $(
 [ ! -e "$t/app/core.old" ] && pass || fail "the pruned core is gone"
 events new | grep -q core.there && fail "a dump present at the start has no event" || pass
 
-# A core written in two halves, held open: neither reported nor pruned until complete.
+# A core written in two halves, held open: neither reported nor pruned until complete.  (An
+# unchanged file counts as complete after --settle, 30 s here: on a loaded machine the steps
+# below can take longer than a short settle.)
 core=$FIXTURE_DIR/thread-segv-x86-64.core
 size=$(stat -c %s "$core")
 exec 7>"$t/app/core.writing"
@@ -63,7 +65,7 @@ head -c 65536 "$core" >&7
 python3 -c 'import os, sys, time; os.utime(sys.argv[1], (time.time() - 3 * 86400,) * 2)' \
 	"$t/app/core.writing"
 sleep 1.2
-events new | grep -q core.writing && fail "a core being written is reported: $(events new)" || pass
+events new | grep -q core.writing && fail "a core being written is reported: $(grep core.writing "$tmp/events" | cut -c1-1500)" || pass
 [ -e "$t/app/core.writing" ] && pass || fail "a core being written is pruned"
 tail -c +65537 "$core" >&7
 exec 7>&-
