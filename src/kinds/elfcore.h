@@ -23,6 +23,19 @@ struct core_map {
 
 #define CORE_MAP_PERMS_KNOWN 0x80 /* gcore omits segments, so permissions may be unknown */
 
+/* One thread's NT_PRSTATUS: its id and pr_reg, each register widened to 64 bits in the host's
+ * byte order (the order is the architecture's elf_gregset_t: kinds/prstatus.h). */
+#define CORE_REGS_MAX 64      /* registers kept per thread: every gregset but ia64's and
+			       * parisc's, whose pc and sp lie within the first 64 */
+#define CORE_THREADS_KEPT 256 /* threads whose registers are kept */
+struct core_thread {
+	int64_t tid;
+	uint32_t nregs;
+	uint64_t regs[CORE_REGS_MAX];
+};
+
+struct core_mem;
+
 struct core_info {
 	uint8_t elf_class; /* 32 or 64; 0 if the header could not be read */
 	bool big_endian;
@@ -71,10 +84,23 @@ struct core_info {
 	struct core_map *maps; /* only with ELFCORE_KEEP_MAPS */
 	char *map_names;
 	size_t map_names_len;
+
+	/* Only with ELFCORE_KEEP_MEM: the dumped memory, the threads' registers, and where the
+	 * auxiliary vector says the executable was loaded. */
+	struct core_mem *mem;
+	struct core_thread *thread_regs; /* in note order: the crashing thread first */
+	uint32_t nthread_regs;
+	bool thread_regs_cut;            /* more than CORE_THREADS_KEPT threads */
+	uint32_t e_flags;
+	uint64_t at_phdr, at_entry, at_execfn, at_sysinfo_ehdr; /* 0 when absent */
+	uint32_t at_phnum;
 };
 
 enum {
 	ELFCORE_KEEP_MAPS = 1 << 0, /* keep the NT_FILE list for `info` and the inspect pane */
+	/* keep the dumped memory (for the stack readers, src/stack/) and every thread's
+	 * registers; the byte source must outlive the core_info */
+	ELFCORE_KEEP_MEM = 1 << 1,
 };
 
 /* Minimum bytes needed to recognise an ELF core: e_ident plus e_type. */
@@ -90,6 +116,15 @@ void elfcore_free(struct core_info *ci);
 void elfcore_init(struct core_info *ci);
 /* Name of the i-th mapping's file. */
 const char *elfcore_map_name(const struct core_info *ci, const struct core_map *m);
+/* Exactly n bytes of the memory the core dumped at virtual address addr (across adjacent
+ * segments), into buf: 0, or -1 when any byte was not dumped, lies past the end of the file,
+ * or cannot be read.  Never more than n bytes are read from the source: a hostile segment
+ * table costs nothing.  Needs ELFCORE_KEEP_MEM. */
+int elfcore_mem_read(struct core_mem *m, uint64_t addr, void *buf, size_t n);
+/* The GNU build-id (raw bytes, at most cap) of the ELF image whose first page the core dumped
+ * at vaddr; 0 if there is none.  Needs ELFCORE_KEEP_MEM. */
+size_t elfcore_image_build_id(const struct core_info *ci, uint64_t vaddr, unsigned char *out,
+			      size_t cap);
 /* "x86-64", "aarch64", "s390x", ... for e_machine, class and byte order. */
 const char *elfcore_machine_name(uint16_t machine, uint8_t elf_class, bool big_endian,
 				 char *buf, size_t buflen);
