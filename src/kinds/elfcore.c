@@ -903,6 +903,17 @@ static size_t mem_read_upto(struct core_mem *m, uint64_t addr, unsigned char *bu
 	return got;
 }
 
+bool elfcore_segment(const struct core_info *ci, uint64_t vaddr, uint64_t *start, uint64_t *end)
+{
+	const struct core_mem *m = ci->mem;
+	const struct load *l = m ? load_at_or_below(m->loads, m->nloads, vaddr) : NULL;
+	if (!l || vaddr - l->vaddr >= (l->memsz > l->filesz ? l->memsz : l->filesz))
+		return false;
+	*start = l->vaddr;
+	*end = l->vaddr + (l->memsz > l->filesz ? l->memsz : l->filesz);
+	return true;
+}
+
 size_t elfcore_image_build_id(const struct core_info *ci, uint64_t vaddr, unsigned char *out,
 			      size_t cap)
 {

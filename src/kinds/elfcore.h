@@ -121,6 +121,9 @@ const char *elfcore_map_name(const struct core_info *ci, const struct core_map *
  * or cannot be read.  Never more than n bytes are read from the source: a hostile segment
  * table costs nothing.  Needs ELFCORE_KEEP_MEM. */
 int elfcore_mem_read(struct core_mem *m, uint64_t addr, void *buf, size_t n);
+/* The PT_LOAD whose memory (dumped or not) contains vaddr: its [start, end).  false if none.
+ * Needs ELFCORE_KEEP_MEM. */
+bool elfcore_segment(const struct core_info *ci, uint64_t vaddr, uint64_t *start, uint64_t *end);
 /* The GNU build-id (raw bytes, at most cap) of the ELF image whose first page the core dumped
  * at vaddr; 0 if there is none.  Needs ELFCORE_KEEP_MEM. */
 size_t elfcore_image_build_id(const struct core_info *ci, uint64_t vaddr, unsigned char *out,
