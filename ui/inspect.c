@@ -44,7 +44,7 @@ void inspect_open(struct ui *u, const struct dump *d)
 	fprintf(f, "%15s: %s\n%15s  (w: what keeps making dumps like this, and how to stop it)\n\n",
 		"Why", draw_safe(u, why.s), "");
 	sbuf_free(&why);
-	report_info(f, &r, &copy, true);
+	report_info(f, &r, &copy, NULL, true);
 	if (!fresh && d->core.elf_class)
 		fprintf(f, "\n(mapped files unavailable: %s)\n",
 			err == ESTALE ? "the file changed since the scan" : strerror(err));

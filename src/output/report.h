@@ -15,6 +15,7 @@ struct dump;
 struct index;
 struct json_out;
 struct mdesc;
+struct stack_result;
 
 struct report {
 	const struct scan *scan; /* roots */
@@ -27,6 +28,9 @@ struct report {
 	unsigned san_flags;  /* SAN_* for text going to a terminal or a text file */
 	struct mdesc *magic;
 	int64_t now;
+	/* json: the stacks of each dump, in the order of ix->v (coredu json --backtrace);
+	 * NULL: the keys are null */
+	const struct stack_result *stacks;
 };
 
 /* The other dumps of one crash that json and info name; the count has them all. */
@@ -34,8 +38,16 @@ struct report {
 
 void report_list(FILE *f, const struct report *r);
 void report_json(FILE *f, const struct report *r);
-/* Every field of one dump, as coredumpctl info; `first` omits the separating blank line. */
-void report_info(FILE *f, const struct report *r, const struct dump *d, bool first);
+/* Every field of one dump, as coredumpctl info, with its stacks when st is not NULL;
+ * `first` omits the separating blank line. */
+void report_info(FILE *f, const struct report *r, const struct dump *d,
+		 const struct stack_result *st, bool first);
+
+/* report_stack.c: the stacks read from a core (src/stack/): the text `info` shows, and the
+ * JSON members `backtrace` and `python_stack` (null when st is NULL or has none). */
+void report_stack_text(FILE *f, const struct stack_result *st, const struct dump *d,
+		       unsigned san_flags);
+void report_stack_json(struct json_out *j, const struct stack_result *st);
 
 /* The members every JSON document starts with: version, tool, scanned. */
 void report_json_header(struct json_out *j, const struct report *r);

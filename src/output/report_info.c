@@ -258,7 +258,8 @@ static void mapping_fields(struct info_out *o, const struct dump *d)
 	}
 }
 
-void report_info(FILE *f, const struct report *r, const struct dump *d, bool first)
+void report_info(FILE *f, const struct report *r, const struct dump *d,
+		 const struct stack_result *st, bool first)
 {
 	struct info_out o = {f, r, {0}};
 	sbuf_init(&o.tmp);
@@ -268,6 +269,7 @@ void report_info(FILE *f, const struct report *r, const struct dump *d, bool fir
 	image_fields(&o, d);
 	kind_fields(&o, d);
 	storage_fields(&o, d);
+	report_stack_text(f, st, d, r->san_flags);
 	mapping_fields(&o, d);
 	sbuf_free(&o.tmp);
 }

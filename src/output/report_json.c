@@ -10,6 +10,7 @@
 #include "kinds/mdesc.h"
 #include "model/index.h"
 #include "output/report.h"
+#include "stack/stack.h"
 
 /* What the kind adds (doc/json.md): the same keys for every kind, null where it says
  * nothing. */
@@ -138,8 +139,9 @@ static void storage_fields(struct json_out *j, const struct dump *d)
 	json_u64(j, "owner_gid", d->owner_gid);
 }
 
-static void dump_object(struct json_out *j, const struct report *r, const struct dump *d)
+static void dump_object(struct json_out *j, const struct report *r, size_t i)
 {
+	const struct dump *d = r->ix->v[i];
 	json_obj_begin(j, NULL);
 	file_fields(j, r, d);
 	process_fields(j, &d->core);
@@ -148,6 +150,7 @@ static void dump_object(struct json_out *j, const struct report *r, const struct
 	storage_fields(j, d);
 	kind_info(j, d);
 	same_crash(j, r, d);
+	report_stack_json(j, r->stacks ? &r->stacks[i] : NULL);
 	json_obj_end(j);
 }
 
@@ -196,7 +199,7 @@ void report_json(FILE *f, const struct report *r)
 	json_obj_end(&j);
 	json_arr_begin(&j, "dumps");
 	for (size_t i = 0; i < r->ix->n; i++)
-		dump_object(&j, r, r->ix->v[i]);
+		dump_object(&j, r, i);
 	json_arr_end(&j);
 	json_arr_begin(&j, "errors");
 	for (size_t i = 0; i < r->ix->nerrors; i++) {
