@@ -31,6 +31,8 @@ struct report {
 	/* json: the stacks of each dump, in the order of ix->v (coredu json --backtrace);
 	 * NULL: the keys are null */
 	const struct stack_result *stacks;
+	/* info: of the native stacks, only the thread that took the signal (the inspect pane) */
+	bool crashed_thread_only;
 };
 
 /* The other dumps of one crash that json and info name; the count has them all. */
@@ -46,7 +48,7 @@ void report_info(FILE *f, const struct report *r, const struct dump *d,
 /* report_stack.c: the stacks read from a core (src/stack/): the text `info` shows, and the
  * JSON members `backtrace` and `python_stack` (null when st is NULL or has none). */
 void report_stack_text(FILE *f, const struct stack_result *st, const struct dump *d,
-		       unsigned san_flags);
+		       unsigned san_flags, bool crashed_thread_only);
 void report_stack_json(struct json_out *j, const struct stack_result *st);
 
 /* The members every JSON document starts with: version, tool, scanned. */

@@ -269,7 +269,7 @@ void report_info(FILE *f, const struct report *r, const struct dump *d,
 	image_fields(&o, d);
 	kind_fields(&o, d);
 	storage_fields(&o, d);
-	report_stack_text(f, st, d, r->san_flags);
+	report_stack_text(f, st, d, r->san_flags, r->crashed_thread_only);
 	mapping_fields(&o, d);
 	sbuf_free(&o.tmp);
 }

@@ -61,7 +61,7 @@ static void native_thread(struct text *t, const struct unwind_thread *th, bool c
 		fprintf(t->f, "%*s(unwinding stopped: %s)\n", INDENT, "", safe(t, th->error));
 }
 
-static void native_text(struct text *t, const struct stack_result *st)
+static void native_text(struct text *t, const struct stack_result *st, bool crashed_only)
 {
 	const struct unwind_result *u = &st->r.native;
 	fprintf(t->f, "%*s: ", INDENT - 2, "Backtrace");
@@ -73,8 +73,11 @@ static void native_text(struct text *t, const struct stack_result *st)
 	fputc('\n', t->f);
 	if (u->problem && !u->nthreads)
 		fprintf(t->f, "%*s(%s)\n", INDENT, "", safe(t, u->problem));
-	for (uint32_t i = 0; i < u->nthreads; i++)
+	for (uint32_t i = 0; i < u->nthreads && (i == 0 || !crashed_only); i++)
 		native_thread(t, &u->threads[i], i == 0);
+	if (crashed_only && u->nthreads > 1)
+		fprintf(t->f, "%*s(%" PRIu32 " more thread%s: coredu info shows them)\n", INDENT, "",
+			u->nthreads - 1, u->nthreads == 2 ? "" : "s");
 	if (u->threads_cut)
 		fprintf(t->f, "%*s(only the first %d threads)\n", INDENT, "", UNWIND_MAX_THREADS);
 	if (u->timed_out)
@@ -131,7 +134,7 @@ static void python_text(struct text *t, const struct pystack_result *py, int64_t
 }
 
 void report_stack_text(FILE *f, const struct stack_result *st, const struct dump *d,
-		       unsigned san_flags)
+		       unsigned san_flags, bool crashed_thread_only)
 {
 	if (!st || !st->attempted)
 		return;
@@ -142,7 +145,7 @@ void report_stack_text(FILE *f, const struct stack_result *st, const struct dump
 	if (st->r.has_python && st->r.py.status != PYSTACK_NOT_PYTHON)
 		python_text(&t, &st->r.py, d->core.tid);
 	if (st->r.has_native)
-		native_text(&t, st);
+		native_text(&t, st, crashed_thread_only);
 	sbuf_free(&t.tmp);
 }
 
