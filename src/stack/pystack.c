@@ -1104,11 +1104,12 @@ static bool library_file(const char *file)
 	       (strncmp(file, "/usr/local/lib/python", 21) == 0 && strchr(file + 21, '/'));
 }
 
-const struct pystack_frame *pystack_app_frame(const struct pystack_result *res)
+const struct pystack_frame *pystack_app_frame(const struct pystack_result *res, bool *coroutine)
 {
 	for (int pass = 0; pass < 2; pass++) {
 		const struct pystack_stack *v = pass == 0 ? res->coros : res->threads;
 		uint32_t n = pass == 0 ? res->ncoros : res->nthreads;
+		*coroutine = pass == 0;
 		for (uint32_t i = 0; v && i < n; i++)
 			for (uint32_t k = 0; k < v[i].nframes; k++)
 				if (!library_file(v[i].frames[k].file))

@@ -92,7 +92,8 @@ void pystack_free(struct pystack_result *res);
 const char *pystack_status_name(enum pystack_status s);
 /* The first frame that is the application's own: not in the standard library or an
  * installed package (site-packages, dist-packages), from the suspended coroutines first
- * (an asyncio server's handlers wait there), then the threads; NULL if none. */
-const struct pystack_frame *pystack_app_frame(const struct pystack_result *res);
+ * (an asyncio server's handlers wait there), then the threads; NULL if none.  *coroutine
+ * says where it was found. */
+const struct pystack_frame *pystack_app_frame(const struct pystack_result *res, bool *coroutine);
 
 #endif
