@@ -1040,6 +1040,28 @@ void elfcore_free(struct core_info *ci)
 	ci->exe = ci->exe_mapped = ci->platform = ci->crash_module = ci->build_id = NULL;
 }
 
+const char *elfcore_signal_name(const struct core_info *ci)
+{
+	return ci->signal_text[0] ? ci->signal_text : sig_name(ci->machine, ci->signal);
+}
+
+const char *elfcore_code_name(const struct core_info *ci)
+{
+	return ci->si_code_text[0] ? ci->si_code_text
+				   : sig_code_name(ci->machine, ci->si_signo, ci->si_code);
+}
+
+bool elfcore_fault_signal(const struct core_info *ci)
+{
+	if (!ci->signal_text[0])
+		return sig_is_fault(ci->machine, ci->si_signo);
+	static const char *const faults[] = {"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGTRAP"};
+	for (size_t i = 0; i < ARRAY_SIZE(faults); i++)
+		if (strcmp(ci->signal_text, faults[i]) == 0)
+			return true;
+	return false;
+}
+
 const char *elfcore_map_name(const struct core_info *ci, const struct core_map *m)
 {
 	return m->name < ci->map_names_len ? ci->map_names + m->name : "";

@@ -46,6 +46,8 @@ struct core_info {
 
 	bool has_prstatus, has_prpsinfo, has_siginfo, has_auxv, has_file_note;
 	bool gcore;  /* written by gdb's gcore: a snapshot, not a crash */
+	bool requested; /* a dump the program asked for (Breakpad's "dump requested"): not a
+			 * crash either */
 	bool vmcore; /* a VMCOREINFO or QEMU note: a kernel crash dump, or a guest's memory */
 	char osrelease[65]; /* VMCOREINFO's OSRELEASE */
 	int64_t crashtime;  /* VMCOREINFO's CRASHTIME, 0 if absent */
@@ -61,6 +63,12 @@ struct core_info {
 	char *platform;                    /* AT_PLATFORM */
 
 	int signal;                 /* pr_cursig of the crashing thread */
+	/* A dump written on another OS (a HotSpot log from macOS, Solaris...): the OS, and the
+	 * signal and si_code names as the dump writes them, since its numbers are not Linux's
+	 * ("" on Linux).  signal and si_signo are then the numbers as written. */
+	char os[12];
+	char signal_text[32];
+	char si_code_text[24];
 	int si_signo, si_errno, si_code; /* NT_SIGINFO, valid if has_siginfo */
 	bool has_sender;
 	int64_t sender_pid, sender_uid;
@@ -114,6 +122,12 @@ int elfcore_parse(const struct bsrc *src, struct core_info *ci, unsigned flags);
 void elfcore_free(struct core_info *ci);
 /* Every field unknown (ids -1): the starting point for the other kinds' parsers. */
 void elfcore_init(struct core_info *ci);
+/* The signal's name ("SIGSEGV"), as the dump writes it for another OS's numbering, else
+ * from the architecture's table; NULL if unknown.  The si_code's name likewise. */
+const char *elfcore_signal_name(const struct core_info *ci);
+const char *elfcore_code_name(const struct core_info *ci);
+/* The signal is a hardware fault whose positive si_code carries an address. */
+bool elfcore_fault_signal(const struct core_info *ci);
 /* Name of the i-th mapping's file. */
 const char *elfcore_map_name(const struct core_info *ci, const struct core_map *m);
 /* Exactly n bytes of the memory the core dumped at virtual address addr (across adjacent

@@ -69,11 +69,17 @@ static void process_fields(struct info_out *o, const struct dump *d)
 	char sig[16];
 	if (c->gcore) {
 		field(o, "Signal", "none (snapshot)");
+	} else if (c->requested) {
+		field(o, "Signal", "none (a dump the program requested, not a crash)");
+	} else if (c->os[0] && !c->signal) {
+		field(o, "Signal", "%s", safe(o, dump_signal_name(d, sig)));
 	} else if (c->has_prstatus || c->signal > 0) {
 		field(o, "Signal", "%d (%s)", c->signal, dump_signal_name(d, sig));
 	}
-	if (c->has_siginfo && !c->gcore) {
-		const char *code = sig_code_name(c->machine, c->si_signo, c->si_code);
+	if (c->os[0])
+		field(o, "OS", "%s (its own signal numbers, as the dump writes them)", safe(o, c->os));
+	if (c->has_siginfo && !c->gcore && !c->requested) {
+		const char *code = elfcore_code_name(c);
 		field(o, "Signal code", "%s (%d)", code ? code : "?", c->si_code);
 		if (c->has_sender)
 			field(o, "Sent by", "pid %" PRId64 ", uid %" PRId64, c->sender_pid, c->sender_uid);

@@ -92,8 +92,8 @@ static void process_fields(struct json_out *j, const struct core_info *c)
 /* The crash: signal, sender, fault, where. */
 static void crash_fields(struct json_out *j, const struct core_info *c)
 {
-	json_i64(j, "signal", c->gcore ? 0 : c->signal);
-	json_str(j, "signal_name", c->gcore ? NULL : sig_name(c->machine, c->signal));
+	json_i64(j, "signal", c->gcore || c->requested ? 0 : c->signal);
+	json_str(j, "signal_name", c->gcore || c->requested ? NULL : elfcore_signal_name(c));
 	json_opt_i64(j, "si_code", c->has_siginfo, c->si_code);
 	json_opt_i64(j, "sender_pid", c->has_sender, c->sender_pid);
 	json_opt_hex(j, "fault_addr", c->has_fault_addr, c->fault_addr);
@@ -108,7 +108,7 @@ static void crash_fields(struct json_out *j, const struct core_info *c)
 static void extension_fields(struct json_out *j, const struct core_info *c)
 {
 	json_str(j, "si_code_name",
-		 c->has_siginfo ? sig_code_name(c->machine, c->si_signo, c->si_code) : NULL);
+		 c->has_siginfo ? elfcore_code_name(c) : NULL);
 	json_opt_i64(j, "sender_uid", c->has_sender, c->sender_uid);
 	json_str(j, "cause", cause_class_id(cause_classify(c)));
 	struct sbuf why;
@@ -125,6 +125,8 @@ static void extension_fields(struct json_out *j, const struct core_info *c)
 	json_opt_hex(j, "pc", c->has_pc, c->pc);
 	json_u64(j, "mapped_files", c->mapped_files);
 	json_bool(j, "gcore", c->gcore);
+	json_bool(j, "requested", c->requested);
+	json_opt_str(j, "os", c->os);
 	json_opt_str(j, "problem", c->problem);
 }
 
