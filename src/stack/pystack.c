@@ -796,16 +796,17 @@ static int try_module(struct pyctx *c, const struct candidate *m, struct found *
 		problem(r, "%s is not a loadable ELF file", m->path);
 		goto out;
 	}
+	/* The build first: never a symbol from another build of the file. */
+	uint64_t start = m->start ? m->start : c->ci->at_phdr - phv + first;
+	f->bias = start - first;
+	if (!same_build(c, fd, m->path, start))
+		goto out;
 	find_syms(e, &f->sy);
 	if (!f->sy.runtime) {
 		r->status = PYSTACK_NO_SYMBOLS;
 		problem(r, "%s has no _PyRuntime symbol", m->path);
 		goto out;
 	}
-	uint64_t start = m->start ? m->start : c->ci->at_phdr - phv + first;
-	f->bias = start - first;
-	if (!same_build(c, fd, m->path, start))
-		goto out;
 	uint32_t v;
 	if (f->sy.version && (rd_u32(c, f->bias + f->sy.version, &v) == 0 ||
 			      file_u32_at(e, f->sy.version, &v) == 0))
