@@ -123,7 +123,7 @@ assert f['module'] == d['exe'] == './crash_abort', (f, d['exe'])
 assert int(f['pc'], 16) == int(d['pc'], 16), (f, d['pc'])
 assert int(f['offset'], 16) == int(d['pc'], 16) - start, (f, hex(start))
 assert f['note'] == 'no file' and f['function'] is None, f"
-for arch in i386 arm s390x ppc mips; do
+for arch in i386 arm s390x ppc mips m68k; do
 	json "$FIXTURE_DIR/abort-$arch.core"
 	pycheck "$arch fixture: the pc's module" "
 f = bt['threads'][0]['frames'][0]
