@@ -10,7 +10,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-replay-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 . "$TESTS_SRCDIR/tests/lib.sh"
 bin=$(dirname "$COREDU")/tests/fuzz
-for h in elfcore detect decomp dump apport hserr hprof kdump minidump sdcore; do
+for h in elfcore detect decomp dump apport hserr hprof kdump minidump sdcore stack stackwire; do
 	inputs=("$FIXTURE_DIR"/*.core "$FIXTURE_DIR"/hs_err_* "$FIXTURE_DIR"/vmcore-qemu*)
 	[ -d "$TESTS_SRCDIR/tests/fuzz/regress/$h" ] && inputs+=("$TESTS_SRCDIR/tests/fuzz/regress/$h")
 	if "$bin/replay_$h" "${inputs[@]}" >"$tmp/out" 2>&1; then

@@ -41,7 +41,8 @@ static void put_str(struct sbuf *b, const char *s)
 	if (n > STR_MAX)
 		n = STR_MAX;
 	put_u32(b, s ? (uint32_t)n : NULL_STR);
-	sbuf_add(b, s, n);
+	if (n) /* memcpy from NULL is undefined even for 0 bytes (found by fuzz_stack) */
+		sbuf_add(b, s, n);
 }
 
 static size_t begin(struct sbuf *b, enum rec type)

@@ -26,7 +26,7 @@ build=$(pwd)
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-dev)" >&2; exit 2; }
 make -s tests/fixtures-unpacked/.stamp
 
-harnesses=(elfcore detect decomp dump apport hserr hprof kdump minidump sdcore)
+harnesses=(elfcore detect decomp dump apport hserr hprof kdump minidump sdcore stack stackwire)
 [ -n "$only" ] && harnesses=("$only")
 out=$build/tests/fuzz/out
 rm -rf "$out/crashes"
@@ -34,12 +34,13 @@ mkdir -p "$out/obj" "$out/bin" "$out/crashes"
 
 # ---- build: the parsers once, then each harness --------------------------------------------
 cflags=(-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
-	-I"$build" -I"$src/src" $(pkg-config --cflags libelf libzstd liblzma liblz4))
-libs=($(pkg-config --libs libelf libzstd liblzma liblz4) -lpthread -lm)
+	-I"$build" -I"$src/src" $(pkg-config --cflags libelf libdw libzstd liblzma liblz4))
+libs=($(pkg-config --libs libelf libdw libzstd liblzma liblz4) -lpthread -lm)
 # The sources the harnesses reach, by their path below src/.
 parsers=(kinds/abrt kinds/apport kinds/bsrc kinds/decomp kinds/dump kinds/elfcore kinds/hprof
-	kinds/hserr kinds/kdump kinds/lines kinds/minidump kinds/reader kinds/sdcore scan/detect
-	doctor/cause base/sig base/util)
+	kinds/hserr kinds/kdump kinds/lines kinds/minidump kinds/prstatus kinds/reader kinds/sdcore scan/detect
+	doctor/cause base/sig base/util stack/modfile stack/pystack stack/stackwire
+	stack/unwind)
 objs=()
 for p in "${parsers[@]}"; do
 	o=$out/obj/$(basename "$p").o
@@ -86,12 +87,26 @@ for c in abort-x86-64; do
 	{ printf '\x01'; cat "$seeds/all/$c.xz"; } >"$seeds/decomp/$c.xz"
 	{ printf '\x02'; cat "$seeds/all/$c.lz4"; } >"$seeds/decomp/$c.lz4"
 done
+# stack: the fixtures whole (the readers need the dumped memory), and a python3 core killed
+# inside known code when this machine writes cores here; stackwire: the streams the stack
+# harness makes of them.
+mkdir -p "$seeds/stack" "$seeds/wire"
+cp "$fx"/*.core "$seeds/stack/"
+if [ -x /usr/bin/python3 ] && [ "$(cat /proc/sys/kernel/core_pattern)" = core ] && ulimit -c unlimited 2>/dev/null; then
+	mkdir -p "$out/pycore" && cp "$src/tests/stacks/aio.py" "$out/pycore/"
+	c=$(python3 "$src/tests/stacks/crash.py" "$out/pycore/c" --sleeping -- /usr/bin/python3 "$out/pycore/aio.py") &&
+		mv "$c" "$seeds/stack/python-aio.core" || echo "fuzz: no python3 core for the stack seeds"
+	rm -rf "$out/pycore"
+fi
+COREDU_FUZZ_WIRE_SEEDS=$seeds/wire "$out/bin/fuzz_stack" -runs=0 "$seeds/stack" >/dev/null 2>&1 || true
 
 # ---- run ---------------------------------------------------------------------------------------
 run_one() {
 	local h=$1 corpus seeddir=$seeds/all
 	[ "$h" = sdcore ] && seeddir=$seeds/names
 	[ "$h" = decomp ] && seeddir=$seeds/decomp
+	[ "$h" = stack ] && seeddir=$seeds/stack
+	[ "$h" = stackwire ] && seeddir=$seeds/wire
 	corpus=${keep:+$keep/$h}
 	corpus=${corpus:-$out/corpus/$h}
 	mkdir -p "$corpus" "$out/crashes/$h"
@@ -100,7 +115,7 @@ run_one() {
 	# CPU seconds next to wall seconds: long campaigns share the cores.
 	local TIMEFORMAT='%0U %0S'
 	{ time "$out/bin/fuzz_$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-		-max_len=1048576 -artifact_prefix="$out/crashes/$h/" -print_final_stats=1 \
+		-max_len=$([ "$h" = stack ] && echo 16777216 || echo 1048576) -artifact_prefix="$out/crashes/$h/" -print_final_stats=1 \
 		"$corpus" "$seeddir" ${regress:+"$regress"} >"$out/$h.log" 2>&1; } 2>"$out/$h.cpu"
 }
 export -f run_one
