@@ -1190,6 +1190,17 @@ START_TEST(limits_auxv_pointers)
 			ck_assert_ptr_nonnull(strstr(r.ci.problem, "out of range"));
 	}
 
+	/* AT_EXECFN's string zeroed in the dumped stack: a real execfn is never empty, so it is
+	 * no name (exe is the NT_FILE mapping of AT_ENTRY, never ""); AT_PLATFORM still reads. */
+	memcpy(c, core, n);
+	size_t str = soff + (le64(core + execfn) - svaddr);
+	memset(c + str, 0, strlen((const char *)core + str));
+	lim_write(fd, c, n);
+	lim_parse(fd, "auxv: AT_EXECFN's string zeroed", &r);
+	ck_assert_msg(r.has_exe && strcmp(r.exe, r.exe_mapped) == 0, "zeroed: exe \"%s\"", r.exe);
+	ck_assert_str_ne(r.exe, "");
+	ck_assert_str_eq(r.platform, "x86_64");
+
 	close(fd);
 	free(c);
 	free(core);
