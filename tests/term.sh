@@ -148,6 +148,13 @@ expect "cause: invalid memory access at 0x0" "the group's cause"
 expect "Kernel core dump settings" "the kernel's settings"
 keys End; expect "Stop the dumps in" "the remedies for this environment (the pane scrolls)"
 keys w; expect "1 rows" "w again closes it"
+# The stacks are read in the background when inspect opens; it shows the crashing thread's.
+keys i; keys PageDown
+expect "Stack trace of thread" "inspect shows a stack trace"
+expect "(the one that took the signal)" "the thread that took the signal"
+expect "(crash_thread_segv + 0x" "its frame: module + offset"
+expect "3 more threads: coredu info shows them" "only that thread, the others counted"
+keys q; expect "1 rows" "q closes it"
 keys / Enter; expect "8 rows" "an empty filter clears it"
 keys g; expect "| program" "by program"
 keys / p a r e n t Enter; expect "1 rows" "one program group"
