@@ -92,6 +92,10 @@ versions="ncdu $(ncdu -v | awk '{print $2}'), gdu $(gdu --version | awk '/Versio
 	echo "Machine: $machine. Tools: $versions. Warm cache, hyperfine --warmup 2 --runs $runs."
 	echo
 } >"$results"
+mean() { # COMMAND-PREFIX: mean seconds of that row in hyperfine's markdown
+	awk -F'|' -v c="$1" 'index($2, c) { gsub(/[ `]/, "", $3); split($3, a, "±"); print a[1] }' "$2"
+}
+ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 if [ -z "$only_stacks" ]; then
 {
 	echo "## Scan: $files files in $dirs directories, 5 of them cores"
@@ -103,10 +107,6 @@ hyperfine -N --warmup 2 --runs "$runs" --export-markdown "$out/scan.md" \
 	"$coredu json $tree" >/dev/null 2>"$out/hyperfine.log"
 cat "$out/scan.md" >>"$results"
 
-mean() { # COMMAND-PREFIX: mean seconds of that row in hyperfine's markdown
-	awk -F'|' -v c="$1" 'index($2, c) { gsub(/[ `]/, "", $3); split($3, a, "±"); print a[1] }' "$2"
-}
-ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 t_coredu=$(mean "coredu json" "$out/scan.md")
 t_ncdu=$(mean "ncdu" "$out/scan.md")
 t_gdu=$(mean "gdu" "$out/scan.md")
