@@ -9,6 +9,7 @@
 #include <elf.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,8 @@ struct unwind_ctx {
 	size_t nmods;
 	size_t next_thread;
 	unsigned reads;
+	bool missed;       /* the last read of this thread failed: not in the dump */
+	uint64_t missed_at;
 	struct unwind_result *res;
 	struct unwind_thread *cur; /* the thread being unwound */
 };
@@ -160,8 +163,10 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *a
 	size_t w = c->ci->elf_class == 64 ? 8 : 4;
 	if ((++c->reads & 255) == 0 && unwind_past(&c->o->deadline))
 		return false;
-	if (elfcore_mem_read(c->ci->mem, addr, b, w) != 0)
+	if (elfcore_mem_read(c->ci->mem, addr, b, w) != 0) {
+		c->missed = true, c->missed_at = addr;
 		return false;
+	}
 	uint64_t v = 0;
 	for (size_t i = 0; i < w; i++)
 		v |= (uint64_t)b[c->ci->big_endian ? w - 1 - i : i] << (8 * i);
@@ -564,13 +569,19 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
 	t->tid = ct->tid;
 	t->frames = xcalloc(UNWIND_MAX_FRAMES, sizeof(*t->frames));
 	c->cur = t;
+	c->missed = false;
 	int rc = dwfl_thread_getframes(thread, frame_cb, c);
 	if (rc == -1 && !res->timed_out) {
 		const char *why = regs_known(c->ci->machine) ? dwfl_errmsg(-1)
 							      : "coredu has no register map for this architecture";
 		if (t->nframes == 0) /* not even the registers: at least the pc */
 			pc_only(c, t, ct);
-		t->error = xstrdup(why ? why : "unwinding failed");
+		/* libdwfl says only "Callback returned failure" when our read failed */
+		if (c->missed && regs_known(c->ci->machine))
+			t->error = xasprintf("memory at 0x%" PRIx64 " is not in the dump",
+					     c->missed_at);
+		else
+			t->error = xstrdup(why ? why : "unwinding failed");
 	}
 	if (c->o->thread_done)
 		c->o->thread_done(c->o->arg, t);
