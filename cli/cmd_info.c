@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "base/idset.h"
 #include "base/sanitize.h"
 #include "cli.h"
 
@@ -14,10 +15,7 @@ static void report_non_dumps(struct cli_scan *s)
 		const struct scan_root *r = scan_get_root(s->scan, i);
 		if (r->is_dir || cli_root_failed(&s->ix, r))
 			continue;
-		bool found = false;
-		for (size_t k = 0; k < s->ix.n && !found; k++)
-			found = s->ix.v[k]->dev == r->dev && s->ix.v[k]->ino == r->ino;
-		if (!found)
+		if (!idset_find(&s->ix.ids, r->dev, r->ino))
 			fprintf(stderr, "coredu: '%s': not a recognised dump\n",
 				sanitize_str(&s->tmp, r->display, s->san_flags));
 	}
@@ -27,8 +25,12 @@ int cmd_info(struct cli *c)
 {
 	struct cli_scan s;
 	cli_scan(c, &s);
+	struct report_crashes *crashes = report_crashes_new(&s.ix);
+	s.rep.crashes = crashes;
 	for (size_t i = 0; i < s.ix.n; i++)
 		report_info(stdout, &s.rep, s.ix.v[i], i == 0);
+	s.rep.crashes = NULL;
+	report_crashes_free(crashes);
 	report_non_dumps(&s);
 	return cli_scan_finish(&s, s.ix.n > 0 ? 0 : 1);
 }
