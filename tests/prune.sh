@@ -134,6 +134,74 @@ assert d["compression"] == "zstd" and d["pid"] == int(sys.argv[2]) and d["signal
 assert d["size_original"] > d["size_apparent"]
 EOF
 
+# --- already compressed dumps are not compressed again (issue 14, finding 5) ------------------------
+# systemd's core.*.zst became core.*.zst.zst, and a core.xz became core.xz.zst: no longer a dump
+# to coredu (a compressed file's content is only looked at one level deep), lost to retention.
+make_tree
+zstd -q --rm "$t/app/core.200" -o "$t/app/core.200.zst"
+xz "$t/app/core.103"
+touch -d '2 days ago' "$t/app/core.200.zst" "$t/app/core.103.xz"
+run 0 "$COREDU" prune --compress --older-than 1h --yes "$t"
+gone "$t/app/core.200.zst.zst" "a .zst is not compressed again"
+gone "$t/app/core.103.xz.zst" "an .xz is not compressed again"
+exists "$t/app/core.200.zst" "the .zst stays as it was"
+exists "$t/app/core.103.xz" "the .xz stays as it was"
+exists "$t/app/core.101.zst" "the plain cores are compressed"
+contains "$tmp/out" "2 already compressed" "the plan says why two were left out"
+run 1 "$COREDU" prune --compress --older-than 1h --dry-run --json "$t"
+python3 - "$tmp/out" <<'EOF' && pass || fail "JSON: already compressed dumps are left out, and counted"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["plan"] == [] or all(not p["path"].endswith((".zst", ".xz")) for p in d["plan"]), d["plan"]
+assert d["already_compressed"] == 5, d.get("already_compressed")
+EOF
+run 0 "$COREDU" list "$t"
+contains "$tmp/out" "5 dumps" "every dump is still listed"
+
+# --- --per dir: the whole directory path is the key (issue 14, finding 6) -----------------------------
+# Two directories whose paths share 4,500 bytes were one group: --keep-newest 1 --per dir
+# planned to delete one directory's only core.
+python3 - "$tmp/long" "$FIXTURE_DIR/abort-x86-64.core" <<'EOF'
+import os, sys
+root, src = sys.argv[1], sys.argv[2]
+os.mkdir(root)
+fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+for i in range(45):  # 45 components of 99 bytes: 4,500 bytes shared
+    name = "%02d" % i + "p" * 97
+    os.mkdir(name, dir_fd=fd)
+    nfd = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+    os.close(fd)
+    fd = nfd
+data = open(src, "rb").read()
+for sub, t in (("a", 1000000000), ("b", 1000000100)):
+    os.mkdir(sub, dir_fd=fd)
+    d = os.open(sub, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+    out = os.open("core", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=d)
+    os.write(out, data)
+    os.utime(out, (t, t))
+    os.close(out)
+    os.close(d)
+EOF
+run 1 "$COREDU" prune --keep-newest 1 --per dir --dry-run "$tmp/long"
+contains "$tmp/out" "Nothing to delete." "two directories with a 4,500-byte common prefix are two groups"
+run 0 "$COREDU" prune --keep-newest 1 --dry-run "$tmp/long"
+contains "$tmp/out" "Would delete 1 dump" "without --per they are one group"
+
+# --- failure reasons are escaped (issue 14, finding 7) ---------------------------------------------------
+# A name that retitles the terminal, with NAME.zst already there: the reason names the file.
+make_tree
+bad=$'core.\e]0;PWNED\a'
+cp "$FIXTURE_DIR/abort-x86-64.core" "$t/other/$bad"
+echo "in the way" >"$t/other/$bad.zst"
+run 3 "$COREDU" prune --compress --match PWNED --yes "$t"
+if grep -q $'\e' "$tmp/out" "$tmp/err"; then
+	fail "prune --compress wrote a raw ESC: $(grep -a PWNED "$tmp/out" "$tmp/err" | cat -v | head -c 400)"
+else
+	pass
+fi
+contains "$tmp/out" '\x1b]0;PWNED\x07.zst already exists' "the reason names the file, escaped"
+exists "$t/other/$bad" "the dump stays"
+
 # --- a partial failure: exit 3 (a directory without write permission; root ignores modes, so
 # as root the prune runs as nobody) -----------------------------------------------------------------
 as_user=()

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/procfs.h"
 #include "delete/delete.h"
 #include "delete/zst.h"
 #include "model/index.h"
@@ -451,6 +452,71 @@ START_TEST(held_open_from_a_proc_tree)
 }
 END_TEST
 
+/* Finding 8 of issue 14: any process could name itself "CoreDumping: 1" (PR_SET_NAME) and
+ * match the search over /proc/PID/status: dumps in its directory were then flagged as being
+ * written.  The field is read at the start of its line only. */
+START_TEST(core_dumping_is_a_field_not_a_name)
+{
+	char *root = tu_mkdtemp("proc"), *real = realpath(root, NULL);
+	char *dumps = tu_path(real, "dumps"), *core = tu_path(real, "dumps/core.7");
+	mkdir(dumps, 0755);
+	put_core(core, 0);
+	char *proc = tu_path(real, "proc");
+	/* the kernel escapes a newline in Name (seq_escape), so a line cannot start in it */
+	tu_put(proc, "5000/comm", "CoreDumping: 1\n");
+	tu_put(proc, "5000/status", "Name:\tCoreDumping: 1\nUmask:\t0022\nState:\tS (sleeping)\n"
+				    "Pid:\t5000\nCoreDumping:\t0\nThreads:\t1\n");
+	tu_put_link(proc, "5000/cwd", dumps);
+	tu_put(proc, "5001/comm", "x\n");
+	tu_put(proc, "5001/status", "Name:\tx\nXCoreDumping:\t1\n"); /* not the field either */
+	tu_put_link(proc, "5001/cwd", dumps);
+	struct index ix;
+	struct scan *s = tu_scan(dumps, &ix);
+	const struct dump *d = find(&ix, core);
+	struct delete_plan p;
+	delete_plan_init(&p, &d, 1, proc, 0);
+	ck_assert_msg(!p.items[0].held_open, "flagged: %s", p.items[0].held_by);
+	delete_plan_free(&p);
+	long v = -1;
+	ck_assert_int_eq(procfs_status_field("Name:\tCoreDumping: 1\nCoreDumping:\t1\n", "CoreDumping", &v), 0);
+	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(procfs_status_field("Name:\tCoreDumping: 1\n", "CoreDumping", &v), -1);
+	scan_free(s);
+	index_free(&ix);
+	tu_rmtree(root);
+	free(root), free(real), free(dumps), free(core), free(proc);
+}
+END_TEST
+
+/* Finding 5 of issue 14: a compressed dump (systemd's core.*.zst, a core.xz) was compressed
+ * again, to a .zst.zst that is no dump to anyone.  It is skipped, with the reason. */
+START_TEST(compressed_dumps_are_not_compressed_again)
+{
+	char *root = tu_mkdtemp("zz"), *real = realpath(root, NULL);
+	char *core = tu_path(real, "core.1"), *zst = tu_path(real, "core.1.zst");
+	char *twice = tu_path(real, "core.1.zst.zst");
+	put_core(core, 0);
+	char *cmd = xasprintf("zstd -q --rm '%s' -o '%s' 2>&1", core, zst), *res = NULL;
+	ck_assert_int_eq(tu_run(cmd, &res), 0);
+	struct index ix;
+	struct scan *s = tu_scan(real, &ix);
+	ck_assert_uint_eq(ix.n, 1);
+	char *paths[] = {zst};
+	struct delete_plan p;
+	delete_paths(s, &ix, paths, 1, &p, true);
+	ck_assert_int_eq(p.items[0].status, DELETE_SKIPPED);
+	ck_assert_msg(strstr(p.items[0].reason, "already compressed (zstd)"), "%s", p.items[0].reason);
+	struct stat st;
+	ck_assert_int_ne(stat(twice, &st), 0);
+	ck_assert_int_eq(stat(zst, &st), 0);
+	delete_plan_free(&p);
+	scan_free(s);
+	index_free(&ix);
+	tu_rmtree(root);
+	free(root), free(real), free(core), free(zst), free(twice), free(cmd), free(res);
+}
+END_TEST
+
 /* ---- ABRT problem directories: one dump, deleted whole, only if unchanged -------------------- */
 
 static char *make_problem_dir(const char *real);
@@ -743,6 +809,8 @@ int main(void)
 	tcase_add_test(tc, directory_permission_error);
 	tcase_add_test(tc, held_open_is_flagged);
 	tcase_add_test(tc, held_open_from_a_proc_tree);
+	tcase_add_test(tc, core_dumping_is_a_field_not_a_name);
+	tcase_add_test(tc, compressed_dumps_are_not_compressed_again);
 	tcase_add_test(tc, hard_links_free_nothing);
 	tcase_add_test(tc, abrt_directory_deleted_whole);
 	tcase_add_test(tc, abrt_directory_changed_is_refused);
