@@ -35,7 +35,8 @@ static void flag_held(struct delete_item *it, const char *why)
 	if (it->held_open)
 		return;
 	it->held_open = true;
-	snprintf(it->held_by, sizeof(it->held_by), "%.*s", (int)sizeof(it->held_by) - 1, why);
+	snprintf(it->held_by, sizeof(it->held_by), "%.*s", /* esc: find_holders escapes */
+		 (int)sizeof(it->held_by) - 1, why);
 }
 
 static bool same_dir(const char *path, const char *dir)

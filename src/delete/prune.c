@@ -172,7 +172,8 @@ struct prune_pick *prune_select(const struct index *ix, const struct prune_polic
 			continue;
 		}
 		out[k].d = c[i];
-		snprintf(out[k].reason, sizeof(out[k].reason), "%s", limits ? why[i] : "matches");
+		snprintf(out[k].reason, sizeof(out[k].reason), "%s", /* esc: add_reason's, checked */
+			 limits ? why[i] : "matches");
 		k++;
 	}
 	free(why);

@@ -398,9 +398,9 @@ int zst_compress_beside(int dirfd, const char *name, int in, const struct stat *
 		int why = errno;
 		struct sbuf esc;
 		sbuf_init(&esc);
-		const char *e = sanitize_str(&esc, name, SAN_ASCII);
-		rc = why == EEXIST ? fail(j, "%s.zst appeared meanwhile", e)
-				   : fail(j, "naming the copy %s.zst: %s", e, strerror(why));
+		const char *name_esc = sanitize_str(&esc, name, SAN_ASCII);
+		rc = why == EEXIST ? fail(j, "%s.zst appeared meanwhile", name_esc)
+				   : fail(j, "naming the copy %s.zst: %s", name_esc, strerror(why));
 		sbuf_free(&esc);
 	}
 	if (rc == 0) {
