@@ -200,8 +200,15 @@ static int run_plan(const struct cli *c, const struct cli_scan *s, struct delete
 		    const struct picks *pk, bool skip_flagged)
 {
 	FILE *journal = stderr;
-	if (c->log_path && !(journal = fopen(c->log_path, "a"))) {
-		fprintf(stderr, "coredu: cannot open the log '%s': %s\n", c->log_path, strerror(errno));
+	if (c->log_path && !(journal = delete_journal_open(c->log_path))) {
+		int err = errno;
+		struct sbuf tmp;
+		sbuf_init(&tmp);
+		fprintf(stderr, "coredu: cannot open the log '%s': %s\n",
+			sanitize_str(&tmp, c->log_path, s->san_flags),
+			err == ELOOP ? "it is a symbolic link" : err == EINVAL ? "not a regular file"
+								: strerror(err));
+		sbuf_free(&tmp);
 		return 2;
 	}
 	/* From here a signal stops at a safe point: no temporary left, nothing half-done. */

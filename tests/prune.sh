@@ -202,6 +202,32 @@ fi
 contains "$tmp/out" '\x1b]0;PWNED\x07.zst already exists' "the reason names the file, escaped"
 exists "$t/other/$bad" "the dump stays"
 
+# --- --log: never through a symbolic link; journal fields quoted for a shell -------------------------
+# (issue 14) A link planted where the log goes would make root append to any file; and a
+# journal line pasted into a shell must not run a name's `$(...)` or `;`.
+make_tree
+echo "precious" >"$tmp/precious"
+ln -s "$tmp/precious" "$tmp/log.link"
+run 2 "$COREDU" prune --older-than 3d --yes --log "$tmp/log.link" "$t"
+contains "$tmp/err" "cannot open the log" "--log refuses a symbolic link"
+[ "$(cat "$tmp/precious")" = precious ] && pass || fail "--log wrote through a link: $(cat "$tmp/precious")"
+exists "$t/app/core.101" "nothing deleted without a journal"
+shellish='core.$(touch PWNED);echo `id`'
+quoted="core.it's"
+for n in "$shellish" "$quoted"; do
+	cp "$FIXTURE_DIR/abort-x86-64.core" "$t/other/$n"
+	touch -d '4 days ago' "$t/other/$n"
+done
+run 0 "$COREDU" prune --older-than 3d --yes --log "$tmp/journal2" "$t"
+gone "$t/other/$shellish" "the shell-looking dump was deleted"
+for n in "$shellish" "$quoted"; do
+	line=$(grep -F "${n:0:7}" "$tmp/journal2") # core.$( or core.it
+	field=$(printf '%s\n' "$line" | tr '\t' '\n' | sed -n 's/^path=//p')
+	got=$(cd "$tmp" && eval "printf '%s' $field" 2>&1)
+	[ "$got" = "$t/other/$n" ] && pass || fail "the journal's path, read by a shell, is not the path: '$got' from $field"
+done
+[ ! -e "$tmp/PWNED" ] && pass || fail "a journal line pasted into a shell ran a command"
+
 # --- a partial failure: exit 3 (a directory without write permission; root ignores modes, so
 # as root the prune runs as nobody) -----------------------------------------------------------------
 as_user=()

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,8 +235,9 @@ static void open_journal(struct ui *u)
 {
 	if (u->del.journal)
 		return;
-	if (u->opts->log_path)
-		u->del.journal = fopen(u->opts->log_path, "a");
+	if (u->opts->log_path && !(u->del.journal = delete_journal_open(u->opts->log_path)))
+		snprintf(u->message, sizeof(u->message), " Cannot open the log (%s): the journal goes "
+			 "to stderr when the browser closes", errno == ELOOP ? "a symbolic link" : strerror(errno));
 	if (!u->del.journal) /* printed to stderr when the browser is gone */
 		u->del.journal = open_memstream(&u->del.journal_text, &u->del.journal_len);
 }

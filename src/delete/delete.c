@@ -308,6 +308,28 @@ static bool same_bytes(struct delete_item *it, int fd)
 	return true;
 }
 
+/* A journal value, sanitised and quoted for a shell where it needs it: a line pasted into a
+ * shell must not run a name's `$(...)`, backquotes or `;`.  Reasons are escaped already. */
+static void journal_value(struct sbuf *out, const char *v, bool escaped)
+{
+	struct sbuf t;
+	sbuf_init(&t);
+	if (escaped)
+		sbuf_adds(&t, v);
+	else
+		sanitize_appends(&t, v, 0);
+	if (t.len && strspn(t.s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				 "_./:@%+,=-") == t.len) {
+		sbuf_adds(out, t.s);
+	} else {
+		sbuf_addc(out, '\'');
+		for (const char *c = t.s; *c; c++)
+			sbuf_adds(out, *c == '\'' ? "'\\''" : (char[]){*c, 0});
+		sbuf_addc(out, '\'');
+	}
+	sbuf_free(&t);
+}
+
 static void journal(const struct delete_opts *o, const struct delete_item *it, const char *action)
 {
 	if (!o->journal)
@@ -317,21 +339,41 @@ static void journal(const struct delete_opts *o, const struct delete_item *it, c
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	struct sbuf path, cmd, why;
-	sbuf_init(&path);
-	sbuf_init(&cmd);
-	sbuf_init(&why);
-	sanitize_appends(&path, it->d->path, 0);
-	sanitize_appends(&cmd, dump_command(it->d), 0);
-	sanitize_appends(&why, it->reason, 0);
-	fprintf(o->journal, "%s\t%s\tdisk=%" PRIu64 "\tsize=%" PRIu64 "\tfreed=%" PRIu64
-		"\tpid=%" PRId64 "\tcommand=%s\tpath=%s%s%s\n",
-		when, action, it->d->size_disk, it->d->size_apparent, it->freed, it->d->core.pid,
-		cmd.s, path.s, it->reason[0] ? "\treason=" : "", why.s);
+	struct sbuf line;
+	sbuf_init(&line);
+	sbuf_printf(&line, "%s\t%s\tdisk=%" PRIu64 "\tsize=%" PRIu64 "\tfreed=%" PRIu64
+		    "\tpid=%" PRId64 "\tcommand=", when, action, it->d->size_disk, it->d->size_apparent,
+		    it->freed, it->d->core.pid);
+	journal_value(&line, dump_command(it->d), false);
+	sbuf_adds(&line, "\tpath=");
+	journal_value(&line, it->d->path, false);
+	if (it->reason[0]) {
+		sbuf_adds(&line, "\treason=");
+		journal_value(&line, it->reason, true);
+	}
+	fprintf(o->journal, "%s\n", line.s);
 	fflush(o->journal);
-	sbuf_free(&path);
-	sbuf_free(&cmd);
-	sbuf_free(&why);
+	sbuf_free(&line);
+}
+
+FILE *delete_journal_open(const char *path)
+{
+	/* Never through a link (a planted one would make root append anywhere), never a FIFO or
+	 * a device: a regular file, created 0600 if missing. */
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+				    O_CLOEXEC, 0600);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "a");
+	if (!f)
+		close(fd);
+	return f;
 }
 
 #ifndef OVERLAYFS_SUPER_MAGIC

@@ -95,5 +95,8 @@ void delete_finish(struct delete_plan *p);
 /* One item: the checks, then the removal (or compression and removal). */
 void delete_one(const struct delete_opts *o, struct delete_item *it);
 const char *delete_status_name(enum delete_status s);
+/* The journal file (--log): appended to, created 0600; never opened through a symbolic
+ * link (ELOOP) nor when it is not a regular file (EINVAL).  NULL with errno. */
+FILE *delete_journal_open(const char *path);
 
 #endif
