@@ -233,15 +233,16 @@ int scan_add_root(struct scan *s, const char *operand, char *err, size_t errlen)
 		return refuse(err, errlen, strerror(errno), real);
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
 		return refuse(err, errlen, "not a directory or regular file", real);
-	if (S_ISDIR(st.st_mode)) {
-		int fd = open(real, DIR_FLAGS);
-		if (fd < 0)
-			return refuse(err, errlen, strerror(errno), real);
-		bool kern = is_kernfs(fd);
-		close(fd);
-		if (kern)
-			return refuse(err, errlen, "kernel pseudo-filesystem, not scanned", real);
-	}
+	/* A file there is not a dump either: `info /proc/kcore` must not read kernel memory,
+	 * nor `info /proc/PID/status` a process's. */
+	int fd = open(real, S_ISDIR(st.st_mode) ? DIR_FLAGS : O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return refuse(err, errlen, strerror(errno), real);
+	bool kern = is_kernfs(fd);
+	close(fd);
+	if (kern)
+		return refuse(err, errlen, S_ISDIR(st.st_mode) ? "kernel pseudo-filesystem, not scanned"
+							: "on a kernel pseudo-filesystem, not read", real);
 	for (size_t i = 0; i < s->nroots; i++) {
 		if (s->roots[i].dev == (uint64_t)st.st_dev && s->roots[i].ino == (uint64_t)st.st_ino) {
 			free(real); /* the same tree twice: scan it once */
