@@ -32,7 +32,7 @@ build=$(pwd)
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-dev)" >&2; exit 2; }
 make -s tests/fixtures-unpacked/.stamp
 
-harnesses=(elfcore detect decomp dump apport hserr hprof kdump minidump sdcore)
+harnesses=(elfcore detect decomp dump apport hserr hprof kdump minidump sdcore render)
 [ -n "$only" ] && IFS=, read -r -a harnesses <<<"$only"
 out=${out:-$build/tests/fuzz/out}
 rm -rf "$out/crashes"
@@ -52,9 +52,25 @@ for p in "${parsers[@]}"; do
 	clang "${cflags[@]}" -fsanitize=fuzzer-no-link -c "$src/src/$p.c" -o "$o"
 	objs+=("$o")
 done
+# The render oracle also runs the writers of info, list and json, and libmagic.
+rsrc=("$build/src/kinds/magic-data.c")
+for p in base/fmt base/fsusage base/idset base/json base/procfs base/sanitize base/utf8 base/when \
+	kinds/mdesc model/index output/report_info output/report_list output/report_json \
+	output/report_crashes scan/scan scan/safeopen; do
+	rsrc+=("$src/src/$p.c")
+done
+robjs=()
+for c in "${rsrc[@]}"; do
+	o=$out/obj/render-$(basename "$c" .c).o
+	clang "${cflags[@]}" $(pkg-config --cflags libmagic 2>/dev/null) -fsanitize=fuzzer-no-link \
+		-c "$c" -o "$o"
+	robjs+=("$o")
+done
 for h in "${harnesses[@]}"; do
-	clang "${cflags[@]}" -fsanitize=fuzzer "$src/tests/fuzz/fuzz_$h.c" "${objs[@]}" "${libs[@]}" \
-		-o "$out/bin/fuzz_$h"
+	extra=()
+	[ "$h" = render ] && extra=("${robjs[@]}" -lmagic)
+	clang "${cflags[@]}" -fsanitize=fuzzer "$src/tests/fuzz/fuzz_$h.c" "${objs[@]}" "${extra[@]}" \
+		"${libs[@]}" -o "$out/bin/fuzz_$h"
 done
 echo "fuzz: built ${#harnesses[@]} harnesses in $out/bin"
 
@@ -89,6 +105,8 @@ if [ -n "$fetch" ]; then
 	"$src/tests/fuzz/fetch-seeds.sh" "$seeds/fetched"
 	cp "$seeds"/fetched/elf/* "$seeds"/fetched/minidump/* "$seeds/all/"
 fi
+# render's inputs start with a hostile file name
+python3 "$src/tests/fuzz/render-seeds.py" "$seeds/render" "$seeds"/all/*
 # decomp's first byte picks the format: 0 zstd, 1 xz, 2 lz4
 mkdir -p "$seeds/decomp"
 for c in abort-x86-64; do
@@ -102,6 +120,7 @@ run_one() {
 	local h=$1 corpus seeddir=$seeds/all
 	[ "$h" = sdcore ] && seeddir=$seeds/names
 	[ "$h" = decomp ] && seeddir=$seeds/decomp
+	[ "$h" = render ] && seeddir=$seeds/render
 	corpus=${keep:+$keep/$h}
 	corpus=${corpus:-$out/corpus/$h}
 	mkdir -p "$corpus" "$out/crashes/$h"
