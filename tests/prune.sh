@@ -8,7 +8,7 @@ set -u
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-prune-XXXXXX")
 chmod 755 "$tmp"
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'umount "$tmp/ov/merged" "$tmp/ov/rw" 2>/dev/null; chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 . "$TESTS_SRCDIR/tests/lib.sh"
 exists() { [ -e "$1" ] && pass || fail "$2: $1 is gone"; }
 gone() { [ ! -e "$1" ] && pass || fail "$2: $1 is still there"; }
@@ -272,6 +272,33 @@ copy = os.stat(t + "/other/core.9.zst").st_blocks * 512
 assert copy > 4096, copy  # random bytes: the copy is larger
 assert small["freed"] == 0 and "nothing freed" in small["status_reason"], small
 EOF
+
+# --- overlayfs: a core of the lower layer (issue 14) -----------------------------------------------
+# The rename before the unlink copied a lower-layer core up whole: with little room in the upper
+# layer, deleting failed with ENOSPC where rm works; and "freed" was claimed for a whiteout.
+# Root with mount(2) only (a container without CAP_SYS_ADMIN skips it).
+ov=$tmp/ov
+mkdir -p "$ov/lower" "$ov/rw" "$ov/merged"
+cp --sparse=never "$FIXTURE_DIR/thread-segv-x86-64.core" "$ov/lower/core.1" # 25 MiB of data
+touch -d '4 days ago' "$ov/lower/core.1"
+if mount -t tmpfs -o size=2m tmpfs "$ov/rw" 2>/dev/null &&
+	mkdir "$ov/rw/upper" "$ov/rw/work" &&
+	mount -t overlay overlay -o "lowerdir=$ov/lower,upperdir=$ov/rw/upper,workdir=$ov/rw/work" \
+		"$ov/merged" 2>/dev/null; then
+	run 0 "$COREDU" prune --older-than 3d --yes --json "$ov/merged"
+	gone "$ov/merged/core.1" "a lower-layer core is deleted on a full upper layer"
+	exists "$ov/lower/core.1" "the image's layer is untouched"
+	python3 - "$tmp/out" <<'EOF' && pass || fail "overlayfs: nothing claimed freed, and said why"
+import json, sys
+p = json.load(open(sys.argv[1]))["plan"][0]
+assert p["status"] == "deleted" and p["freed"] == 0, p
+assert "overlayfs" in p["status_reason"] and "lower layer" in p["status_reason"], p
+EOF
+else
+	echo "SKIP: overlayfs deletion: cannot mount tmpfs and overlay here (needs root with CAP_SYS_ADMIN)"
+fi
+umount "$ov/merged" 2>/dev/null
+umount "$ov/rw" 2>/dev/null
 
 # --- a partial failure: exit 3 (a directory without write permission; root ignores modes, so
 # as root the prune runs as nobody) -----------------------------------------------------------------
