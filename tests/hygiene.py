@@ -206,30 +206,9 @@ SAFE_ARG = re.compile(r'^\s*("|strerror\(|esc\(|sanitize_str\(|fmt_\w+\(|decomp_
                       r'|\w*esc\w*\s*$)')
 
 
-def safe_arg(arg):
-    """Whether a %s argument is known to be safe; a ?: is safe if both branches are."""
+def top_level(s):
+    """(index, character) of s outside quotes and brackets."""
     depth, q = 0, None
-    for i, c in enumerate(arg):
-        if q:
-            if c == "\\":
-                continue
-            if c == q:
-                q = None
-        elif c in "\"'":
-            q = c
-        elif c in "([":
-            depth += 1
-        elif c in ")]":
-            depth -= 1
-        elif c == "?" and depth == 0:
-            branches = split_colon(arg[i + 1:])
-            return branches is not None and all(safe_arg(b) for b in branches)
-    return bool(SAFE_ARG.match(arg))
-
-
-def split_colon(s):
-    """The two branches of 'a : b' at the top level (the ?: nests to the right)."""
-    depth, q, nested = 0, None, 0
     for i, c in enumerate(s):
         if q:
             if c == q and s[i - 1] != "\\":
@@ -240,9 +219,26 @@ def split_colon(s):
             depth += 1
         elif c in ")]":
             depth -= 1
-        elif c == "?" and depth == 0:
+        elif depth == 0:
+            yield i, c
+
+
+def safe_arg(arg):
+    """Whether a %s argument is known to be safe; a ?: is safe if both branches are."""
+    for i, c in top_level(arg):
+        if c == "?":
+            branches = split_colon(arg[i + 1:])
+            return branches is not None and all(safe_arg(b) for b in branches)
+    return bool(SAFE_ARG.match(arg))
+
+
+def split_colon(s):
+    """The two branches of 'a : b' at the top level (the ?: nests to the right)."""
+    nested = 0
+    for i, c in top_level(s):
+        if c == "?":
             nested += 1
-        elif c == ":" and depth == 0:
+        elif c == ":":
             if nested == 0:
                 return [s[:i], s[i + 1:]]
             nested -= 1

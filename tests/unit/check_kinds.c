@@ -271,17 +271,19 @@ START_TEST(every_truncation)
 }
 END_TEST
 
-/* Compressed heads: a real core through zstd, xz and lz4, whole and cut anywhere. */
-START_TEST(compressed_heads)
+/* core[0..n) through zstd (level 3; its frame records the size if content_size), xz and lz4,
+ * into z[i] (allocated) of zn[i] bytes, in the order of COMP_ZSTD, COMP_XZ, COMP_LZ4. */
+static void compress_three(const unsigned char *core, size_t n, bool content_size,
+			   unsigned char *z[3], size_t zn[3])
 {
-	size_t n;
-	unsigned char *core = fixture("abort-x86-64.core", &n);
 	size_t cap = n + n / 2 + 65536;
-	unsigned char *z[3];
-	size_t zn[3];
+	ZSTD_CCtx *cc = ZSTD_createCCtx();
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, 3);
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, content_size);
 	z[0] = xmalloc(cap);
-	zn[0] = ZSTD_compress(z[0], cap, core, n, 3);
+	zn[0] = ZSTD_compress2(cc, z[0], cap, core, n);
 	ck_assert(!ZSTD_isError(zn[0]));
+	ZSTD_freeCCtx(cc);
 	z[1] = xmalloc(cap);
 	zn[1] = 0;
 	ck_assert_int_eq(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, core, n, z[1], &zn[1], cap),
@@ -289,6 +291,16 @@ START_TEST(compressed_heads)
 	z[2] = xmalloc(cap);
 	zn[2] = LZ4F_compressFrame(z[2], cap, core, n, NULL);
 	ck_assert(!LZ4F_isError(zn[2]));
+}
+
+/* Compressed heads: a real core through zstd, xz and lz4, whole and cut anywhere. */
+START_TEST(compressed_heads)
+{
+	size_t n;
+	unsigned char *core = fixture("abort-x86-64.core", &n);
+	unsigned char *z[3];
+	size_t zn[3];
+	compress_three(core, n, true, z, zn);
 	static const enum dump_compression comp[3] = {COMP_ZSTD, COMP_XZ, COMP_LZ4};
 	for (int i = 0; i < 3; i++) {
 		struct dump *d = parse_mem(z[i], zn[i], "/x/core.zzz");
@@ -389,22 +401,10 @@ START_TEST(sparse_compressed_tails)
 	unsigned char *core = fixture("abort-x86-64.core", &n);
 	if (n > 458752)
 		n = 458752; /* the head the attack compressed */
-	size_t cap = n + n / 2 + 65536, zn[3];
+	size_t zn[3];
 	unsigned char *z[3];
 	/* As `head -c N core | zstd` writes it: no content size in the frame. */
-	ZSTD_CCtx *cc = ZSTD_createCCtx();
-	ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 0);
-	z[0] = xmalloc(cap);
-	zn[0] = ZSTD_compress2(cc, z[0], cap, core, n);
-	ck_assert(!ZSTD_isError(zn[0]));
-	ZSTD_freeCCtx(cc);
-	z[1] = xmalloc(cap);
-	zn[1] = 0;
-	ck_assert_int_eq(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, core, n, z[1], &zn[1], cap),
-			 LZMA_OK);
-	z[2] = xmalloc(cap);
-	zn[2] = LZ4F_compressFrame(z[2], cap, core, n, NULL);
-	ck_assert(!LZ4F_isError(zn[2]));
+	compress_three(core, n, false, z, zn);
 	char *dir = tu_mkdtemp("sparse-comp");
 	char *path = tu_path(dir, "core.1.z");
 	static const char *const names[] = {"zstd", "xz", "lz4"};
