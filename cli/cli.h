@@ -52,7 +52,7 @@ struct cli {
 	const char *proc;
 	const char *magic; /* --magic FILE, NULL: the system's (or $MAGIC) */
 	struct prune_policy prune;
-	bool dry_run, yes, compress;
+	bool dry_run, yes, compress, force_open;
 	/* The stacks (src/stack/): json --backtrace, the time limit per core, the sysroot. */
 	bool backtrace;
 	bool has_backtrace_timeout;

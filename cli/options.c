@@ -42,7 +42,7 @@ static const struct verb verbs[] = {
 enum { OPT_EXCLUDE = 256, OPT_SI, OPT_SORT, OPT_REVERSE, OPT_NO_LEGEND, OPT_BATCH, OPT_TERM,
        OPT_ASCII, OPT_NO_COLOR, OPT_LOG, OPT_PROC, OPT_OLDER, OPT_KEEP, OPT_PER, OPT_MAX_TOTAL,
        OPT_MIN_SIZE, OPT_MATCH, OPT_COMPRESS, OPT_DRY_RUN, OPT_JSON, OPT_CRASHES, OPT_ALL,
-       OPT_MAGIC, OPT_BACKTRACE, OPT_BACKTRACE_TIMEOUT, OPT_SYSROOT };
+       OPT_MAGIC, OPT_BACKTRACE, OPT_BACKTRACE_TIMEOUT, OPT_SYSROOT, OPT_FORCE_OPEN };
 
 enum section { SEC_GENERAL, SEC_PRUNE, SEC_DOCTOR, SEC_BROWSER, SEC_STACKS };
 static const char *const section_titles[] = {
@@ -136,7 +136,9 @@ static const struct opt opts[] = {
 	{"dry-run", OPT_DRY_RUN, NULL, PRUNE, SEC_PRUNE, set_flag, FIELD(dry_run), 0, NULL,
 	 "print the plan, change nothing"},
 	{"yes", 'y', NULL, PRUNE, SEC_PRUNE, set_flag, FIELD(yes), 0, NULL,
-	 "do not ask (required when not on a terminal)"},
+	 "do not ask (required when not on a terminal); dumps\nheld open are still left alone"},
+	{"force-open", OPT_FORCE_OPEN, NULL, PRUNE, SEC_PRUNE, set_flag, FIELD(force_open), 0, NULL,
+	 "with --yes, delete or compress dumps held open or\nbeing written too (what is written later is lost)"},
 
 	{"crashes", OPT_CRASHES, "N", DOCTOR, SEC_DOCTOR, set_number, 0, 0, NULL,
 	 "flag processes whose next N cores would fill the\nfile system they go to (default: 10)"},

@@ -62,6 +62,14 @@ contains "$tmp/err" "$tmp/does-not-exist" "the missing path is named"
 expect_rc 2 "$COREDU" list "$tmp/tree" "$tmp/does-not-exist"
 contains "$tmp/out" "3 dumps" "other operands are still scanned"
 expect_rc 2 "$COREDU" list /proc
+# Files there are refused as operands too, never read (issue 14): info /proc/kcore would
+# otherwise parse kernel memory as an ELF core, /proc/PID/status a process's state.
+for f in /proc/self/status /sys/kernel/notes /proc/kcore; do
+	[ -e "$f" ] || continue
+	expect_rc 2 "$COREDU" info "$f"
+	contains "$tmp/err" "on a kernel pseudo-filesystem, not read" "info $f is refused"
+	[ -s "$tmp/out" ] && fail "info $f printed: $(head -c 200 "$tmp/out")" || pass
+done
 expect_rc 1 "$COREDU" json "$tmp/empty"
 (cd "$tmp/tree" && "$COREDU" >"$tmp/out" 2>&1)
 [ $? -eq 0 ] && pass || fail "the default PATH is ."

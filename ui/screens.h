@@ -85,7 +85,8 @@ struct ui_del {
 	bool compress;
 	struct delete_plan plan;
 	size_t next;                 /* next item to act on */
-	volatile sig_atomic_t stop;  /* q while running: stop after the current file */
+	volatile sig_atomic_t stop;  /* q while running: stop (a compression at once) */
+	double polled;               /* when a compression last looked at the keyboard (ms) */
 	bool skip_flagged;
 	FILE *journal;               /* --log, or a memory buffer printed after the browser */
 	char *journal_text;

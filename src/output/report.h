@@ -16,6 +16,7 @@ struct index;
 struct json_out;
 struct mdesc;
 struct stack_result;
+struct report_crashes;
 
 struct report {
 	const struct scan *scan; /* roots */
@@ -33,10 +34,22 @@ struct report {
 	const struct stack_result *stacks;
 	/* info: of the native stacks, only the thread that took the signal (the inspect pane) */
 	bool crashed_thread_only;
+	/* The dumps of each crash, grouped once (report_crashes_new); NULL: looked up by a
+	 * walk over the index, fine for one dump, quadratic for all of them. */
+	const struct report_crashes *crashes;
 };
 
 /* The other dumps of one crash that json and info name; the count has them all. */
 #define REPORT_SAME_CRASH_SHOWN 8
+
+/* Group the dumps of each crash stored more than once (dump.same_crash) once, for `info`
+ * over many dumps; report_json groups on its own. */
+struct report_crashes *report_crashes_new(const struct index *ix);
+void report_crashes_free(struct report_crashes *c);
+/* The other dumps of d's crash: how many there are, and the first of them (at most
+ * REPORT_SAME_CRASH_SHOWN, in index order) in shown, *nshown of them. */
+size_t report_crashes_of(const struct report *r, const struct dump *d,
+			 const struct dump *shown[REPORT_SAME_CRASH_SHOWN], size_t *nshown);
 
 void report_list(FILE *f, const struct report *r);
 void report_json(FILE *f, const struct report *r);

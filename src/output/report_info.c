@@ -194,14 +194,10 @@ static void kind_fields(struct info_out *o, const struct dump *d)
 		field(o, "Attributes", "%s", m->xattrs ? "user.coredump.* read" : "none (name only)");
 	if (m->incomplete)
 		field(o, "Incomplete", "yes: the dump was not finished");
-	if (!d->same_crash || !o->r->ix)
-		return;
-	size_t count = 0;
-	for (size_t i = 0; i < o->r->ix->n; i++) {
-		const struct dump *x = o->r->ix->v[i];
-		if (x != d && x->same_crash == d->same_crash && count++ < REPORT_SAME_CRASH_SHOWN)
-			field(o, "Same crash as", "%s (%s)", safe(o, x->path), dump_kind_name(x->kind));
-	}
+	const struct dump *shown[REPORT_SAME_CRASH_SHOWN];
+	size_t nshown, count = report_crashes_of(o->r, d, shown, &nshown);
+	for (size_t i = 0; i < nshown; i++)
+		field(o, "Same crash as", "%s (%s)", safe(o, shown[i]->path), dump_kind_name(shown[i]->kind));
 	if (count > REPORT_SAME_CRASH_SHOWN)
 		field(o, "Same crash as", "... and %zu more", count - REPORT_SAME_CRASH_SHOWN);
 }

@@ -44,13 +44,11 @@ static void same_crash(struct json_out *j, const struct report *r, const struct 
 	json_opt_u64(j, "same_crash", d->same_crash != 0, d->same_crash);
 	/* The first few paths: a thousand copies of one core must not make the document
 	 * quadratic.  same_crash_count has them all. */
-	size_t count = 0;
+	const struct dump *shown[REPORT_SAME_CRASH_SHOWN];
+	size_t nshown, count = report_crashes_of(r, d, shown, &nshown);
 	json_arr_begin(j, "same_crash_as");
-	for (size_t i = 0; d->same_crash && i < r->ix->n; i++) {
-		if (r->ix->v[i] != d && r->ix->v[i]->same_crash == d->same_crash &&
-		    count++ < REPORT_SAME_CRASH_SHOWN)
-			json_str(j, NULL, r->ix->v[i]->path);
-	}
+	for (size_t i = 0; i < nshown; i++)
+		json_str(j, NULL, shown[i]->path);
 	json_arr_end(j);
 	json_u64(j, "same_crash_count", count);
 }
@@ -171,6 +169,11 @@ void report_json_header(struct json_out *j, const struct report *r)
 
 void report_json(FILE *f, const struct report *r)
 {
+	struct report grouped = *r;
+	struct report_crashes *crashes = r->crashes ? NULL : report_crashes_new(r->ix);
+	if (crashes)
+		grouped.crashes = crashes;
+	r = &grouped;
 	struct json_out j;
 	json_init(&j, f, true);
 	json_obj_begin(&j, NULL);
@@ -213,4 +216,5 @@ void report_json(FILE *f, const struct report *r)
 	json_arr_end(&j);
 	json_obj_end(&j);
 	json_end(&j);
+	report_crashes_free(crashes);
 }

@@ -4,20 +4,26 @@
 # for a while, seeded with the real fixture dumps, dumps built from their specifications,
 # compressed copies, and every input that ever crashed a harness (tests/fuzz/regress/).
 #
-#   tests/fuzz/run.sh [--seconds N] [--jobs J] [--only NAME] [--keep DIR]
+#   tests/fuzz/run.sh [--seconds N] [--jobs J] [--only NAME[,NAME...]] [--keep DIR]
+#                     [--fetch-seeds] [--out DIR]
 #
-# Run from a configured build tree (make fuzz-smoke does: 60 s each).  A crash fails the run;
+# Run from a configured build tree (make fuzz-smoke does: 60 s each).  --fetch-seeds adds real
+# dumps from public test suites (tests/fuzz/fetch-seeds.sh: elfutils, lldb), fetched now and
+# never committed.  --out puts the binaries, logs and crashes elsewhere than tests/fuzz/out, so
+# two campaigns can run from one tree.  A crash fails the run;
 # its input is left in OUT/crashes/NAME/ to be minimised and committed to
 # tests/fuzz/regress/NAME/.  --keep DIR keeps the grown corpora there (long runs resume).
 set -euo pipefail
-seconds=60 jobs=2 only= keep=
+seconds=60 jobs=2 only= keep= fetch= out=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seconds) seconds=$2; shift 2 ;;
 	--jobs) jobs=$2; shift 2 ;;
 	--only) only=$2; shift 2 ;;
 	--keep) keep=$2; shift 2 ;;
-	*) echo "usage: tests/fuzz/run.sh [--seconds N] [--jobs J] [--only NAME] [--keep DIR]" >&2; exit 2 ;;
+	--fetch-seeds) fetch=1; shift ;;
+	--out) out=$2; shift 2 ;;
+	*) echo "usage: tests/fuzz/run.sh [--seconds N] [--jobs J] [--only NAME[,NAME...]] [--keep DIR] [--fetch-seeds] [--out DIR]" >&2; exit 2 ;;
 	esac
 done
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,9 +32,9 @@ build=$(pwd)
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-dev)" >&2; exit 2; }
 make -s tests/fixtures-unpacked/.stamp
 
-harnesses=(elfcore detect decomp dump apport hserr hprof kdump minidump sdcore stack stackwire)
-[ -n "$only" ] && harnesses=("$only")
-out=$build/tests/fuzz/out
+harnesses=(elfcore detect decomp dump apport hserr hprof kdump minidump sdcore stack stackwire render)
+[ -n "$only" ] && IFS=, read -r -a harnesses <<<"$only"
+out=${out:-$build/tests/fuzz/out}
 rm -rf "$out/crashes"
 mkdir -p "$out/obj" "$out/bin" "$out/crashes"
 
@@ -47,9 +53,25 @@ for p in "${parsers[@]}"; do
 	clang "${cflags[@]}" -fsanitize=fuzzer-no-link -c "$src/src/$p.c" -o "$o"
 	objs+=("$o")
 done
+# The render oracle also runs the writers of info, list and json, and libmagic.
+rsrc=("$build/src/kinds/magic-data.c")
+for p in base/fmt base/fsusage base/idset base/json base/procfs base/sanitize base/utf8 base/when \
+	kinds/mdesc model/index output/report_info output/report_list output/report_json \
+	output/report_crashes scan/scan scan/safeopen; do
+	rsrc+=("$src/src/$p.c")
+done
+robjs=()
+for c in "${rsrc[@]}"; do
+	o=$out/obj/render-$(basename "$c" .c).o
+	clang "${cflags[@]}" $(pkg-config --cflags libmagic 2>/dev/null) -fsanitize=fuzzer-no-link \
+		-c "$c" -o "$o"
+	robjs+=("$o")
+done
 for h in "${harnesses[@]}"; do
-	clang "${cflags[@]}" -fsanitize=fuzzer "$src/tests/fuzz/fuzz_$h.c" "${objs[@]}" "${libs[@]}" \
-		-o "$out/bin/fuzz_$h"
+	extra=()
+	[ "$h" = render ] && extra=("${robjs[@]}" -lmagic)
+	clang "${cflags[@]}" -fsanitize=fuzzer "$src/tests/fuzz/fuzz_$h.c" "${objs[@]}" "${extra[@]}" \
+		"${libs[@]}" -o "$out/bin/fuzz_$h"
 done
 echo "fuzz: built ${#harnesses[@]} harnesses in $out/bin"
 
@@ -80,6 +102,12 @@ printf '%s\n' "core.crash_abort.1000.0123456789abcdef0123456789abcdef.4242.17955
 	"core.a\\x2eb.0.0123456789abcdef0123456789abcdef.7.1795514400000000" \
 	".#core.x.0.0123456789abcdef0123456789abcdef.7.17955144000000000123456789abcdef" |
 	while IFS= read -r n; do printf '%s' "$n" >"$seeds/names/$(printf '%s' "$n" | md5sum | cut -c1-8)"; done
+if [ -n "$fetch" ]; then
+	"$src/tests/fuzz/fetch-seeds.sh" "$seeds/fetched"
+	cp "$seeds"/fetched/elf/* "$seeds"/fetched/minidump/* "$seeds/all/"
+fi
+# render's inputs start with a hostile file name
+python3 "$src/tests/fuzz/render-seeds.py" "$seeds/render" "$seeds"/all/*
 # decomp's first byte picks the format: 0 zstd, 1 xz, 2 lz4
 mkdir -p "$seeds/decomp"
 for c in abort-x86-64; do
@@ -107,6 +135,7 @@ run_one() {
 	[ "$h" = decomp ] && seeddir=$seeds/decomp
 	[ "$h" = stack ] && seeddir=$seeds/stack
 	[ "$h" = stackwire ] && seeddir=$seeds/wire
+	[ "$h" = render ] && seeddir=$seeds/render
 	corpus=${keep:+$keep/$h}
 	corpus=${corpus:-$out/corpus/$h}
 	mkdir -p "$corpus" "$out/crashes/$h"

@@ -48,6 +48,16 @@ START_TEST(sanitize_utf8)
 	CHECK_SAN("raw\x9b" "31m", "raw\\x9b31m");                     /* raw C1 CSI byte */
 	CHECK_SAN("\xc2\x9b" "31m", "\\u009b31m");                     /* C1 CSI as UTF-8 */
 	CHECK_SAN("\xe2\x80\xae" "gpj.exe", "\\u202egpj.exe");         /* bidi override */
+	CHECK_SAN("\xd8\x9c" "ALM", "\\u061cALM");                     /* ARABIC LETTER MARK */
+	/* every other Bidi_Control character: LRM, RLM, LRE..RLO, LRI..PDI */
+	static const unsigned bidi[] = {0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
+					0x2066, 0x2067, 0x2068, 0x2069};
+	for (size_t i = 0; i < ARRAY_SIZE(bidi); i++) {
+		char in[4] = {(char)(0xe0 | bidi[i] >> 12), (char)(0x80 | (bidi[i] >> 6 & 0x3f)),
+			      (char)(0x80 | (bidi[i] & 0x3f)), 0}, want[8];
+		snprintf(want, sizeof(want), "\\u%04x", bidi[i]);
+		CHECK_SAN(in, want);
+	}
 	CHECK_SAN("bad\xff\xfe", "bad\\xff\\xfe");                     /* invalid bytes */
 	CHECK_SAN("\xc0\xaf", "\\xc0\\xaf");                           /* overlong '/' */
 	CHECK_SAN("\xed\xa0\x80", "\\xed\\xa0\\x80");                  /* surrogate */
