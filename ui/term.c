@@ -5,13 +5,13 @@
 #include "config.h"
 
 #include <curses.h>
-#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
 #include <unistd.h>
 
+#include "base/charset.h"
 #include "base/sanitize.h"
 #include "screens.h"
 
@@ -117,9 +117,7 @@ int term_open(struct ui *u, char *why, size_t whylen)
 	curs_set(0);
 	leaveok(stdscr, TRUE); /* the cursor is hidden: never spend bytes moving it */
 	define_alternate_keys();
-	const char *codeset = nl_langinfo(CODESET);
-	bool utf8 = codeset && strcmp(codeset, "UTF-8") == 0;
-	u->term.ascii = u->opts->ascii || !utf8;
+	u->term.ascii = u->opts->ascii || !charset_utf8();
 	u->term.san_flags = u->term.ascii ? SAN_ASCII : 0;
 	u->term.color = !u->opts->no_color && has_colors();
 	setup_attrs(u);
