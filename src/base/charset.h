@@ -12,7 +12,9 @@
 bool charset_env_utf8(const char *lc_all, const char *lc_ctype, const char *lang);
 
 /* Set LC_CTYPE, once, before anything else runs: the environment's locale, and C.UTF-8 when
- * it names a UTF-8 locale that is not installed (LANG=en_US.UTF-8 in a slim image). */
+ * it names a UTF-8 locale that is not installed (LANG=en_US.UTF-8 in a slim image).  The
+ * static binary takes only C.UTF-8 or C (doc/design.md): the root's own C.UTF-8, else the
+ * copy built into it, else C. */
 void charset_init(void);
 
 /* Whether LC_CTYPE is UTF-8 now: text may then go out as UTF-8; else as ASCII. */
