@@ -4,12 +4,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "base/charset.h"
 #include "base/sanitize.h"
 #include "cli.h"
 #include "kinds/elfcore.h"
@@ -18,8 +18,7 @@
 
 unsigned cli_san_flags(void)
 {
-	const char *cs = nl_langinfo(CODESET);
-	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0) ? 0 : SAN_ASCII;
+	return charset_utf8() ? 0 : SAN_ASCII;
 }
 
 void cli_stack_opts(const struct cli *c, struct stack_opts *o)

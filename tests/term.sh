@@ -236,16 +236,35 @@ T send-keys -t t "clear; $COREDU $tree </dev/null; echo stdin-done" Enter
 expect "stdin-done" "stdin not a terminal returns"
 expect "8 dumps, " "stdin not a terminal: the list report"
 
-# --- 9. no usable terminal description at all: one line, then the list report -----------------------
+# --- 9. no terminfo at all (a bare image): the built-in descriptions ------------------------------------
+colours() { T capture-pane -e -p -t t | grep -q $'\e\\[[0-9;]*4[0-7]m'; }
 if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
 	# Hide every terminfo directory in a private mount namespace.
 	hide='for d in /etc/terminfo /lib/terminfo /usr/share/terminfo /usr/lib/terminfo; do [ -d $d ] && mount -t tmpfs none $d; done'
-	T send-keys -t t "clear; unshare -m bash -c '$hide; exec $COREDU $tree'" Enter
-	expect "printing the list report instead" "without terminfo coredu says so in one line"
-	expect "8 dumps, " "and prints the list report"
-	wait_for "SHELL-READY" 5
+	unshare -m bash -c "$hide; infocmp tmux-256color" >/dev/null 2>&1 &&
+		fail "hiding the terminfo directories did not hide tmux-256color" || pass
+	browse "unshare -m bash -c '$hide; exec $COREDU $tree'"
+	expect "8 dumps" "without terminfo the browser opens with the built-in tmux-256color"
+	expect "8 rows" "and draws the list"
+	colours && pass || fail "the built-in tmux-256color has colours"
+	quit_to_shell
+	browse "TERM=bogus unshare -m bash -c '$hide; exec $COREDU $tree'"
+	expect "8 dumps" "an unknown TERM and no terminfo: the built-in xterm-256color"
+	quit_to_shell
 else
 	echo "SKIP: no terminfo at all: hiding it needs root and unshare -m (util-linux)"
+fi
+# The system's entry, when there is one, wins over the built-in one: a monochrome entry named
+# tmux-256color in $TERMINFO draws no colour.
+infocmp -x vt100 | sed '2s/^vt100|/tmux-256color|/' >"$tmp/mono.src"
+if tic -x -o "$tmp/terminfo" "$tmp/mono.src" 2>/dev/null && [ -n "$(find "$tmp/terminfo" -type f)" ]; then
+	browse "TERMINFO=$tmp/terminfo $COREDU $tree"
+	expect "8 dumps" "a monochrome tmux-256color of the system's"
+	sleep 0.3
+	colours && fail "the built-in entry was used although the system has one" || pass
+	quit_to_shell
+else
+	fail "tic could not compile a test entry"
 fi
 
 # --- 10. signals restore the terminal -------------------------------------------------------------------------

@@ -207,6 +207,10 @@ static int open_parent(const struct delete_opts *o, struct delete_item *it, char
 	int base;
 	if (r->is_dir) {
 		base = safeopen_abs(r->path, O_RDONLY | O_DIRECTORY);
+		/* A root through /proc/PID/root (another container's) passes that link, as the walk
+		 * did; the identity check below is what holds. */
+		if (base < 0 && errno == ELOOP)
+			base = open(r->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		struct stat st;
 		if (base >= 0 && (fstat(base, &st) != 0 || (uint64_t)st.st_dev != r->dev ||
 				  (uint64_t)st.st_ino != r->ino)) {

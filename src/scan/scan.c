@@ -223,14 +223,40 @@ static int refuse(char *err, size_t errlen, const char *why, char *real)
 	return -1;
 }
 
-int scan_add_root(struct scan *s, const char *operand, char *err, size_t errlen)
+/* The operand made absolute, as written: for a path that realpath() cannot spell. */
+static char *absolute_form(const char *operand, const struct stat *st)
+{
+	char *cwd = operand[0] == '/' ? NULL : getcwd(NULL, 0);
+	char *d = display_form(operand);
+	struct stat lst;
+	/* "/proc/7/root" itself is a link; the walk opens the root with O_NOFOLLOW. */
+	bool link = S_ISDIR(st->st_mode) && lstat(d, &lst) == 0 && S_ISLNK(lst.st_mode);
+	char *abs = xasprintf("%s%s%s%s", cwd ? cwd : "", cwd && strcmp(cwd, "/") ? "/" : "", d,
+			      link ? "/." : "");
+	free(cwd);
+	free(d);
+	return abs;
+}
+
+/* The root's path, for the walk and for deletion: the canonical one, unless it names another
+ * file.  It does through /proc/PID/root of a process in another mount namespace (a container
+ * seen from `kubectl debug --target`): the link's text is in that namespace's terms. */
+static char *root_path(const char *operand, const struct stat *st)
 {
 	char *real = realpath(operand, NULL);
-	if (!real)
-		return refuse(err, errlen, strerror(errno), NULL);
+	struct stat rst;
+	if (real && stat(real, &rst) == 0 && rst.st_dev == st->st_dev && rst.st_ino == st->st_ino)
+		return real;
+	free(real);
+	return absolute_form(operand, st);
+}
+
+int scan_add_root(struct scan *s, const char *operand, char *err, size_t errlen)
+{
 	struct stat st;
-	if (stat(real, &st) != 0)
-		return refuse(err, errlen, strerror(errno), real);
+	if (stat(operand, &st) != 0)
+		return refuse(err, errlen, strerror(errno), NULL);
+	char *real = root_path(operand, &st);
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
 		return refuse(err, errlen, "not a directory or regular file", real);
 	/* A file there is not a dump either: `info /proc/kcore` must not read kernel memory,

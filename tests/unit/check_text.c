@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/charset.h"
 #include "base/fmt.h"
 #include "base/json.h"
 #include "base/sanitize.h"
@@ -244,6 +245,22 @@ START_TEST(ages)
 }
 END_TEST
 
+/* POSIX's order: the first of LC_ALL, LC_CTYPE, LANG that is set and not empty decides. */
+START_TEST(charset_env)
+{
+	ck_assert(charset_env_utf8(NULL, NULL, "C.UTF-8"));
+	ck_assert(charset_env_utf8(NULL, NULL, "en_US.utf8"));
+	ck_assert(charset_env_utf8(NULL, NULL, "de_DE.Utf-8@euro"));
+	ck_assert(!charset_env_utf8(NULL, NULL, NULL));
+	ck_assert(!charset_env_utf8(NULL, NULL, "C"));
+	ck_assert(!charset_env_utf8(NULL, NULL, "en_US.ISO-8859-1"));
+	ck_assert(!charset_env_utf8("C", NULL, "C.UTF-8"));     /* LC_ALL first */
+	ck_assert(!charset_env_utf8(NULL, "POSIX", "C.UTF-8")); /* then LC_CTYPE */
+	ck_assert(charset_env_utf8("", "", "C.UTF-8"));         /* empty is unset */
+	ck_assert(charset_env_utf8("", "C.UTF-8", "C"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("text");
@@ -258,6 +275,7 @@ int main(void)
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, times);
 	tcase_add_test(tc, ages);
+	tcase_add_test(tc, charset_env);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }
