@@ -128,6 +128,9 @@ compare() {
 	local name=$1 a hostargs=() rs rd
 	shift
 	for a in "$@"; do case $a in /dumps*) hostargs+=("$root$a") ;; *) hostargs+=("$a") ;; esac; done
+	# info's stacks name what the mapped files say; the root has none of them, so the
+	# dynamic build looks for them in the root too.
+	[ "$name" = info ] && hostargs=(info --sysroot "$root" "${hostargs[@]:1}")
 	inroot LANG=C.UTF-8 "$chroot" "$root" /coredu "$@" >"$tmp/$name.static" 2>"$tmp/$name.static.err"
 	rs=$?
 	env -i LANG=C.UTF-8 MAGIC=/nonexistent "$dyn" "${hostargs[@]}" >"$tmp/$name.dyn" 2>/dev/null
@@ -165,8 +168,9 @@ EOF
 
 # Every file the binary opens, from its execve on: the dumps, and the private locale it
 # writes; nothing of the host's (/etc, /usr, /lib) nor of the root's, and no shared object.
+# Successful calls only (-z): with threads, a failed call can be split over two lines.
 if [ $arch = x86_64 ]; then
-	inroot LANG=C.UTF-8 "$strace" -f -qq -e trace=%file -o "$tmp/strace" "$chroot" "$root" /coredu json /dumps/demo >/dev/null 2>&1
+	inroot LANG=C.UTF-8 "$strace" -f -qq -z -e trace=%file -o "$tmp/strace" "$chroot" "$root" /coredu json /dumps/demo >/dev/null 2>&1
 	awk '/execve\("\/coredu"/ {on = 1} on' "$tmp/strace" | grep -vE '= -1 E[A-Z]+' |
 		grep -oE '(open|openat|openat2|execve|access|stat|statx|newfstatat|readlink)[^"]*"[^"]*"' |
 		sed 's/.*"\(.*\)"/\1/' | grep '^/' | grep -vE '^(/dumps(/|$)|/tmp/coredu-locale-|/coredu$)' |
