@@ -174,6 +174,116 @@ assert t[0] == 'boom', t"
 	fi
 fi
 
+# --- symbols of a stripped program: MiniDebugInfo, and a debug file found by build-id ----------
+# crash_static aborts in a static function, named in .symtab only.  Each copy is stripped
+# (strip keeps the build-id note) and given the name back one way, and crashed as it is.
+# static_crash DIR: run DIR/crash_static there; $core is the core it left, or empty
+static_crash() {
+	(cd "$1" && { ./crash_static >/dev/null 2>&1 || true; }) 2>/dev/null
+	core=$(core_in "$1")
+	[ -n "$core" ] || fail "$1/crash_static left no core"
+}
+# static_root ROOT: the files the core in $tmp/j.json maps (crash_static itself and the
+# libraries, whose CFI the unwinder needs to get back to it), copied under ROOT
+static_root() {
+	"$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))["dumps"][0]
+print("\n".join(sorted({f["module"] for t in d["backtrace"]["threads"] for f in t["frames"] if (f["module"] or "").startswith("/")})))' \
+		"$tmp/j.json" | while IFS= read -r f; do
+		mkdir -p "$1$(dirname "$f")" && cp "$f" "$1$f"
+	done
+}
+# static_frame WHAT ASSERTIONS: d, bt, t as in pycheck; f = the crashing thread's frame in
+# crash_static that called abort (the static function's)
+static_frame() {
+	pycheck "$1" "
+fr = bt['threads'][0]['frames']
+i = [k for k, g in enumerate(fr) if g['function'] == 'abort'][0]
+f = fr[i + 1]
+assert f['module'].endswith('/crash_static'), (f, t)
+$2"
+}
+if [ "$live" != yes ]; then
+	skip "symbols of stripped programs (MiniDebugInfo, debug files by build-id): $live"
+elif ! command -v objcopy >/dev/null || ! command -v xz >/dev/null; then
+	skip "symbols of stripped programs: objcopy (binutils) or xz (xz-utils) is not installed"
+else
+	# MiniDebugInfo made as Fedora makes it (the gdb manual's recipe): the function symbols
+	# that .dynsym lacks, xz-compressed into .gnu_debugdata of a program stripped of all else.
+	m=$tmp/mdi; mkdir "$m"
+	cp "$CRASHERS/crash_static" "$m/crash_static"
+	(
+		cd "$m" && export LC_ALL=C &&
+		nm -D crash_static --format=posix --defined-only | awk '{ print $1 }' | sort >dynsyms &&
+		nm crash_static --format=posix --defined-only |
+		awk '{ if ($2 == "T" || $2 == "t" || $2 == "D") print $1 }' | sort >funcsyms &&
+		comm -13 dynsyms funcsyms >keep_symbols &&
+		objcopy --only-keep-debug crash_static debug &&
+		objcopy -S --remove-section .gdb_index --remove-section .comment \
+			--keep-symbols=keep_symbols debug mini_debuginfo &&
+		strip --strip-all -R .comment crash_static &&
+		xz mini_debuginfo &&
+		objcopy --add-section .gnu_debugdata=mini_debuginfo.xz crash_static
+	) >"$tmp/mdi.log" 2>&1 || fail "making MiniDebugInfo: $(head -c 600 "$tmp/mdi.log")"
+	grep -qx stuck_in_static_helper "$m/keep_symbols" && pass ||
+		fail "MiniDebugInfo: the static function is not among the kept symbols"
+	LC_ALL=C nm "$m/crash_static" 2>&1 | grep -q 'no symbols' && pass ||
+		fail "MiniDebugInfo: crash_static still has a .symtab: $(LC_ALL=C nm "$m/crash_static" 2>&1 | head -3)"
+	static_crash "$m"
+	if [ -n "$core" ]; then
+		json "$core"
+		static_frame "MiniDebugInfo: the static function named from .gnu_debugdata" "
+assert f['function'] == 'stuck_in_static_helper' and f['note'] is None, f
+assert subsequence(['abort', 'stuck_in_static_helper', 'main'], t), t"
+		# Without .gnu_debugdata the same build has no name for it: the name came from there.
+		static_root "$tmp/mdi-root"
+		objcopy --remove-section .gnu_debugdata "$m/crash_static" "$tmp/mdi-root$m/crash_static"
+		json "$core" --sysroot "$tmp/mdi-root"
+		static_frame "MiniDebugInfo removed: no name" "
+assert f['function'] is None and f['note'] == 'no symbol', f"
+	fi
+
+	# A separate debug file, installed by build-id under the sysroot as a -dbgsym package
+	# puts it: DIR/usr/lib/debug/.build-id/xx/rest.debug.
+	b=$tmp/dbg; mkdir "$b"
+	cp "$CRASHERS/crash_static" "$b/crash_static"
+	objcopy --only-keep-debug "$b/crash_static" "$tmp/crash_static.debug" &&
+		strip --strip-all "$b/crash_static" || fail "objcopy --only-keep-debug or strip failed"
+	id=$(LC_ALL=C readelf -n "$b/crash_static" | awk '/Build ID:/ { print $3 }')
+	[[ $id =~ ^[0-9a-f]{4,}$ ]] && pass || fail "crash_static has no build-id note: '$id'"
+	static_crash "$b"
+	if [ -n "$core" ] && [ -n "$id" ]; then
+		json "$core"
+		static_frame "a stripped program, no debug file: no name" "
+assert f['function'] is None and f['note'] == 'no symbol', f"
+		r=$tmp/dbg-root
+		static_root "$r" # crash_static among them, stripped
+		deb=$r/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug
+		mkdir -p "$(dirname "$deb")" && cp "$tmp/crash_static.debug" "$deb"
+		json "$core" --sysroot "$r"
+		static_frame "the debug file found by build-id under --sysroot" "
+assert f['function'] == 'stuck_in_static_helper' and f['note'] is None, f
+assert subsequence(['abort', 'stuck_in_static_helper', 'main'], t), t"
+		# Fedora's layout: the build-id's name a link to the file under /usr/lib/debug, which
+		# is the sysroot's (the link resolved inside it), not this machine's.
+		dfile=$r/usr/lib/debug$b/crash_static.debug
+		mkdir -p "$(dirname "$dfile")" && mv "$deb" "$dfile"
+		ln -s "/usr/lib/debug$b/crash_static.debug" "$deb"
+		json "$core" --sysroot "$r"
+		static_frame "the debug file through an absolute link inside --sysroot" "
+assert f['function'] == 'stuck_in_static_helper' and f['note'] is None, f"
+		# The same debug file with one byte of its build-id changed: another build's, not used.
+		"$PY" -c 'import sys
+d = open(sys.argv[1], "rb").read(); i = bytes.fromhex(sys.argv[2])
+assert d.count(i) == 1, d.count(i)
+open(sys.argv[1], "wb").write(d.replace(i, bytes([i[0] ^ 0xff]) + i[1:]))' "$dfile" "$id" ||
+			fail "could not change the debug file's build-id"
+		json "$core" --sysroot "$r"
+		static_frame "a debug file of another build at the build-id's path: not used" "
+assert f['function'] is None and f['note'] == 'no symbol', f"
+	fi
+fi
+
 # --- Python: python3 killed by its parent inside known code ----------------------------------
 # pycase CASE [--root R --sysroot R]: crash tests/stacks/CASE.py, check its stacks
 pycase() {
