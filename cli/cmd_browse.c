@@ -47,6 +47,7 @@ static void ui_options(const struct cli *c, struct ui_opts *o)
 		.proc = c->proc, .magic = c->magic,
 	};
 	o->operands = cli_paths(c, &o->noperands);
+	cli_stack_opts(c, &o->stacks);
 }
 
 /* Returns an exit status, or -1 when the terminal cannot host the browser. */

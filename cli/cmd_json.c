@@ -4,8 +4,11 @@
 
 #include <stdio.h>
 
+#include <stdlib.h>
+
 #include "base/identity.h"
 #include "cli.h"
+#include "stack/stack.h"
 
 extern char **environ;
 
@@ -16,7 +19,19 @@ int cmd_json(struct cli *c)
 	cli_scan(c, &s);
 	identity_read(&id, environ); /* the host's name: imports group by it */
 	s.rep.identity = &id;
+	struct stack_result *stacks = NULL;
+	if (c->backtrace) { /* one core at a time, each bounded by --backtrace-timeout */
+		struct stack_opts so;
+		cli_stack_opts(c, &so);
+		stacks = xcalloc(s.ix.n ? s.ix.n : 1, sizeof(*stacks));
+		for (size_t i = 0; i < s.ix.n; i++)
+			stack_read(s.ix.v[i], &so, &stacks[i]);
+		s.rep.stacks = stacks;
+	}
 	report_json(stdout, &s.rep);
+	for (size_t i = 0; stacks && i < s.ix.n; i++)
+		stack_result_free(&stacks[i]);
+	free(stacks);
 	identity_free(&id);
 	return cli_scan_finish(&s, s.ix.n > 0 ? 0 : 1);
 }

@@ -109,11 +109,8 @@ static int open_outputs(struct setup *s)
 			strerror(errno));
 		return 2;
 	}
-	if (c->log_path && !(s->journal = fopen(c->log_path, "ae"))) {
-		fprintf(stderr, "coredu: watch: cannot open the log '%s': %s\n", c->log_path,
-			strerror(errno));
+	if (c->log_path && !(s->journal = cli_journal_open(c->log_path, cli_san_flags())))
 		return 2;
-	}
 	if (!c->prune_on && (c->prune.has_older || c->prune.has_keep || c->prune.has_max ||
 			     c->prune.has_min || c->prune.match || c->compress)) {
 		fprintf(stderr, "coredu: watch: the policy options need --prune to be applied\n");

@@ -46,15 +46,17 @@ enum { OPT_EXCLUDE = 256, OPT_SI, OPT_SORT, OPT_REVERSE, OPT_NO_LEGEND, OPT_BATC
        OPT_ASCII, OPT_NO_COLOR, OPT_LOG, OPT_PROC, OPT_OLDER, OPT_KEEP, OPT_PER, OPT_MAX_TOTAL,
        OPT_MIN_SIZE, OPT_MATCH, OPT_COMPRESS, OPT_DRY_RUN, OPT_JSON, OPT_CRASHES, OPT_ALL,
        OPT_MAGIC, OPT_IMPORT, OPT_EVENTS, OPT_METRICS, OPT_FORMAT, OPT_METRICS_INTERVAL,
-       OPT_RESCAN_INTERVAL, OPT_SETTLE, OPT_PRUNE, OPT_CONFIG };
+       OPT_RESCAN_INTERVAL, OPT_SETTLE, OPT_PRUNE, OPT_CONFIG, OPT_BACKTRACE, OPT_BACKTRACE_TIMEOUT,
+       OPT_SYSROOT, OPT_FORCE_OPEN };
 
-enum section { SEC_GENERAL, SEC_PRUNE, SEC_DOCTOR, SEC_WATCH, SEC_BROWSER };
+enum section { SEC_GENERAL, SEC_PRUNE, SEC_DOCTOR, SEC_WATCH, SEC_BROWSER, SEC_STACKS };
 static const char *const section_titles[] = {
 	[SEC_GENERAL] = "Options:",
 	[SEC_PRUNE] = "Prune (a dump goes if any limit given needs it gone; with none, all that match):",
 	[SEC_DOCTOR] = "Doctor:",
 	[SEC_WATCH] = "Watch and metrics:",
 	[SEC_BROWSER] = "Browser:",
+	[SEC_STACKS] = "Stacks (info, the browser's inspect, json --backtrace, the doctor's hints):",
 };
 
 struct opt {
@@ -77,6 +79,7 @@ struct opt {
 #define WATCH VERB_BIT(VERB_WATCH)
 #define METRICS VERB_BIT(VERB_METRICS)
 #define POLICY (PRUNE | WATCH)
+#define STACKS (VERB_BIT(VERB_DEFAULT) | VERB_BIT(VERB_JSON) | VERB_BIT(VERB_INFO) | DOCTOR)
 
 static int set_flag(struct cli *c, const struct opt *o, const char *arg);
 static int set_string(struct cli *c, const struct opt *o, const char *arg);
@@ -90,6 +93,7 @@ static int set_per(struct cli *c, const struct opt *o, const char *arg);
 static int set_older(struct cli *c, const struct opt *o, const char *arg);
 static int set_format(struct cli *c, const struct opt *o, const char *arg);
 static int set_seconds(struct cli *c, const struct opt *o, const char *arg);
+static int set_timeout(struct cli *c, const struct opt *o, const char *arg);
 static int show_help(struct cli *c, const struct opt *o, const char *arg);
 static int show_version(struct cli *c, const struct opt *o, const char *arg);
 
@@ -147,7 +151,9 @@ static const struct opt opts[] = {
 	{"dry-run", OPT_DRY_RUN, NULL, PRUNE, SEC_PRUNE, set_flag, FIELD(dry_run), 0, NULL,
 	 "print the plan, change nothing"},
 	{"yes", 'y', NULL, PRUNE, SEC_PRUNE, set_flag, FIELD(yes), 0, NULL,
-	 "do not ask (required when not on a terminal)"},
+	 "do not ask (required when not on a terminal); dumps\nheld open are still left alone"},
+	{"force-open", OPT_FORCE_OPEN, NULL, PRUNE, SEC_PRUNE, set_flag, FIELD(force_open), 0, NULL,
+	 "with --yes, delete or compress dumps held open or\nbeing written too (what is written later is lost)"},
 
 	{"crashes", OPT_CRASHES, "N", DOCTOR, SEC_DOCTOR, set_number, 0, 0, NULL,
 	 "flag processes whose next N cores would fill the\nfile system they go to (default: 10)"},
@@ -183,6 +189,14 @@ static const struct opt opts[] = {
 	 "ASCII drawing only (the default outside UTF-8 locales)"},
 	{"no-color", OPT_NO_COLOR, NULL, VERB_ALL, SEC_BROWSER, set_flag, FIELD(no_color), 0, NULL,
 	 "no colours (also when NO_COLOR is set)"},
+
+	{"backtrace", OPT_BACKTRACE, NULL, VERB_BIT(VERB_JSON), SEC_STACKS, set_flag,
+	 FIELD(backtrace), 0, " (info and the browser's inspect always read them)",
+	 "json: also each core's native backtrace and\nPython stack (backtrace, python_stack)"},
+	{"backtrace-timeout", OPT_BACKTRACE_TIMEOUT, "SEC", STACKS, SEC_STACKS, set_timeout, 0, 0,
+	 NULL, "time limit to read one core's stacks\n(default 2; 0: do not read them)"},
+	{"sysroot", OPT_SYSROOT, "DIR", STACKS, SEC_STACKS, set_string, FIELD(sysroot), 0, NULL,
+	 "look the files a core maps up under DIR (a\ncontainer's root, /proc/PID/root), not /"},
 };
 _Static_assert(ARRAY_SIZE(opts) <= 64, "options are tracked in a 64-bit set");
 
@@ -323,16 +337,33 @@ static int set_format(struct cli *c, const struct opt *o, const char *arg)
 	return -1;
 }
 
-/* --metrics-interval, --rescan-interval, --settle: seconds, fractions allowed. */
-static int set_seconds(struct cli *c, const struct opt *o, const char *arg)
+/* Seconds, fractions allowed, from min to max: false when arg is not one. */
+static bool parse_seconds(const char *arg, double min, double max, double *v)
 {
 	char *end;
 	errno = 0;
-	double v = strtod(arg, &end);
-	if (errno || end == arg || *end || !(v >= 0.01 && v <= 86400 * 7))
+	*v = strtod(arg, &end);
+	return !errno && end != arg && !*end && *v >= min && *v <= max;
+}
+
+/* --metrics-interval, --rescan-interval, --settle. */
+static int set_seconds(struct cli *c, const struct opt *o, const char *arg)
+{
+	double v;
+	if (!parse_seconds(arg, 0.01, 86400 * 7, &v))
 		return bad_value(o, arg, "seconds, from 0.01 to 604800");
 	*(o->key == OPT_SETTLE ? &c->settle : o->key == OPT_METRICS_INTERVAL ? &c->metrics_interval
 									     : &c->rescan_interval) = v;
+	return -1;
+}
+
+static int set_timeout(struct cli *c, const struct opt *o, const char *arg)
+{
+	double v;
+	if (!parse_seconds(arg, 0, 3600, &v))
+		return bad_value(o, arg, "seconds from 0 to 3600, like 2 or 0.5");
+	c->has_backtrace_timeout = true;
+	c->backtrace_timeout = v;
 	return -1;
 }
 
@@ -342,7 +373,7 @@ static int set_seconds(struct cli *c, const struct opt *o, const char *arg)
  * they reach the column), the rest indented. */
 static void print_column(const char *text, int used, int col)
 {
-	if (used >= col) {
+	if (used >= col) { /* a long option: its help on the next line, as GNU tools do */
 		putchar('\n');
 		used = 0;
 	}

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "scan/scan.h"
+#include "stack/stack.h"
 
 struct index;
 
@@ -34,6 +35,7 @@ struct ui_opts {
 	struct index *imported;
 	size_t import_hosts;
 	struct scan_totals import_totals;
+	struct stack_opts stacks; /* inspect reads the stacks in the background with these */
 };
 
 /* Run the browser on the terminal at stdin/stdout.  Returns 0 when the user quit, or -1

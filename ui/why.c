@@ -74,6 +74,7 @@ void why_open(struct ui *u)
 	struct doctor_opts o = {
 		.proc = proc_root(u), .rootfs = "/", .envp = environ, .now = (int64_t)time(NULL),
 		.crashes = 10, .self = (long)getpid(), .shell = (long)getppid(), .root = root,
+		.stacks = u->opts->stacks,
 	};
 	if (doctor_run(&doc, &o, &v->ix, err, sizeof(err)) != 0) {
 		snprintf(u->message, sizeof(u->message), " hints table: %.200s", err);

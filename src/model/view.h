@@ -17,6 +17,8 @@
 
 #include "model/index.h"
 
+struct sbuf;
+
 /* VIEW_HOST is offered only when dumps of more than one host are loaded (view.sources). */
 enum view_mode { VIEW_FLAT, VIEW_PROGRAM, VIEW_SIGNAL, VIEW_DIR, VIEW_KIND, VIEW_HOST, VIEW_MODES };
 enum view_sort { VSORT_SIZE, VSORT_NAME, VSORT_TIME, VSORT_COUNT };
@@ -109,7 +111,10 @@ uint64_t view_marked_bytes(const struct view *v);
 
 const char *view_mode_name(enum view_mode m);
 const char *view_sort_name(enum view_sort s);
-/* The group key of a dump in a mode: command, signal name, directory, kind or host. */
-const char *view_group_key(enum view_mode m, const struct dump *d, char *buf, size_t len);
+/* The group key of a dump in a mode: command, signal name, directory, kind or host; built in
+ * buf when needed.  Exact: a directory's key is its whole path, however long. */
+const char *view_group_key(enum view_mode m, const struct dump *d, struct sbuf *buf);
+/* The hash that groups keys (FNV-1a, 64 bits); equal keys are compared on a hit. */
+uint64_t view_key_hash(const char *key);
 
 #endif

@@ -156,7 +156,7 @@ static void event(struct watch *w, const char *what, const struct dump *d, const
 	struct json_out j;
 	json_init(&j, w->o.events, false);
 	json_obj_begin(&j, NULL);
-	report_json_dump_members(&j, &r, d);
+	report_json_dump_members(&j, &r, d, NULL); /* no stacks, as json without --backtrace */
 	json_str(&j, "event", what);
 	json_i64(&j, "time", (int64_t)time(NULL));
 	if (key)
@@ -674,8 +674,8 @@ static void prune_pass(struct watch *w)
 	known_index(w, &ix);
 	struct prune_policy pol = w->o.policy;
 	pol.now = (int64_t)time(NULL);
-	size_t n;
-	struct prune_pick *picks = prune_select(&ix, &pol, &n);
+	size_t n, already; /* dumps already compressed are left out, as prune does, silently */
+	struct prune_pick *picks = prune_select(&ix, &pol, &n, &already);
 	if (n) {
 		const struct dump **chosen = xmalloc(n * sizeof(*chosen));
 		for (size_t i = 0; i < n; i++)
