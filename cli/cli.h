@@ -109,9 +109,10 @@ int cmd_list(struct cli *c);
 int cmd_json(struct cli *c);
 int cmd_info(struct cli *c);
 int cmd_prune(struct cli *c);
-/* cmd_prune.c: the deletion journal of --log (delete_journal_open); NULL after an error line
- * that names the file. */
-FILE *cli_journal_open(const char *path, unsigned san_flags);
+/* cmd_prune.c: an append-only file we write as root (--log's journal, watch's --events):
+ * delete_journal_open, so never through a symbolic link and only a regular file; NULL after
+ * an error line that names `what` and the file. */
+FILE *cli_journal_open(const char *what, const char *path, unsigned san_flags);
 int cmd_doctor(struct cli *c);
 int cmd_metrics(struct cli *c);
 int cmd_watch(struct cli *c);

@@ -195,14 +195,14 @@ static int confirm(const struct cli *c, const struct delete_plan *p, bool *skip_
 	return -1;
 }
 
-FILE *cli_journal_open(const char *path, unsigned san_flags)
+FILE *cli_journal_open(const char *what, const char *path, unsigned san_flags)
 {
 	FILE *journal = delete_journal_open(path);
 	if (!journal) {
 		int err = errno;
 		struct sbuf tmp;
 		sbuf_init(&tmp);
-		fprintf(stderr, "coredu: cannot open the log '%s': %s\n",
+		fprintf(stderr, "coredu: cannot open %s '%s': %s\n", what,
 			sanitize_str(&tmp, path, san_flags),
 			err == ELOOP ? "it is a symbolic link" : err == EINVAL ? "not a regular file"
 								: strerror(err));
@@ -216,7 +216,7 @@ static int run_plan(const struct cli *c, const struct cli_scan *s, struct delete
 		    const struct picks *pk, bool skip_flagged)
 {
 	FILE *journal = stderr;
-	if (c->log_path && !(journal = cli_journal_open(c->log_path, s->san_flags)))
+	if (c->log_path && !(journal = cli_journal_open("the log", c->log_path, s->san_flags)))
 		return 2;
 	/* From here a signal stops at a safe point: no temporary left, nothing half-done. */
 	stopsig_catch();

@@ -104,12 +104,10 @@ static int open_outputs(struct setup *s)
 {
 	const struct cli *c = &s->c;
 	s->events = stdout;
-	if (c->events && strcmp(c->events, "-") != 0 && !(s->events = fopen(c->events, "ae"))) {
-		fprintf(stderr, "coredu: watch: cannot open the events file '%s': %s\n", c->events,
-			strerror(errno));
+	if (c->events && strcmp(c->events, "-") != 0 &&
+	    !(s->events = cli_journal_open("the events file", c->events, cli_san_flags())))
 		return 2;
-	}
-	if (c->log_path && !(s->journal = cli_journal_open(c->log_path, cli_san_flags())))
+	if (c->log_path && !(s->journal = cli_journal_open("the log", c->log_path, cli_san_flags())))
 		return 2;
 	if (!c->prune_on && (c->prune.has_older || c->prune.has_keep || c->prune.has_max ||
 			     c->prune.has_min || c->prune.match || c->compress)) {

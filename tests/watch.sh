@@ -114,7 +114,9 @@ rc=$?
 wpid=""
 ms=$((($(date +%s%N) - start) / 1000000))
 [ "$rc" -eq 0 ] && pass || fail "watch exits 0 on SIGTERM, not $rc"
-[ "$ms" -lt 1000 ] && pass || fail "watch took $ms ms to stop"
+# The 1 s goal is measured in bench/ (no timing assertions in make check); this catches a hang.
+echo "watch stopped $ms ms after SIGTERM"
+[ "$ms" -lt 10000 ] && pass || fail "watch took $ms ms to stop"
 [ "$(ls -A "$t/prom")" = coredu.prom ] && pass || fail "no temporary file: $(ls -A "$t/prom")"
 
 # Errors.
@@ -122,6 +124,10 @@ run 2 "$COREDU" watch --older-than 1d "$t"
 contains "$tmp/err" "need --prune" "a policy without --prune is refused"
 run 2 "$COREDU" watch
 contains "$tmp/err" "watch needs at least one PATH" "watch needs a path"
+ln -s "$tmp/events-target" "$tmp/events-link"
+run 2 "$COREDU" watch --events "$tmp/events-link" "$t"
+contains "$tmp/err" "cannot open the events file" "--events refuses a symbolic link"
+[ ! -e "$tmp/events-target" ] && pass || fail "--events wrote through a symbolic link"
 
 # The watch limit: in a user namespace of its own, 5 watches for 12 directories.  watch
 # says so once and rescans the directories it could not watch.
