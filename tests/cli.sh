@@ -69,7 +69,7 @@ contains "$tmp/out" "./app/core.1058" "paths are shown as reached from the opera
 
 # --- the list table -------------------------------------------------------------------------
 expect_rc 0 "$COREDU" list "$tmp/tree"
-for col in TIME PID UID SIG DISK SIZE KIND COMMAND PATH; do
+for col in TIME PID UID SIG DISK SIZE KIND PROGRAM PATH; do
 	contains "$tmp/out" "$col" "list header has $col"
 done
 contains "$tmp/out" "3 dumps" "totals line"

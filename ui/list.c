@@ -166,7 +166,7 @@ static void header_columns(struct ui *u, int w)
 		case COL_AGE: h = "AGE"; break;
 		case COL_SIG: h = "SIGNAL"; break;
 		case COL_PID: h = "PID"; break;
-		case COL_CMD: h = "COMMAND"; break;
+		case COL_CMD: h = "PROGRAM"; break;
 		}
 		if (groups && x >= l.bar_end)
 			break;
@@ -217,7 +217,7 @@ static const char *dump_cell(struct ui *u, const struct dump *d, enum col_id id,
 			return NULL;
 		snprintf(buf, len, "%" PRId64, d->core.pid);
 		return buf;
-	case COL_CMD: return draw_safe(u, dump_command(d));
+	case COL_CMD: return draw_safe(u, dump_program(d));
 	}
 	return NULL;
 }

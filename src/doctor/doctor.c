@@ -203,7 +203,7 @@ static void match_hint(struct doctor *doc, struct doctor_group *g)
 {
 	const struct dump *d = g->dumps[g->n - 1];
 	struct hint_subject s = {
-		.comm = dump_command(d), .cmdline = d->core.cmdline,
+		.comm = dump_command(d), .cmdline = d->core.cmdline ? d->core.cmdline : "",
 		.exe = d->core.exe ? d->core.exe : d->core.exe_mapped, .signal = g->signal,
 		.cause = g->cause, .parent_cmdline = g->sender_cmdline,
 	};
@@ -223,7 +223,7 @@ static void build_groups(struct doctor *doc, const struct index *ix)
 	struct keyed *k = xmalloc((ix->n ? ix->n : 1) * sizeof(*k));
 	for (size_t i = 0; i < ix->n; i++) {
 		k[i].d = ix->v[i];
-		k[i].program = dump_command(ix->v[i]);
+		k[i].program = dump_program(ix->v[i]);
 		char buf[16];
 		snprintf(k[i].signal, sizeof(k[i].signal), "%s", dump_signal_name(ix->v[i], buf));
 		k[i].cause = cause_classify(&ix->v[i]->core);
@@ -377,7 +377,7 @@ void doctor_why(struct sbuf *out, const struct dump *d, const struct hints *h, c
 	char *parent = cause == CAUSE_PARENT || cause == CAUSE_OTHER ? live_sender_cmdline(proc, d)
 								     : NULL;
 	struct hint_subject s = {
-		.comm = dump_command(d), .cmdline = d->core.cmdline,
+		.comm = dump_command(d), .cmdline = d->core.cmdline ? d->core.cmdline : "",
 		.exe = d->core.exe ? d->core.exe : d->core.exe_mapped,
 		.signal = dump_signal_name(d, sig), .cause = cause, .parent_cmdline = parent,
 	};

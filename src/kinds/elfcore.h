@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kinds/procargs.h"
 #include "kinds/reader.h"
 
 /* One NT_FILE entry: [start, end) maps `offset` bytes into the file named at names[name]. */
@@ -42,7 +43,22 @@ struct core_info {
 	int64_t uid, gid, euid, egid;      /* -1 when unknown */
 	int secure;                        /* AT_SECURE, -1 when unknown */
 	char comm[17];                     /* pr_fname */
-	char cmdline[81];                  /* pr_psargs, trailing space removed */
+	/* The command line: the arguments joined by spaces, raw bytes.  From the dumped stack
+	 * when argv could be recovered (up to CORE_ARGV_MAX bytes), else what the kind records
+	 * (the kernel's pr_psargs: 79 bytes at most; a text kind's, up to CORE_CMDLINE_MAX).
+	 * NULL when unknown.  Set it with elfcore_set_cmdline or elfcore_set_argv only. */
+	char *cmdline;
+	uint32_t *argv;    /* where each argument starts in cmdline; NULL if argv is unknown */
+	uint32_t argc;     /* arguments in argv */
+	bool cmdline_cut;  /* cmdline is, or may be, cut: the kernel's 80 bytes, or a bound */
+	bool argv_stack;   /* argv came from the dumped stack */
+	/* The environment from the dumped stack: "NAME=value" or, for a value not kept, "NAME",
+	 * each NUL-terminated (env_len bytes, envc entries).  Values are kept only for the
+	 * allow-list (procargs.h), or all of them with ELFCORE_KEEP_ENV. */
+	char *env;
+	size_t env_len;
+	uint32_t envc;
+	bool env_cut;      /* more entries or bytes than the bounds */
 	char *exe;                         /* AT_EXECFN read from the dumped stack */
 	char *exe_mapped;                  /* NT_FILE path that maps AT_ENTRY */
 	char *platform;                    /* AT_PLATFORM */
@@ -75,7 +91,12 @@ struct core_info {
 
 enum {
 	ELFCORE_KEEP_MAPS = 1 << 0, /* keep the NT_FILE list for `info` and the inspect pane */
+	ELFCORE_KEEP_ENV = 1 << 1,  /* keep every environment value (info --env) */
 };
+
+#define CORE_CMDLINE_MAX (32u * 1024) /* bytes of a text kind's command line kept */
+#define CORE_ARGV_MAX PROCARGS_ARGV_MAX /* bytes of argv read from the dumped stack */
+#define CORE_ARGC_MAX 4096            /* arguments kept */
 
 /* Minimum bytes needed to recognise an ELF core: e_ident plus e_type. */
 #define ELFCORE_MIN_HEAD 18
@@ -88,6 +109,14 @@ int elfcore_parse(const struct bsrc *src, struct core_info *ci, unsigned flags);
 void elfcore_free(struct core_info *ci);
 /* Every field unknown (ids -1): the starting point for the other kinds' parsers. */
 void elfcore_init(struct core_info *ci);
+/* Replace the command line with n bytes of s (at most `max`; more, or `cut`, sets
+ * cmdline_cut); argv becomes unknown.  A trailing space (pr_psargs) is dropped. */
+void elfcore_set_cmdline(struct core_info *ci, const char *s, size_t n, size_t max, bool cut);
+/* Replace it with a NUL-separated argv of n bytes (as /proc/PID/cmdline; trailing NULs are
+ * not arguments), at most `max` bytes and CORE_ARGC_MAX arguments. */
+void elfcore_set_argv(struct core_info *ci, const char *block, size_t n, size_t max, bool cut);
+/* The i-th argument (i < argc) and its length. */
+const char *elfcore_arg(const struct core_info *ci, uint32_t i, size_t *len);
 /* Name of the i-th mapping's file. */
 const char *elfcore_map_name(const struct core_info *ci, const struct core_map *m);
 /* "x86-64", "aarch64", "s390x", ... for e_machine, class and byte order. */

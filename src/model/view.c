@@ -232,7 +232,7 @@ const char *view_group_key(enum view_mode m, const struct dump *d, char *buf, si
 {
 	switch (m) {
 	case VIEW_PROGRAM:
-		return dump_command(d);
+		return dump_program(d);
 	case VIEW_SIGNAL: {
 		char sig[16];
 		snprintf(buf, len, "%s", dump_signal_name(d, sig));
@@ -260,11 +260,7 @@ const char *view_group_key(enum view_mode m, const struct dump *d, char *buf, si
 
 static bool matches(const struct view *v, const struct dump *d)
 {
-	if (!v->filter)
-		return true;
-	char sig[16];
-	return strcasestr(dump_command(d), v->filter) || strcasestr(d->path, v->filter) ||
-	       strcasestr(dump_signal_name(d, sig), v->filter);
+	return !v->filter || dump_matches(d, v->filter);
 }
 
 static uint64_t dump_size(const struct view *v, const struct dump *d)
@@ -304,7 +300,7 @@ static int compare_rows(const void *pa, const void *pb, void *arg)
 		case VSORT_TIME:
 			c = a->mtime != b->mtime ? CMP(b->mtime, a->mtime) : CMP(b->mtime_nsec, a->mtime_nsec);
 			break;
-		case VSORT_NAME: c = strcmp(dump_command(a), dump_command(b)); break;
+		case VSORT_NAME: c = strcmp(dump_program(a), dump_program(b)); break;
 		}
 		if (c == 0) /* paths order ties; their ranks were computed once, not per comparison */
 			c = CMP(v->marks->path_rank[ra->idx], v->marks->path_rank[rb->idx]);

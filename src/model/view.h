@@ -75,8 +75,8 @@ void view_cycle_mode(struct view *v);
  * largest first, times newest first, names A to Z). */
 void view_sort_by(struct view *v, enum view_sort s);
 void view_toggle_apparent(struct view *v);
-/* Case-insensitive substring of the command, the path or the signal name; NULL or ""
- * clears. */
+/* Case-insensitive substring of the program, comm, command line, executable, path or
+ * signal name (dump_matches); NULL or "" clears. */
 void view_set_filter(struct view *v, const char *text);
 
 /* Open the group under the cursor; false on a dump row. */
@@ -106,7 +106,7 @@ uint64_t view_marked_bytes(const struct view *v);
 
 const char *view_mode_name(enum view_mode m);
 const char *view_sort_name(enum view_sort s);
-/* The group key of a dump in a mode: command, signal name, directory or kind. */
+/* The group key of a dump in a mode: program, signal name, directory or kind. */
 const char *view_group_key(enum view_mode m, const struct dump *d, char *buf, size_t len);
 
 #endif

@@ -55,6 +55,7 @@ static void ids(struct info_out *o, const char *label, int64_t real, int64_t eff
 static void process_fields(struct info_out *o, const struct dump *d)
 {
 	const struct core_info *c = &d->core;
+	field(o, "Program", "%s", safe(o, dump_program(d)));
 	if (c->pid >= 0)
 		field(o, "PID", "%" PRId64 " (%s)", c->pid, safe(o, dump_command(d)));
 	if (c->tid >= 0)
@@ -98,8 +99,11 @@ static void image_fields(struct info_out *o, const struct dump *d)
 		field(o, "Crash time", "%s (%s, as recorded in the %s)",
 		      fmt_time_long(buf, d->meta.time), fmt_ago(age, o->r->now, d->meta.time),
 		      d->kind == DUMP_SYSTEMD_CORE && !d->meta.xattrs ? "file name" : "dump");
-	if (c->has_prpsinfo || c->cmdline[0])
-		field(o, "Command Line", "%s", safe(o, c->cmdline));
+	if (c->cmdline) {
+		sbuf_reset(&o->tmp);
+		dump_cmdline_text(&o->tmp, c, o->r->san_flags);
+		field(o, "Command Line", "%s", o->tmp.s);
+	}
 	if (c->exe)
 		field(o, "Executable", "%s", safe(o, c->exe));
 	if (c->exe_mapped && (!c->exe || strcmp(c->exe, c->exe_mapped) != 0))

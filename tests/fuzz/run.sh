@@ -38,12 +38,14 @@ cflags=(-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitiz
 libs=($(pkg-config --libs libelf libzstd liblzma liblz4) -lpthread -lm)
 # The sources the harnesses reach, by their path below src/.
 parsers=(kinds/abrt kinds/apport kinds/bsrc kinds/decomp kinds/dump kinds/elfcore kinds/hprof
-	kinds/hserr kinds/kdump kinds/lines kinds/minidump kinds/reader kinds/sdcore scan/detect
-	doctor/cause base/sig base/util)
+	kinds/hserr kinds/kdump kinds/lines kinds/minidump kinds/procargs kinds/program kinds/reader
+	kinds/sdcore scan/detect doctor/cause base/sanitize base/sig base/utf8 base/util)
+make -s src/kinds/program-data.c # generated: the program rules, in the build tree
 objs=()
-for p in "${parsers[@]}"; do
+for p in "${parsers[@]}" "$build/src/kinds/program-data"; do
 	o=$out/obj/$(basename "$p").o
-	clang "${cflags[@]}" -fsanitize=fuzzer-no-link -c "$src/src/$p.c" -o "$o"
+	case $p in /*) c=$p.c ;; *) c=$src/src/$p.c ;; esac
+	clang "${cflags[@]}" -fsanitize=fuzzer-no-link -c "$c" -o "$o"
 	objs+=("$o")
 done
 for h in "${harnesses[@]}"; do
