@@ -46,6 +46,7 @@ struct cli {
 	int64_t since, until;
 	bool batch, ascii, no_color, read_only, json;
 	bool all_processes;
+	bool env; /* info --env: every environment value */
 	unsigned crashes;
 	const char *term;
 	const char *log_path;

@@ -26,6 +26,9 @@ static void report_non_dumps(struct cli_scan *s)
 int cmd_info(struct cli *c)
 {
 	struct cli_scan s;
+	if (c->env) /* one line, before anything a secret could be in */
+		fputs("coredu: --env: the environment values below may hold secrets (keys, passwords)\n",
+		      stderr);
 	cli_scan(c, &s);
 	for (size_t i = 0; i < s.ix.n; i++)
 		report_info(stdout, &s.rep, s.ix.v[i], i == 0);

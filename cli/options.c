@@ -42,7 +42,7 @@ static const struct verb verbs[] = {
 enum { OPT_EXCLUDE = 256, OPT_SI, OPT_SORT, OPT_REVERSE, OPT_NO_LEGEND, OPT_BATCH, OPT_TERM,
        OPT_ASCII, OPT_NO_COLOR, OPT_LOG, OPT_PROC, OPT_OLDER, OPT_KEEP, OPT_PER, OPT_MAX_TOTAL,
        OPT_MIN_SIZE, OPT_MATCH, OPT_COMPRESS, OPT_DRY_RUN, OPT_JSON, OPT_CRASHES, OPT_ALL,
-       OPT_MAGIC };
+       OPT_MAGIC, OPT_ENV };
 
 enum section { SEC_GENERAL, SEC_PRUNE, SEC_DOCTOR, SEC_BROWSER };
 static const char *const section_titles[] = {
@@ -69,6 +69,7 @@ struct opt {
 #define FIELD(m) offsetof(struct cli, m)
 #define PRUNE VERB_BIT(VERB_PRUNE)
 #define DOCTOR VERB_BIT(VERB_DOCTOR)
+#define INFO VERB_BIT(VERB_INFO)
 
 static int set_flag(struct cli *c, const struct opt *o, const char *arg);
 static int set_string(struct cli *c, const struct opt *o, const char *arg);
@@ -112,6 +113,9 @@ static const struct opt opts[] = {
 	 "append the deletion journal to FILE (default: stderr)"},
 	{"json", OPT_JSON, NULL, PRUNE | DOCTOR, SEC_GENERAL, set_flag, FIELD(json), 0,
 	 " (for the dump list: coredu json)", "prune, doctor: JSON instead of text"},
+	{"env", OPT_ENV, NULL, INFO, SEC_GENERAL, set_flag, FIELD(env), 0, NULL,
+	 "info: every environment variable's value (they may\nhold secrets; by default only an "
+	 "allow-list's)"},
 	{"help", 'h', NULL, VERB_ALL, SEC_GENERAL, show_help, 0, 0, NULL, "show this help and exit"},
 	{"version", 'V', NULL, VERB_ALL, SEC_GENERAL, show_version, 0, 0, NULL,
 	 "show the version and exit"},

@@ -125,6 +125,32 @@ static void image_fields(struct info_out *o, const struct dump *d)
 		field(o, "PC", "0x%" PRIx64, c->pc);
 }
 
+/* The environment from the stack: the values kept (the allow-list's, or all with info
+ * --env) one per line, then the other names. */
+static void environ_fields(struct info_out *o, const struct core_info *c)
+{
+	if (!c->env)
+		return;
+	size_t kept = 0;
+	for (size_t i = 0; i < c->env_len; i += strlen(c->env + i) + 1)
+		kept += strchr(c->env + i, '=') != NULL;
+	field(o, "Environment", "%" PRIu32 " variable%s%s; %s", c->envc, c->envc == 1 ? "" : "s",
+	      c->env_cut ? " (more not read)" : "",
+	      kept == c->envc ? "every value shown" : "values only of the allow-list (info --env: all)");
+	struct sbuf names;
+	sbuf_init(&names);
+	for (size_t i = 0; i < c->env_len; i += strlen(c->env + i) + 1) {
+		const char *e = c->env + i;
+		if (strchr(e, '='))
+			fprintf(o->f, "%*s  %s\n", LABEL_WIDTH, "", safe(o, e));
+		else
+			sbuf_printf(&names, "%s%s", names.len ? " " : "", e);
+	}
+	if (names.len)
+		fprintf(o->f, "%*s  names: %s\n", LABEL_WIDTH, "", safe(o, names.s));
+	sbuf_free(&names);
+}
+
 static const char *const kind_words[DUMP_KINDS] = {
 	[DUMP_NONE] = "?",
 	[DUMP_ELF_CORE] = "a process core",
@@ -270,6 +296,7 @@ void report_info(FILE *f, const struct report *r, const struct dump *d, bool fir
 		fputc('\n', f);
 	process_fields(&o, d);
 	image_fields(&o, d);
+	environ_fields(&o, &d->core);
 	kind_fields(&o, d);
 	storage_fields(&o, d);
 	mapping_fields(&o, d);
