@@ -18,7 +18,7 @@
 #include "screens.h"
 
 #define SLICE_MS 50   /* work between two looks at the keyboard */
-#define SHOWN_PATHS 4 /* paths named in the confirmation */
+#define SHOWN_PATHS 4 /* paths named in the second confirmation */
 
 static double now_ms(void)
 {
@@ -56,30 +56,42 @@ static const struct dump **chosen(struct ui *u, size_t *n)
 	return set;
 }
 
-void delui_start(struct ui *u, bool compress)
+static bool may_change(struct ui *u)
 {
 	if (u->opts->read_only) {
 		snprintf(u->message, sizeof(u->message),
 			 " Read-only mode (-r): nothing can be deleted or compressed");
-		return;
+		return false;
 	}
-	if (u->del.stage != DS_NONE)
+	return u->del.stage == DS_NONE;
+}
+
+void delui_start_set(struct ui *u, const struct dump **set, size_t n, bool compress)
+{
+	if (!may_change(u))
 		return;
-	size_t n;
-	const struct dump **set = chosen(u, &n);
 	if (!n) {
-		free(set);
 		snprintf(u->message, sizeof(u->message), " Nothing to %s: no dump here",
 			 compress ? "compress" : "delete");
 		return;
 	}
 	u->del.compress = compress;
+	view_sort_dumps(&u->view, set, n); /* the box lists them as the list does */
 	delete_plan_init(&u->del.plan, set, n, u->opts->proc, (int64_t)time(NULL));
-	free(set);
 	u->del.stage = DS_CONFIRM;
 	u->del.next = 0;
 	u->del.stop = 0;
 	u->del.skip_flagged = false;
+}
+
+void delui_start(struct ui *u, bool compress)
+{
+	if (!may_change(u))
+		return;
+	size_t n;
+	const struct dump **set = chosen(u, &n);
+	delui_start_set(u, set, n, compress);
+	free(set);
 }
 
 void delui_close(struct ui *u)
@@ -123,8 +135,11 @@ static void draw_confirm(struct ui *u)
 {
 	const struct delete_plan *p = &u->del.plan;
 	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], line[512];
-	size_t shown = p->n < SHOWN_PATHS ? p->n : SHOWN_PATHS;
-	int y, w, x = dialog_box(u, (int)shown + 6 + (p->hardlinked > 0), &y, &w);
+	/* As many paths as the screen has rows for: title, sizes, a blank line and the answer
+	 * take 4, the box's edges 2, and a line more when some are not shown. */
+	int room = LINES - 2 - 4 - (p->hardlinked > 0) - 2;
+	size_t shown = p->n <= (size_t)(room > 1 ? room : 1) ? p->n : (size_t)(room > 2 ? room - 1 : 1);
+	int y, w, x = dialog_box(u, (int)shown + 4 + (p->n > shown) + (p->hardlinked > 0), &y, &w);
 	snprintf(line, sizeof(line), "%s %zu dump%s?", action_word(u, true), p->n, p->n == 1 ? "" : "s");
 	box_line(u, &y, x, w, line);
 	snprintf(line, sizeof(line), "%s on disk, %s apparent%s", fmt_size(a, p->disk, u->opts->si),
@@ -313,7 +328,11 @@ enum ui_action delui_work(struct ui *u)
 	delete_finish(&u->del.plan);
 	summary(u);
 	bool compressed = u->del.compress && u->del.plan.done;
+	if (!u->del.compress) {
+		u->scan.gone_bytes += u->del.plan.freed;
+		u->scan.gone_files += u->del.plan.done;
+	}
 	view_remove_if(&u->view, was_removed, &u->del.plan);
 	delui_close(u);
-	return compressed ? UI_RESCAN : UI_NONE; /* the NAME.zst files are new dumps: find them */
+	return compressed ? UI_RESCAN : UI_DELETED; /* the NAME.zst files are new dumps: find them */
 }

@@ -269,6 +269,25 @@ char *program_from_cmdline(const struct core_info *ci, const char *launcher)
 	return name;
 }
 
+char *program_of_process(const char *cmdline, const char *exe, const char *comm)
+{
+	struct core_info ci;
+	elfcore_init(&ci);
+	size_t n = cmdline ? strlen(cmdline) : 0;
+	if (n)
+		elfcore_set_cmdline(&ci, cmdline, n, n, false);
+	char *name = program_from_cmdline(&ci, NULL);
+	elfcore_free(&ci);
+	if (name)
+		return name;
+	size_t first = n ? strcspn(cmdline, " ") : 0;
+	if (first)
+		return file_name((struct span){cmdline, first}, (struct span){cmdline, first});
+	if (exe && *exe)
+		return name_of(base_name((struct span){exe, strlen(exe)}));
+	return xstrdup(comm ? comm : "");
+}
+
 static bool option_list_ok(struct span list)
 {
 	for (const char *p = list.s, *end = list.s + list.n; p < end;) {

@@ -20,6 +20,10 @@
  * is no interpreter or launcher of the table (or there is no command line).  `launcher`,
  * when not NULL, is put in front of the words (hs_err's Command Line lacks "java"). */
 char *program_from_cmdline(const struct core_info *ci, const char *launcher);
+/* A running process's program, malloc'd: the rules over its command line (words split at
+ * spaces), else the base name of its first word (what exec was given, as a core's
+ * AT_EXECFN), else of exe, else comm. */
+char *program_of_process(const char *cmdline, const char *exe, const char *comm);
 /* Check every rule of the table: 0, or -1 with the line and what is wrong in err. */
 int program_check_table(const char *text, char *err, size_t errlen);
 

@@ -9,7 +9,7 @@
 #include "base/fmt.h"
 #include "base/sanitize.h"
 #include "base/sig.h"
-#include "doctor/cause.h"
+#include "kinds/cause.h"
 #include "kinds/dump.h"
 #include "kinds/mdesc.h"
 #include "model/index.h"

@@ -7,7 +7,7 @@
 #include "base/json.h"
 #include "base/sig.h"
 #include "base/util.h"
-#include "doctor/cause.h"
+#include "kinds/cause.h"
 #include "kinds/dump.h"
 #include "kinds/mdesc.h"
 #include "model/index.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "base/util.h"
-#include "doctor/cause.h"
+#include "kinds/cause.h"
 #include "kinds/elfcore.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

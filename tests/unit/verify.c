@@ -11,7 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "doctor/cause.h"
+#include "kinds/cause.h"
 #include "kinds/reader.h"
 
 void tv_parse(const char *path, struct core_info *ci)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include "doctor/cause.h"
+#include "kinds/cause.h"
 
 #include <inttypes.h>
 #include <stdio.h>
