@@ -60,19 +60,26 @@ static int hang(const char *s, int w)
 	return lead <= limit ? lead : 0;
 }
 
-/* Bytes of s shown on one screen line of `room` columns: up to the last space that fits,
- * or all of a word longer than the line (cut there, nothing else can be done). */
-static size_t segment(const char *s, int room)
+/* Bytes of s shown on one screen line of `room` columns: up to the last space that fits.
+ * A word longer than the line (a path, a URL) is never broken: it is cut visibly (*cut) and
+ * *next gets the bytes to skip, its whole length. */
+static size_t segment(const char *s, int room, int ellipsis, bool *cut, size_t *next)
 {
 	size_t n = draw_fit(s, room > 0 ? room : 1);
+	*cut = false;
+	*next = n;
 	if (n == 0 && *s)
-		return strlen(s) > 0 ? 1 : 0; /* a character wider than the screen */
+		return *next = 1; /* a character wider than the screen */
 	if (!s[n] || s[n] == ' ')
 		return n;
 	size_t k = n;
 	while (k > 0 && s[k - 1] != ' ')
 		k--;
-	return k ? k : n;
+	if (k)
+		return *next = k;
+	*cut = true;
+	*next = strcspn(s, " ");
+	return draw_fit(s, room > ellipsis ? room - ellipsis : 1);
 }
 
 /* Lay out one text line at width w: calls show(column, bytes, whether cut) for each screen
@@ -93,11 +100,12 @@ static size_t layout(const char *s, int w, int ellipsis, show_fn *show, void *ct
 		hanging = 0;
 	size_t lines = 0;
 	do {
-		size_t n = segment(s, w - indent);
+		bool cut;
+		size_t next, n = segment(s, w - indent, ellipsis, &cut, &next);
 		if (show)
-			show(ctx, indent, s, n, false);
+			show(ctx, indent, s, n, cut);
 		lines++;
-		s += n;
+		s += next;
 		s += strspn(s, " ");
 		indent = hanging;
 	} while (*s);

@@ -571,12 +571,11 @@ static void text_summary(struct dout *o)
 		if (g->rate >= 0) {
 			char h[32], sp[32];
 			sbuf_reset(&o->line);
-			sbuf_printf(&o->line, "%zu dumps in %s: ", g->n_window, span_text(sp, g->span));
+			sbuf_printf(&o->line, "%zu dumps in %s: %s/h", g->n_window, span_text(sp, g->span),
+				    size(o, a, (uint64_t)g->rate));
 			if (g->hours_to_full >= 0)
-				sbuf_printf(&o->line, "at this pace its file system is full in about %s (%s/h)",
-					    hours_text(h, g->hours_to_full), size(o, a, (uint64_t)g->rate));
-			else
-				sbuf_printf(&o->line, "%s/h", size(o, a, (uint64_t)g->rate));
+				sbuf_printf(&o->line, "; its file system is full in about %s",
+					    hours_text(h, g->hours_to_full));
 			char *p = sbuf_take(&o->line);
 			one_line(o, "  pace: ", p);
 			free(p);

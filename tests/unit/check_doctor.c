@@ -822,7 +822,7 @@ START_TEST(groups_cadence_and_growth)
 	fclose(f);
 	const char *parts[] = {"! gunicorn: 4 dumps, 400.0 MiB (SIGABRT, parent); 9 in all, 441.0 MiB\n",
 			       "  why: gunicorn's arbiter killed this worker with SIGABRT",
-			       "  pace: 4 dumps in 3.0 h: at this pace its file system is full in about",
+			       "  pace: 4 dumps in 3.0 h: 100.0 MiB/h; its file system is full in about",
 			       "> The fix (a host without systemd), in the start script",
 			       "\n    ulimit -c 0\n",
 			       "Dumps by program, signal and cause", "[1] gunicorn  SIGABRT  parent: 4 dumps",
