@@ -207,7 +207,8 @@ static const struct hint *match(const struct hints *h, const struct dump *d, con
 	struct hint_subject s = {
 		.comm = dump_command(d), .cmdline = d->core.cmdline ? d->core.cmdline : "",
 		.exe = d->core.exe ? d->core.exe : d->core.exe_mapped, .program = dump_program(d),
-		.env = env, .signal = signal, .cause = cause, .parent_cmdline = parent,
+		.env = env, .signal = signal, .kind = dump_kind_name(d->kind), .cause = cause,
+		.parent_cmdline = parent,
 	};
 	const struct hint *x = hints_match(h, &s, conf);
 	free(env);

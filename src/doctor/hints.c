@@ -32,6 +32,7 @@ static void hint_free(struct hint *h)
 	free(h->detail);
 	list_free(&h->programs);
 	list_free(&h->signals);
+	list_free(&h->kinds);
 	list_free(&h->parents);
 	list_free(&h->confirms);
 	list_free(&h->remedies);
@@ -122,6 +123,8 @@ static int set_field(struct hint *h, const char *key, const char *value, unsigne
 		split_alternatives(&h->signals, value);
 	else if (strcmp(key, "parent") == 0)
 		split_alternatives(&h->parents, value);
+	else if (strcmp(key, "kind") == 0)
+		split_alternatives(&h->kinds, value);
 	else if (strcmp(key, "confirm") == 0)
 		split_alternatives(&h->confirms, value);
 	else if (strcmp(key, "remedy") == 0)
@@ -266,6 +269,11 @@ const struct hint *hints_match(const struct hints *h, const struct hint_subject 
 		if (x->programs.n && !any_word(&x->programs, prog, ARRAY_SIZE(prog), false))
 			continue;
 		if (x->causes && !(x->causes & (1u << s->cause)))
+			continue;
+		bool kind = !x->kinds.n;
+		for (size_t k = 0; k < x->kinds.n && !kind; k++)
+			kind = s->kind && strcmp(x->kinds.v[k], s->kind) == 0;
+		if (!kind)
 			continue;
 		bool sig = !x->signals.n;
 		for (size_t k = 0; k < x->signals.n && !sig; k++)

@@ -20,6 +20,7 @@ struct hint_list {
 struct hint {
 	char *id;
 	struct hint_list programs; /* empty: any program */
+	struct hint_list kinds;    /* "hprof"... (dump_kind_name); empty: any */
 	struct hint_list signals;  /* "SIGABRT"...; empty: any */
 	unsigned causes;           /* bit (1 << enum cause_class); 0: any */
 	struct hint_list parents;  /* words the live sender's command line must hold */
@@ -42,6 +43,7 @@ struct hint_subject {
 	const char *program;              /* program.h's name, or NULL */
 	const char *env;                  /* the dump's kept "NAME=value"s, space-separated, or NULL */
 	const char *signal;               /* "SIGABRT" */
+	const char *kind;                 /* dump_kind_name: "elf-core", "hprof"; NULL: unknown */
 	enum cause_class cause;
 	const char *parent_cmdline; /* the sender's command line if it is still alive, else NULL */
 };

@@ -4,6 +4,7 @@
 #include "kinds/dump.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,10 @@ static void identify(struct dump *d)
 
 const char *dump_signal_name(const struct dump *d, char buf[16])
 {
+	if (d->core.has_exception) { /* no signal: named as what it is */
+		snprintf(buf, 16, "exc 0x%08" PRIX32, d->core.exception_code);
+		return buf;
+	}
 	if (d->core.gcore || d->core.signal == 0)
 		return "-";
 	const char *n = sig_name(d->core.machine, d->core.signal);

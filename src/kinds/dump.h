@@ -66,7 +66,8 @@ const char *dump_command(const struct dump *d);
  * else the comm, else what the kind says. */
 const char *dump_program(const struct dump *d);
 /* The signal's name as the reports and the browser show it ("SIGABRT"), its number where
- * the architecture's table has no name, "-" for a gcore snapshot or no signal. */
+ * the architecture's table has no name, "-" for a gcore snapshot or no signal, and
+ * "exc 0xC0000005" for a minidump's exception code that is no signal. */
 const char *dump_signal_name(const struct dump *d, char buf[16]);
 /* The command line for people: sanitised (san_flags), ending in "…" ("..." with SAN_ASCII)
  * where it is cut; nothing when it is unknown. */

@@ -34,6 +34,9 @@ struct core_info {
 
 	bool has_prstatus, has_prpsinfo, has_siginfo, has_auxv, has_file_note;
 	bool gcore;  /* written by gdb's gcore: a snapshot, not a crash */
+	bool heap_dump; /* a JVM heap dump (hprof): written on OutOfMemoryError or on request */
+	bool has_exception;      /* a minidump's exception code that is no signal: signal is 0 */
+	uint32_t exception_code; /* Windows' NTSTATUS (0xC0000005), Crashpad's 0x43507378 */
 	bool vmcore; /* a VMCOREINFO or QEMU note: a kernel crash dump, or a guest's memory */
 	char osrelease[65]; /* VMCOREINFO's OSRELEASE */
 	int64_t crashtime;  /* VMCOREINFO's CRASHTIME, 0 if absent */

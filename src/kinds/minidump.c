@@ -101,6 +101,11 @@ static void exception(struct reader *r, uint32_t rva, uint32_t size, struct core
 	ci->tid = bytes_u32(e, false);
 	int code = (int)bytes_u32(e + 8, false), flags = (int)bytes_u32(e + 12, false);
 	uint64_t addr = bytes_u64(e + 24, false);
+	if (code <= 0 || code > 64) { /* no signal: a Windows exception code, or Crashpad's own */
+		ci->has_exception = true;
+		ci->exception_code = (uint32_t)code;
+		return;
+	}
 	/* Breakpad on Linux: the signal, si_code, si_addr. */
 	ci->signal = code;
 	ci->has_siginfo = true;

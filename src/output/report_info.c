@@ -70,6 +70,8 @@ static void process_fields(struct info_out *o, const struct dump *d)
 	char sig[16];
 	if (c->gcore) {
 		field(o, "Signal", "none (snapshot)");
+	} else if (c->has_exception) {
+		field(o, "Exception", "0x%08" PRIX32 " (no signal)", c->exception_code);
 	} else if (c->has_prstatus || c->signal > 0) {
 		field(o, "Signal", "%d (%s)", c->signal, dump_signal_name(d, sig));
 	}

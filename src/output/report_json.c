@@ -95,6 +95,7 @@ static void crash_fields(struct json_out *j, const struct core_info *c)
 {
 	json_i64(j, "signal", c->gcore ? 0 : c->signal);
 	json_str(j, "signal_name", c->gcore ? NULL : sig_name(c->machine, c->signal));
+	json_opt_hex(j, "exception_code", c->has_exception, c->exception_code);
 	json_opt_i64(j, "si_code", c->has_siginfo, c->si_code);
 	json_opt_i64(j, "sender_pid", c->has_sender, c->sender_pid);
 	json_opt_hex(j, "fault_addr", c->has_fault_addr, c->fault_addr);

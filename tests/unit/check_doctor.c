@@ -600,7 +600,7 @@ START_TEST(hints_matching)
 	ck_assert_int_eq(hints_builtin(&h, err, sizeof(err)), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(matches); i++) {
 		struct hint_subject s = {matches[i].comm, matches[i].cmdline, NULL, NULL,
-					 matches[i].env, matches[i].signal, matches[i].cause,
+					 matches[i].env, matches[i].signal, NULL, matches[i].cause,
 					 matches[i].parent};
 		enum hint_confidence c = HINT_MATCHED;
 		const struct hint *x = hints_match(&h, &s, &c);
@@ -611,6 +611,11 @@ START_TEST(hints_matching)
 			      got ? got : "none", matches[i].want ? matches[i].want : "none");
 		ck_assert_msg(!x || c == matches[i].conf, "case %zu: confidence", i);
 	}
+	/* A heap dump is no gcore snapshot: the kind decides. */
+	struct hint_subject heap = {"", "", NULL, NULL, NULL, "-", "hprof", CAUSE_SNAPSHOT, NULL};
+	ck_assert_str_eq(hints_match(&h, &heap, NULL)->id, "jvm-heap-dump");
+	heap.kind = "elf-core";
+	ck_assert_str_eq(hints_match(&h, &heap, NULL)->id, "gcore-snapshot");
 	hints_free(&h);
 }
 END_TEST

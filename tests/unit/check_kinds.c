@@ -21,6 +21,8 @@
 #include <lzma.h>
 #include <zstd.h>
 
+#include "base/util.h"
+#include "kinds/cause.h"
 #include "kinds/decomp.h"
 #include "kinds/dump.h"
 #include "kinds/kinds.h"
@@ -141,6 +143,13 @@ START_TEST(real_hs_err_and_hprof)
 	ck_assert_uint_eq(d->meta.id_size, 8);
 	ck_assert_int_eq(d->meta.time, 1795504309);
 	ck_assert_int_eq(d->core.pid, 6435); /* from the name HotSpot gives it */
+	/* Not a crash: no "signal 0, sender unknown". */
+	ck_assert_int_eq(cause_classify(&d->core), CAUSE_SNAPSHOT);
+	struct sbuf why;
+	sbuf_init(&why);
+	cause_describe(&why, &d->core);
+	ck_assert_str_eq(why.s, "heap dump (written on OutOfMemoryError or on request)");
+	sbuf_free(&why);
 	dump_free(d);
 	free(b);
 }
@@ -199,6 +208,36 @@ START_TEST(spec_built_kinds)
 	ck_assert_uint_eq(d->meta.streams, 5);
 	dump_free(d);
 	free(b);
+
+	/* Exception codes are no signals: Windows' 0xC0000005, Crashpad's 'CPnx' and 'CPsx'. */
+	static const struct {
+		const char *code;
+		const char *name, *words;
+	} exc[] = {
+		{"-1073741819", "exc 0xC0000005", "exception 0xC0000005 (access violation: an invalid memory access)"},
+		{"1129344632", "exc 0x43506E78", "exception 0x43506E78 (an uncaught NSException "
+						 "(Crashpad on macOS): a real crash)"},
+		{"1129345912", "exc 0x43507378", "exception 0x43507378 (Crashpad's simulated exception: "
+						 "a dump taken on request, not a crash)"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(exc); i++) {
+		ck_assert(asprintf(&args, "minidump %s/w.dmp --pid 7 --comm app.exe --signal %s --code 0 "
+				   "--addr 0x10 --cmdline 'app.exe' --time 1795514400", dir, exc[i].code) > 0);
+		b = made(dir, "w.dmp", args, &n);
+		free(args);
+		d = parse_mem(b, n, "/x/w.dmp");
+		ck_assert(d->core.has_exception);
+		ck_assert_int_eq(d->core.signal, 0);
+		char sig[16];
+		ck_assert_str_eq(dump_signal_name(d, sig), exc[i].name);
+		struct sbuf why;
+		sbuf_init(&why);
+		cause_describe(&why, &d->core);
+		ck_assert_str_eq(why.s, exc[i].words);
+		sbuf_free(&why);
+		dump_free(d);
+		free(b);
+	}
 
 	char *core = tu_path(tu_fixture_dir(), "abort-x86-64.core");
 	struct stat st;
