@@ -30,6 +30,7 @@ int cmd_info(struct cli *c)
 		fputs("coredu: --env: the environment values below may hold secrets (keys, passwords)\n",
 		      stderr);
 	cli_scan(c, &s);
+	s.rep.gdb = report_info_gdb_installed(); /* coredumpctl debug's hand-off */
 	for (size_t i = 0; i < s.ix.n; i++)
 		report_info(stdout, &s.rep, s.ix.v[i], i == 0);
 	report_non_dumps(&s);

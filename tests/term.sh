@@ -139,6 +139,17 @@ keys C; expect "press g for a grouped view" "C in the flat view explains itself"
 keys / c o r e . 2 0 0 1 Enter
 expect "/core.2001" "the filter shows in the header"
 expect "1 rows" "the filter leaves one row"
+keys G
+if command -v gdb >/dev/null; then
+	# Wider than 80 columns (the fixture's executable path alone is 49): a pane, an
+	# argument a line, joined by backslashes for the shell.
+	expect "G: debug with gdb" "G gives the gdb command for the core"
+	expect "/native/segv/crash_thread_segv \\" "the executable, then a continuation"
+	expect "  $tree/app/core.2001" "and the core's path"
+	keys q
+else
+	expect "gdb is not installed" "G without gdb says so"
+fi
 keys i
 expect "Cause: invalid memory access at 0x0 (address not mapped)" "inspect shows the cause in words"
 keys End; expect "libc.so.6" "inspect lists the mapped files (the pane scrolls)"

@@ -27,6 +27,7 @@ static const struct {
 	{NULL, "Dumps"},
 	{"i", "inspect: every field, the cause, the mapped files"},
 	{"w", "why: what keeps making dumps like this one and how to stop it; d there deletes exactly those dumps"},
+	{"G", "the gdb command that debugs the core (as coredumpctl debug)"},
 	{"space", "mark or unmark (a group: all its dumps) and move down"},
 	{"A", "mark every visible row (in a group: the whole group)"},
 	{"U", "unmark all"},

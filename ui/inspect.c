@@ -27,6 +27,7 @@ void inspect_open(struct ui *u, const struct dump *d)
 	r.magic = u->magic;
 	r.now = u->scan.now;
 	r.ix = &u->view.ix; /* for the other dumps of the same crash */
+	r.gdb = report_info_gdb_installed();
 
 	/* The scan kept no mapped files (memory); read them again, if the file is the same. */
 	struct dump copy = *d;

@@ -5,10 +5,13 @@
 #include <curses.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/fmt.h"
 #include "base/sig.h"
+#include "output/report.h"
+#include "output/report_doctor.h"
 #include "screens.h"
 
 /* Three lines of facts and a line of column names when there is room, else one line. */
@@ -415,6 +418,38 @@ void list_draw(struct ui *u)
 
 /* ---- keys --------------------------------------------------------------------------------- */
 
+/* G: coredumpctl debug's hand-off, as a line to copy: the gdb command for the core under
+ * the cursor, in the footer. */
+static void gdb_command(struct ui *u)
+{
+	const struct dump *d = view_row_dump(&u->view, u->view.cursor);
+	struct sbuf cmd;
+	sbuf_init(&cmd);
+	if (d)
+		report_info_gdb(&cmd, d, u->term.san_flags, " ");
+	if (!report_info_gdb_installed())
+		snprintf(u->message, sizeof(u->message), " G: gdb is not installed (apt-get install gdb)");
+	else if (!cmd.len)
+		snprintf(u->message, sizeof(u->message), " G: gdb opens process cores (a dump row)");
+	else if (cmd.len + 2 < sizeof(u->message) && draw_width(cmd.s) < COLS)
+		snprintf(u->message, sizeof(u->message), " %s", cmd.s);
+	else { /* too wide for the footer: a pane, an argument a line, each line to copy */
+		struct sbuf text;
+		sbuf_init(&text);
+		sbuf_reset(&cmd);
+		report_info_gdb(&cmd, d, u->term.san_flags, " \\\n  ");
+		for (const char *p = cmd.s; *p;) {
+			size_t n = strcspn(p, "\n");
+			sbuf_printf(&text, "%c%.*s\n", REPORT_COPYABLE, (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+		sbuf_adds(&text, "\nCopy it, quit (q), and run it.\n");
+		pane_open(u, "G: debug with gdb", text.s);
+		sbuf_free(&text);
+	}
+	sbuf_free(&cmd);
+}
+
 static void filter_key(struct ui *u, int ch)
 {
 	switch (ch) {
@@ -467,6 +502,7 @@ enum ui_action list_key(struct ui *u, int ch)
 			return UI_INSPECT;
 		break;
 	case 'w': return UI_WHY;
+	case 'G': gdb_command(u); break;
 	case 'i':
 		if (view_row_dump(v, v->cursor))
 			return UI_INSPECT;

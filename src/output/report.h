@@ -15,6 +15,7 @@ struct dump;
 struct index;
 struct json_out;
 struct mdesc;
+struct sbuf;
 
 struct report {
 	const struct scan *scan; /* roots */
@@ -27,6 +28,7 @@ struct report {
 	unsigned san_flags;  /* SAN_* for text going to a terminal or a text file */
 	struct mdesc *magic;
 	int64_t now;
+	bool gdb;            /* gdb is installed: info gives the command that debugs a core */
 };
 
 /* The other dumps of one crash that json and info name; the count has them all. */
@@ -36,6 +38,15 @@ void report_list(FILE *f, const struct report *r);
 void report_json(FILE *f, const struct report *r);
 /* Every field of one dump, as coredumpctl info; `first` omits the separating blank line. */
 void report_info(FILE *f, const struct report *r, const struct dump *d, bool first);
+
+/* coredumpctl debug's hand-off: the gdb command that opens a process core, shell-quoted
+ * and sanitised ("gdb /usr/bin/app /app/core.41"; with the sysroot when the core was
+ * found under /proc/PID/root).  Its arguments are separated by sep: " ", or " \\\n  "
+ * for one per line.  Nothing for the other kinds. */
+void report_info_gdb(struct sbuf *out, const struct dump *d, unsigned san_flags,
+		     const char *sep);
+/* Is gdb an executable file in a directory of PATH? */
+bool report_info_gdb_installed(void);
 
 /* The members every JSON document starts with: version, tool, scanned. */
 void report_json_header(struct json_out *j, const struct report *r);

@@ -4,11 +4,14 @@
 #include <elf.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/fmt.h"
 #include "base/sanitize.h"
 #include "base/sig.h"
+#include "base/util.h"
 #include "kinds/cause.h"
 #include "kinds/dump.h"
 #include "kinds/mdesc.h"
@@ -110,6 +113,12 @@ static void image_fields(struct info_out *o, const struct dump *d)
 		field(o, "Executable", "%s", safe(o, c->exe));
 	if (c->exe_mapped && (!c->exe || strcmp(c->exe, c->exe_mapped) != 0))
 		field(o, "Mapped exe", "%s", safe(o, c->exe_mapped));
+	if (o->r->gdb) {
+		sbuf_reset(&o->tmp);
+		report_info_gdb(&o->tmp, d, o->r->san_flags, " ");
+		if (o->tmp.len)
+			field(o, "Debug", "%s", o->tmp.s);
+	}
 	if (c->platform)
 		field(o, "Platform", "%s", safe(o, c->platform));
 	if (c->elf_class)
@@ -303,4 +312,76 @@ void report_info(FILE *f, const struct report *r, const struct dump *d, bool fir
 	storage_fields(&o, d);
 	mapping_fields(&o, d);
 	sbuf_free(&o.tmp);
+}
+
+/* A word for a POSIX shell, sanitised first (the quoting's own backslash must not be
+ * escaped again): as it is when it holds nothing the shell reads, else in single quotes. */
+static void shell_word(struct sbuf *out, const char *raw, unsigned san_flags)
+{
+	struct sbuf safe;
+	sbuf_init(&safe);
+	sanitize_appends(&safe, raw, san_flags);
+	const char *w = safe.len ? safe.s : "";
+	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			    "_./:=+-@%,") == strlen(w)) {
+		sbuf_adds(out, w);
+	} else {
+		sbuf_addc(out, '\'');
+		for (; *w; w++)
+			*w == '\'' ? sbuf_adds(out, "'\\''") : sbuf_addc(out, *w);
+		sbuf_addc(out, '\'');
+	}
+	sbuf_free(&safe);
+}
+
+void report_info_gdb(struct sbuf *out, const struct dump *d, unsigned san_flags, const char *sep)
+{
+	if (d->kind != DUMP_ELF_CORE && d->kind != DUMP_GCORE)
+		return;
+	const char *exe = d->core.exe_mapped ? d->core.exe_mapped : d->core.exe;
+	/* A container's core seen through /proc/PID/root: its executable and libraries are
+	 * there too. */
+	size_t root = 0;
+	if (strncmp(d->path, "/proc/", 6) == 0) {
+		size_t digits = strspn(d->path + 6, "0123456789");
+		if (digits && strncmp(d->path + 6 + digits, "/root/", 6) == 0)
+			root = 6 + digits + 5;
+	}
+	sbuf_adds(out, "gdb ");
+	if (root) {
+		char *sysroot = xstrndup(d->path, root);
+		char *set = xasprintf("set sysroot %s", sysroot);
+		sbuf_adds(out, "-ex ");
+		shell_word(out, set, san_flags);
+		sbuf_adds(out, sep);
+		free(set);
+		if (exe && exe[0] == '/') {
+			char *inside = xasprintf("%s%s", sysroot, exe);
+			shell_word(out, inside, san_flags);
+			free(inside);
+			sbuf_adds(out, sep);
+		}
+		free(sysroot);
+	} else if (exe) {
+		shell_word(out, exe, san_flags);
+		sbuf_adds(out, sep);
+	}
+	if (!exe)
+		sbuf_adds(out, "-c ");
+	shell_word(out, d->path, san_flags);
+}
+
+bool report_info_gdb_installed(void)
+{
+	const char *path = getenv("PATH");
+	for (const char *p = path ? path : ""; *p;) {
+		size_t n = strcspn(p, ":");
+		char *gdb = xasprintf("%.*s/gdb", (int)n, p);
+		bool ok = n && access(gdb, X_OK) == 0;
+		free(gdb);
+		if (ok)
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
 }
