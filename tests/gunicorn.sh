@@ -223,15 +223,7 @@ new_core "$spid" && native=$core || fail "no core from sleep"
 [ "${#workers[@]}" -ge 3 ] && pass || fail "want 3 worker cores, have ${#workers[@]}"
 
 screen() { T capture-pane -p -t t; }
-on_screen() { # TEXT SECONDS
-	local end=$((SECONDS + ${2:-10}))
-	while [ $SECONDS -lt "$end" ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
-expect() { on_screen "$1" 10 && pass || { fail "$2: '$1' not on screen"; screen; }; }
+expect() { wait_screen "$1" 10 && pass || { fail "$2: '$1' not on screen"; screen; }; }
 used=()
 key() { used+=("$1"); T send-keys -t t "$1"; sleep 0.2; }
 T new-session -d -s t -x 80 -y 24 \
@@ -253,7 +245,7 @@ screen | sed 's/^/  | /'
 key d
 expect "Delete ${#workers[@]} dumps?" "d in the pane deletes the dumps it explains"
 key y
-if on_screen "modified in the last minute" 3; then
+if wait_screen "modified in the last minute" 3; then
 	key y # fresh cores: the second confirmation
 fi
 expect "Deleted ${#workers[@]} dumps, freed" "the summary"

@@ -26,14 +26,7 @@ touch -d '1 hour ago' "$app/core.101"
 
 sess=none
 screen() { T capture-pane -p -t "$sess"; }
-wait_for() { # TEXT
-	local end=$((SECONDS + 10))
-	while [ $SECONDS -lt "$end" ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
+wait_for() { wait_screen "$1" 10; }
 keys() { T send-keys -t "$sess" "$@"; sleep 0.15; }
 # pages FILE: every page of the pane shown, from the top to the footer's "N-N of N".
 pages() {

@@ -22,14 +22,7 @@ trap 'T kill-server 2>/dev/null; chattr -R -i "$tmp" 2>/dev/null; rm -rf "$tmp"'
 fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; echo "--- screen:"; screen; echo "---"; }
 screen() { T capture-pane -p -t t; }
 # wait_for TEXT [SECONDS]: until the screen shows TEXT
-wait_for() {
-	local end=$((SECONDS + ${2:-10}))
-	while [ $SECONDS -lt "$end" ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
+wait_for() { wait_screen "$@"; }
 expect() { # TEXT DESCRIPTION
 	if wait_for "$1" 5; then pass; else fail "$2: '$1' not on screen"; fi
 }
