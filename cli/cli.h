@@ -53,7 +53,12 @@ struct cli {
 	const char *proc;
 	const char *magic; /* --magic FILE, NULL: the system's (or $MAGIC) */
 	struct prune_policy prune;
-	bool dry_run, yes, compress;
+	bool dry_run, yes, compress, force_open;
+	/* The stacks (src/stack/): json --backtrace, the time limit per core, the sysroot. */
+	bool backtrace;
+	bool has_backtrace_timeout;
+	double backtrace_timeout;
+	const char *sysroot;
 	char **paths;
 	size_t npaths;
 };
@@ -83,6 +88,10 @@ int cli_scan_finish(struct cli_scan *s, int rc);
 /* Whether the scan could not read the FILE operand r (its error line is already out). */
 bool cli_root_failed(const struct index *ix, const struct scan_root *r);
 unsigned cli_san_flags(void);
+/* How to read the stacks of a core: --backtrace-timeout (default STACK_TIMEOUT_DEFAULT) and
+ * --sysroot; both kinds of stack.  A timeout of 0 turns the reading off. */
+struct stack_opts;
+void cli_stack_opts(const struct cli *c, struct stack_opts *o);
 
 /* One file each: the verbs' run functions. */
 int cmd_browse(struct cli *c);

@@ -49,6 +49,7 @@ static int browse(const struct cli *c)
 		.proc = c->proc, .magic = c->magic,
 	};
 	o.operands = cli_paths(c, &o.noperands);
+	cli_stack_opts(c, &o.stacks);
 	char why[256];
 	if (ui_browse(&o, why, sizeof(why)) != 0) {
 		fprintf(stderr, "coredu: %s; printing the list report instead\n", why);

@@ -34,6 +34,7 @@ static int doctor(const struct cli *c, const struct report *r)
 		.crashes = c->crashes, .self = (long)getpid(), .shell = (long)getppid(),
 		.root = root ? root->path : NULL,
 	};
+	cli_stack_opts(c, &o.stacks);
 	if (doctor_run(&doc, &o, (const struct dump *const *)r->ix->v, r->ix->n, err,
 		       sizeof(err)) != 0) {
 		fprintf(stderr, "coredu: the hints table does not parse: %s\n", err);

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* cmd_info: `coredu info FILE...`: every field of the given dumps, as coredumpctl info. */
+/* cmd_info: `coredu info FILE...`: every field of the given dumps, as coredumpctl info, with
+ * the stacks of each process core (its native backtrace, and its Python stacks). */
 #include "config.h"
 
 #include <stdio.h>
 
+#include "base/idset.h"
 #include "base/sanitize.h"
 #include "cli.h"
+#include "stack/stack.h"
 
 /* A FILE operand that is not a dump gets a clear line, not silence. */
 static void report_non_dumps(struct cli_scan *s)
@@ -14,10 +17,7 @@ static void report_non_dumps(struct cli_scan *s)
 		const struct scan_root *r = scan_get_root(s->scan, i);
 		if (r->is_dir || cli_root_failed(&s->ix, r))
 			continue;
-		bool found = false;
-		for (size_t k = 0; k < s->ix.n && !found; k++)
-			found = s->ix.v[k]->dev == r->dev && s->ix.v[k]->ino == r->ino;
-		if (!found)
+		if (!idset_find(&s->ix.ids, r->dev, r->ino))
 			fprintf(stderr, "coredu: '%s': not a recognised dump\n",
 				sanitize_str(&s->tmp, r->display, s->san_flags));
 	}
@@ -29,10 +29,20 @@ int cmd_info(struct cli *c)
 	if (c->env) /* one line, before anything a secret could be in */
 		fputs("coredu: --env: the environment values below may hold secrets (keys, passwords)\n",
 		      stderr);
+	struct stack_opts so;
 	cli_scan(c, &s);
+	cli_stack_opts(c, &so);
 	s.rep.gdb = report_info_gdb_installed(); /* coredumpctl debug's hand-off */
-	for (size_t i = 0; i < s.ix.n; i++)
-		report_info(stdout, &s.rep, s.ix.v[i], i == 0);
+	struct report_crashes *crashes = report_crashes_new(&s.ix);
+	s.rep.crashes = crashes;
+	for (size_t i = 0; i < s.ix.n; i++) {
+		struct stack_result st;
+		stack_read(s.ix.v[i], &so, &st);
+		report_info(stdout, &s.rep, s.ix.v[i], &st, i == 0);
+		stack_result_free(&st);
+	}
+	s.rep.crashes = NULL;
+	report_crashes_free(crashes);
 	report_non_dumps(&s);
 	return cli_scan_finish(&s, s.ix.n > 0 ? 0 : 1);
 }

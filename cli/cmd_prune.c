@@ -20,10 +20,25 @@
 #include "delete/delete.h"
 #include "output/report.h"
 
+/* What prune_select chose, and what --compress left out. */
+struct picks {
+	struct prune_pick *v;
+	size_t n, compressed;
+};
+
 /* ---- text ------------------------------------------------------------------------------------ */
 
+/* What --compress leaves out, and why. */
+static void print_compressed(size_t compressed)
+{
+	if (compressed)
+		printf("Left out %zu already compressed dump%s (compressing again would hide %s from "
+		       "coredu, coredumpctl and retention).\n", compressed, compressed == 1 ? "" : "s",
+		       compressed == 1 ? "it" : "them");
+}
+
 static void print_plan(const struct cli *c, const struct cli_scan *s, const struct delete_plan *p,
-		       const struct prune_pick *picks)
+		       const struct picks *pk)
 {
 	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], age[FMT_TIME_LEN];
 	struct sbuf path, tmp;
@@ -34,15 +49,16 @@ static void print_plan(const struct cli *c, const struct cli_scan *s, const stru
 	       c->compress ? (c->dry_run ? "compress" : "Compress") : (c->dry_run ? "delete" : "Delete"),
 	       p->n, p->n == 1 ? "" : "s",
 	       fmt_size(a, p->disk, si), fmt_size(b, p->apparent, si));
+	print_compressed(pk->compressed);
 	for (size_t i = 0; i < p->n; i++) {
 		const struct delete_item *it = &p->items[i];
 		sbuf_reset(&path);
 		dump_display_path(&path, it->d, scan_get_root(s->scan, it->d->root)->display);
 		printf("  %10s %6s  %s  (%s", fmt_size(a, it->d->size_disk, si),
 		       fmt_age(age, c->prune.now, it->d->mtime), sanitize_str(&tmp, path.s, s->san_flags),
-		       picks[i].reason);
-		if (it->held_open)
-			printf("; held open by %s", sanitize_str(&tmp, it->held_by, s->san_flags));
+		       pk->v[i].reason); /* escaped when it was made */
+		if (it->held_open) /* escaped when it was made */
+			printf("; held open by %s", it->held_by);
 		if (it->recent)
 			printf("; modified in the last minute");
 		if (delete_hardlinked(it->d))
@@ -78,7 +94,7 @@ static void print_outcome(const struct cli *c, const struct cli_scan *s,
 		sbuf_reset(&path);
 		dump_display_path(&path, it->d, scan_get_root(s->scan, it->d->root)->display);
 		printf("  %s: %s (%s)\n", sanitize_str(&tmp, path.s, s->san_flags),
-		       delete_status_name(it->status), it->reason);
+		       delete_status_name(it->status), it->reason); /* escaped when it was made */
 	}
 	sbuf_free(&path);
 	sbuf_free(&tmp);
@@ -87,7 +103,7 @@ static void print_outcome(const struct cli *c, const struct cli_scan *s,
 /* ---- JSON ------------------------------------------------------------------------------------ */
 
 static void print_json(const struct cli *c, const struct cli_scan *s,
-		       const struct delete_plan *p, const struct prune_pick *picks, bool ran)
+		       const struct delete_plan *p, const struct picks *pk, bool ran)
 {
 	struct json_out j;
 	struct report r = {.scan = s->scan};
@@ -96,6 +112,7 @@ static void print_json(const struct cli *c, const struct cli_scan *s,
 	report_json_header(&j, &r);
 	json_bool(&j, "dry_run", c->dry_run);
 	json_bool(&j, "compress", c->compress);
+	json_u64(&j, "already_compressed", pk->compressed);
 	json_u64(&j, "size_disk", p->disk);
 	json_u64(&j, "size_apparent", p->apparent);
 	json_arr_begin(&j, "plan");
@@ -103,7 +120,7 @@ static void print_json(const struct cli *c, const struct cli_scan *s,
 		const struct delete_item *it = &p->items[i];
 		json_obj_begin(&j, NULL);
 		json_str(&j, "path", it->d->path);
-		json_str(&j, "reason", picks[i].reason);
+		json_str(&j, "reason", pk->v[i].reason);
 		json_u64(&j, "size_disk", it->d->size_disk);
 		json_u64(&j, "size_apparent", it->d->size_apparent);
 		json_i64(&j, "mtime", it->d->mtime);
@@ -180,17 +197,27 @@ static int confirm(const struct cli *c, const struct delete_plan *p, bool *skip_
 
 /* Delete or compress, journaled; returns the exit status. */
 static int run_plan(const struct cli *c, const struct cli_scan *s, struct delete_plan *p,
-		    const struct prune_pick *picks, bool skip_flagged)
+		    const struct picks *pk, bool skip_flagged)
 {
 	FILE *journal = stderr;
-	if (c->log_path && !(journal = fopen(c->log_path, "a"))) {
-		fprintf(stderr, "coredu: cannot open the log '%s': %s\n", c->log_path, strerror(errno));
+	if (c->log_path && !(journal = delete_journal_open(c->log_path))) {
+		int err = errno;
+		struct sbuf tmp;
+		sbuf_init(&tmp);
+		fprintf(stderr, "coredu: cannot open the log '%s': %s\n",
+			sanitize_str(&tmp, c->log_path, s->san_flags),
+			err == ELOOP ? "it is a symbolic link" : err == EINVAL ? "not a regular file"
+								: strerror(err));
+		sbuf_free(&tmp);
 		return 2;
 	}
 	/* From here a signal stops at a safe point: no temporary left, nothing half-done. */
 	stopsig_catch();
+	/* --yes answers the question, not the second one: a dump held open (a debugger, a core
+	 * still being written) needs --force-open too, or anything written later is lost. */
 	struct delete_opts o = {.scan = s->scan, .journal = journal, .compress = c->compress,
-			     .skip_flagged = skip_flagged, .cancel = &stopsig_caught};
+			     .skip_flagged = skip_flagged, .skip_held = c->yes && !c->force_open,
+			     .cancel = &stopsig_caught};
 	delete_run(p, &o);
 	if (journal != stderr)
 		fclose(journal);
@@ -198,7 +225,7 @@ static int run_plan(const struct cli *c, const struct cli_scan *s, struct delete
 		fprintf(stderr, "coredu: stopped by %s: the rest was left as it was\n",
 			stopsig_name(stopsig_caught));
 	if (c->json)
-		print_json(c, s, p, picks, true);
+		print_json(c, s, p, pk, true);
 	else
 		print_outcome(c, s, p);
 	return p->done == p->n ? 0 : 3;
@@ -207,22 +234,24 @@ static int run_plan(const struct cli *c, const struct cli_scan *s, struct delete
 /* The plan, as text or JSON.  Returns -1 to go on and act on it, else the exit status:
  * nothing to do, or a dry run. */
 static int show_plan(const struct cli *c, const struct cli_scan *s, const struct delete_plan *p,
-		     const struct prune_pick *picks)
+		     const struct picks *pk)
 {
 	if (p->n == 0) {
 		if (c->json)
-			print_json(c, s, p, picks, false);
+			print_json(c, s, p, pk, false);
 		else
+			print_compressed(pk->compressed);
+		if (!c->json)
 			printf("Nothing to %s.\n", c->compress ? "compress" : "delete");
 		return 1;
 	}
 	if (c->json) {
 		if (!c->dry_run)
 			return -1;
-		print_json(c, s, p, picks, false);
+		print_json(c, s, p, pk, false);
 		return 0;
 	}
-	print_plan(c, s, p, picks);
+	print_plan(c, s, p, pk);
 	if (!c->dry_run)
 		return -1;
 	printf("Dry run: nothing was changed.\n");
@@ -232,15 +261,17 @@ static int show_plan(const struct cli *c, const struct cli_scan *s, const struct
 /* Plan, show, ask, act: the exit status. */
 static int prune(const struct cli *c, const struct cli_scan *s)
 {
-	size_t n;
-	struct prune_pick *picks = prune_select(&s->ix, &c->prune, &n);
-	const struct dump **chosen = xmalloc((n ? n : 1) * sizeof(*chosen));
-	for (size_t i = 0; i < n; i++)
-		chosen[i] = picks[i].d;
+	struct picks pk;
+	struct prune_policy policy = c->prune;
+	policy.compress = c->compress;
+	pk.v = prune_select(&s->ix, &policy, &pk.n, &pk.compressed);
+	const struct dump **chosen = xmalloc((pk.n ? pk.n : 1) * sizeof(*chosen));
+	for (size_t i = 0; i < pk.n; i++)
+		chosen[i] = pk.v[i].d;
 	struct delete_plan p;
-	delete_plan_init(&p, chosen, n, c->proc, c->prune.now);
+	delete_plan_init(&p, chosen, pk.n, c->proc, c->prune.now);
 	free(chosen);
-	int rc = show_plan(c, s, &p, picks);
+	int rc = show_plan(c, s, &p, &pk);
 	if (rc < 0 && c->read_only) {
 		fprintf(stderr, "coredu: read-only mode (-r): nothing is deleted; use --dry-run\n");
 		rc = 2;
@@ -249,9 +280,9 @@ static int prune(const struct cli *c, const struct cli_scan *s)
 	if (rc < 0)
 		rc = confirm(c, &p, &skip_flagged);
 	if (rc < 0)
-		rc = run_plan(c, s, &p, picks, skip_flagged);
+		rc = run_plan(c, s, &p, &pk, skip_flagged);
 	delete_plan_free(&p);
-	free(picks);
+	free(pk.v);
 	return rc;
 }
 

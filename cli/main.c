@@ -6,12 +6,12 @@
 #include "config.h"
 
 #include <libelf.h>
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include "base/charset.h"
 #include "base/stopsig.h"
 #include "cli.h"
 
@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 	struct cli c;
 	memset(&c, 0, sizeof(c));
 	harden_process();
-	setlocale(LC_ALL, "");
+	charset_init(); /* LC_CTYPE only: numbers and dates stay C */
 	int rc = cli_parse(&c, argc, argv);
 	if (rc < 0 && elf_version(EV_CURRENT) == EV_NONE) {
 		fprintf(stderr, "coredu: libelf is too old: %s\n", elf_errmsg(-1));

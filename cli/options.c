@@ -42,14 +42,15 @@ static const struct verb verbs[] = {
 enum { OPT_EXCLUDE = 256, OPT_SI, OPT_SORT, OPT_REVERSE, OPT_NO_LEGEND, OPT_BATCH, OPT_TERM,
        OPT_ASCII, OPT_NO_COLOR, OPT_LOG, OPT_PROC, OPT_OLDER, OPT_KEEP, OPT_PER, OPT_MAX_TOTAL,
        OPT_MIN_SIZE, OPT_MATCH, OPT_COMPRESS, OPT_DRY_RUN, OPT_JSON, OPT_CRASHES, OPT_ALL,
-       OPT_MAGIC, OPT_ENV };
+       OPT_MAGIC, OPT_ENV, OPT_BACKTRACE, OPT_BACKTRACE_TIMEOUT, OPT_SYSROOT, OPT_FORCE_OPEN };
 
-enum section { SEC_GENERAL, SEC_PRUNE, SEC_DOCTOR, SEC_BROWSER };
+enum section { SEC_GENERAL, SEC_PRUNE, SEC_DOCTOR, SEC_BROWSER, SEC_STACKS };
 static const char *const section_titles[] = {
 	[SEC_GENERAL] = "Options:",
 	[SEC_PRUNE] = "Prune (a dump goes if any limit given needs it gone; with none, all that match):",
 	[SEC_DOCTOR] = "Doctor:",
 	[SEC_BROWSER] = "Browser:",
+	[SEC_STACKS] = "Stacks (info, the browser's inspect, json --backtrace, the doctor's hints):",
 };
 
 struct opt {
@@ -70,6 +71,7 @@ struct opt {
 #define PRUNE VERB_BIT(VERB_PRUNE)
 #define DOCTOR VERB_BIT(VERB_DOCTOR)
 #define INFO VERB_BIT(VERB_INFO)
+#define STACKS (VERB_BIT(VERB_DEFAULT) | VERB_BIT(VERB_JSON) | VERB_BIT(VERB_INFO) | DOCTOR)
 
 static int set_flag(struct cli *c, const struct opt *o, const char *arg);
 static int set_string(struct cli *c, const struct opt *o, const char *arg);
@@ -81,6 +83,7 @@ static int set_number(struct cli *c, const struct opt *o, const char *arg);
 static int set_size(struct cli *c, const struct opt *o, const char *arg);
 static int set_per(struct cli *c, const struct opt *o, const char *arg);
 static int set_older(struct cli *c, const struct opt *o, const char *arg);
+static int set_timeout(struct cli *c, const struct opt *o, const char *arg);
 static int show_help(struct cli *c, const struct opt *o, const char *arg);
 static int show_version(struct cli *c, const struct opt *o, const char *arg);
 
@@ -137,7 +140,9 @@ static const struct opt opts[] = {
 	{"dry-run", OPT_DRY_RUN, NULL, PRUNE, SEC_PRUNE, set_flag, FIELD(dry_run), 0, NULL,
 	 "print the plan, change nothing"},
 	{"yes", 'y', NULL, PRUNE, SEC_PRUNE, set_flag, FIELD(yes), 0, NULL,
-	 "do not ask (required when not on a terminal)"},
+	 "do not ask (required when not on a terminal); dumps\nheld open are still left alone"},
+	{"force-open", OPT_FORCE_OPEN, NULL, PRUNE, SEC_PRUNE, set_flag, FIELD(force_open), 0, NULL,
+	 "with --yes, delete or compress dumps held open or\nbeing written too (what is written later is lost)"},
 
 	{"crashes", OPT_CRASHES, "N", DOCTOR, SEC_DOCTOR, set_number, 0, 0, NULL,
 	 "flag processes whose next N cores would fill the\nfile system they go to (default: 10)"},
@@ -154,6 +159,14 @@ static const struct opt opts[] = {
 	 "ASCII drawing only (the default outside UTF-8 locales)"},
 	{"no-color", OPT_NO_COLOR, NULL, VERB_ALL, SEC_BROWSER, set_flag, FIELD(no_color), 0, NULL,
 	 "no colours (also when NO_COLOR is set)"},
+
+	{"backtrace", OPT_BACKTRACE, NULL, VERB_BIT(VERB_JSON), SEC_STACKS, set_flag,
+	 FIELD(backtrace), 0, " (info and the browser's inspect always read them)",
+	 "json: also each core's native backtrace and\nPython stack (backtrace, python_stack)"},
+	{"backtrace-timeout", OPT_BACKTRACE_TIMEOUT, "SEC", STACKS, SEC_STACKS, set_timeout, 0, 0,
+	 NULL, "time limit to read one core's stacks\n(default 2; 0: do not read them)"},
+	{"sysroot", OPT_SYSROOT, "DIR", STACKS, SEC_STACKS, set_string, FIELD(sysroot), 0, NULL,
+	 "look the files a core maps up under DIR (a\ncontainer's root, /proc/PID/root), not /"},
 };
 _Static_assert(ARRAY_SIZE(opts) <= 64, "options are tracked in a 64-bit set");
 
@@ -286,11 +299,27 @@ static int set_older(struct cli *c, const struct opt *o, const char *arg)
 	return -1;
 }
 
+static int set_timeout(struct cli *c, const struct opt *o, const char *arg)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(v >= 0 && v <= 3600))
+		return bad_value(o, arg, "seconds from 0 to 3600, like 2 or 0.5");
+	c->has_backtrace_timeout = true;
+	c->backtrace_timeout = v;
+	return -1;
+}
+
 /* ---- help ------------------------------------------------------------------------------- */
 
 /* Text in a column from `col`: the first line after `used` columns, the rest indented. */
 static void print_column(const char *text, int used, int col)
 {
+	if (used >= col) { /* a long option: its help on the next line, as GNU tools do */
+		putchar('\n');
+		used = 0;
+	}
 	for (const char *line = text; line;) {
 		const char *nl = strchr(line, '\n');
 		int len = nl ? (int)(nl - line) : (int)strlen(line);

@@ -4,21 +4,30 @@
 #include "config.h"
 
 #include <errno.h>
-#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "base/charset.h"
 #include "base/sanitize.h"
 #include "cli.h"
 #include "kinds/elfcore.h"
 #include "kinds/mdesc.h"
+#include "stack/stack.h"
 
 unsigned cli_san_flags(void)
 {
-	const char *cs = nl_langinfo(CODESET);
-	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0) ? 0 : SAN_ASCII;
+	return charset_utf8() ? 0 : SAN_ASCII;
+}
+
+void cli_stack_opts(const struct cli *c, struct stack_opts *o)
+{
+	o->timeout = c->has_backtrace_timeout ? c->backtrace_timeout : STACK_TIMEOUT_DEFAULT;
+	o->sysroot = c->sysroot && *c->sysroot ? c->sysroot : NULL;
+	o->python = true;
+	o->native = true;
+	o->cancel_fd = -1;
 }
 
 char *const *cli_paths(const struct cli *c, size_t *n)

@@ -62,6 +62,14 @@ contains "$tmp/err" "$tmp/does-not-exist" "the missing path is named"
 expect_rc 2 "$COREDU" list "$tmp/tree" "$tmp/does-not-exist"
 contains "$tmp/out" "3 dumps" "other operands are still scanned"
 expect_rc 2 "$COREDU" list /proc
+# Files there are refused as operands too, never read (issue 14): info /proc/kcore would
+# otherwise parse kernel memory as an ELF core, /proc/PID/status a process's state.
+for f in /proc/self/status /sys/kernel/notes /proc/kcore; do
+	[ -e "$f" ] || continue
+	expect_rc 2 "$COREDU" info "$f"
+	contains "$tmp/err" "on a kernel pseudo-filesystem, not read" "info $f is refused"
+	[ -s "$tmp/out" ] && fail "info $f printed: $(head -c 200 "$tmp/out")" || pass
+done
 expect_rc 1 "$COREDU" json "$tmp/empty"
 (cd "$tmp/tree" && "$COREDU" >"$tmp/out" 2>&1)
 [ $? -eq 0 ] && pass || fail "the default PATH is ."
@@ -122,6 +130,37 @@ MAGIC=/nonexistent "$COREDU" json "$tmp/tree" >"$tmp/out" 2>"$tmp/err"
 [ "$(grep -c '"magic": "ELF core file, [LM]SB, 64-bit, ' "$tmp/out")" -eq 3 ] && pass ||
 	fail "coredu's own magic describes the cores: $(grep '"magic"' "$tmp/out")"
 grep -q '"magic": "ELF 64-bit' <("$COREDU" json "$tmp/tree") && pass || fail "magic with the system database"
+
+# --- the locale: only LC_CTYPE comes from the environment ----------------------------------------
+# Under a German locale, a JSON number must keep its '.' and a size its '.', while a UTF-8 name
+# stays UTF-8; a UTF-8 locale that is not installed still means UTF-8 (C.UTF-8).
+cp "$core" "$tmp/tree/core.café"
+mkdir -p "$tmp/loc"
+if command -v localedef >/dev/null && [ -f /usr/share/i18n/locales/de_DE ] &&
+	localedef -i de_DE -f UTF-8 "$tmp/loc/de_DE.UTF-8" 2>/dev/null &&
+	[ "$(LOCPATH=$tmp/loc LC_ALL=de_DE.UTF-8 /usr/bin/printf '%.1f' 1.5)" = "1,5" ]; then
+	de=(env LOCPATH="$tmp/loc" LANG=de_DE.UTF-8)
+	expect_rc 0 "${de[@]}" "$COREDU" json "$tmp/tree"
+	python3 - "$tmp/out" <<'PY' && pass || fail "json under LANG=de_DE.UTF-8 is valid, numbers with '.'"
+import json, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+d = json.loads(text)
+assert isinstance(d["scan"]["seconds"], float), d["scan"]
+assert any(x["path"].endswith("/core.café") for x in d["dumps"])
+PY
+	expect_rc 0 "${de[@]}" "$COREDU" list "$tmp/tree"
+	grep -qE '[0-9]\.[0-9] KiB' "$tmp/out" && ! grep -qE '[0-9],[0-9] KiB' "$tmp/out" && pass ||
+		fail "list under de_DE.UTF-8 writes sizes with '.': $(head -3 "$tmp/out")"
+	contains "$tmp/out" "core.café" "a UTF-8 name under de_DE.UTF-8 is UTF-8"
+else
+	echo "SKIP: JSON under a German locale: localedef cannot make de_DE.UTF-8 (apt-get install locales)"
+fi
+mkdir -p "$tmp/noloc"
+expect_rc 0 env LOCPATH="$tmp/noloc" LANG=en_US.UTF-8 "$COREDU" list "$tmp/tree"
+contains "$tmp/out" "core.café" "a UTF-8 locale that is not installed: UTF-8 still"
+expect_rc 0 env LANG=C "$COREDU" list "$tmp/tree"
+contains "$tmp/out" 'core.caf\xc3\xa9' "LANG=C: the name escaped"
+rm "$tmp/tree/core.café"
 
 # --- info -------------------------------------------------------------------------------------
 expect_rc 0 "$COREDU" info "$tmp/tree/app/core.2001"

@@ -10,8 +10,12 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-replay-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 . "$TESTS_SRCDIR/tests/lib.sh"
 bin=$(dirname "$COREDU")/tests/fuzz
-for h in elfcore detect decomp dump apport hserr hprof kdump minidump sdcore; do
+# The render oracle's inputs carry a hostile file name before the dump (render-seeds.py).
+python3 "$TESTS_SRCDIR/tests/fuzz/render-seeds.py" "$tmp/render" "$FIXTURE_DIR"/*.core \
+	"$FIXTURE_DIR"/hs_err_* "$FIXTURE_DIR"/vmcore-qemu*
+for h in elfcore detect decomp dump apport hserr hprof kdump minidump sdcore stack stackwire render; do
 	inputs=("$FIXTURE_DIR"/*.core "$FIXTURE_DIR"/hs_err_* "$FIXTURE_DIR"/vmcore-qemu*)
+	[ "$h" = render ] && inputs=("$tmp/render")
 	[ -d "$TESTS_SRCDIR/tests/fuzz/regress/$h" ] && inputs+=("$TESTS_SRCDIR/tests/fuzz/regress/$h")
 	if "$bin/replay_$h" "${inputs[@]}" >"$tmp/out" 2>&1; then
 		pass

@@ -150,6 +150,32 @@ says "$tmp/doctor" "> The fix (" "the remedy for this environment, in the summar
 contains "$tmp/doctor" "prlimit --core=0:0 --pid $gpid" "the immediate remedy names the arbiter"
 if grep -q "likely: the sender is gone" "$tmp/doctor"; then fail "the arbiter is alive: the hint must be confirmed"; else pass; fi
 
+# --- the worker's stacks: the slow request's endpoint, where the worker was ------------------------
+# The line is the app's own, found here by its text.
+slow_line=$(grep -n "await asyncio.sleep(30)" "$app/app.py" | cut -d: -f1)
+says "$tmp/doctor" "it was in: $app/app.py:$slow_line slow (awaiting, in a suspended coroutine" "the doctor names the endpoint"
+core=$(ls "$app"/core* | head -n 1)
+"$COREDU" json --backtrace "$core" >"$tmp/stacks.json" 2>"$tmp/err" </dev/null
+"$PY" - "$tmp/stacks.json" "$app/app.py" "$slow_line" >"$tmp/py" 2>&1 <<'EOF' && pass || fail "the worker's Python stack: $(cat "$tmp/py")"
+import json, sys
+d = json.load(open(sys.argv[1]))["dumps"][0]
+py, app, line = d["python_stack"], sys.argv[2], int(sys.argv[3])
+assert py["status"] == "ok", py
+# The slow request: its endpoint suspended in a coroutine stack, awaiting asyncio.sleep.
+hits = [(c, i) for c in py["coroutines"] for i, f in enumerate(c["frames"])
+        if f["file"] == app and f["function"] == "slow"]
+assert len(hits) == 1, [c["frames"][:3] for c in py["coroutines"]]
+c, i = hits[0]
+assert c["frames"][i]["line"] == line, c["frames"][i]
+assert i > 0 and c["frames"][i - 1]["function"] == "sleep", c["frames"][:i + 1]
+# The worker's thread: in its event loop, run by gunicorn's worker.
+fr = py["threads"][0]["frames"]
+assert any(f["function"] == "UvicornWorker.run" for f in fr), fr
+assert py["threads"][0]["tid"] == d["tid"], (py["threads"][0]["tid"], d["tid"])
+# Its native stack: the thread that took SIGABRT, unwound.
+assert d["backtrace"]["threads"][0]["tid"] == d["tid"] and d["backtrace"]["threads"][0]["frames"], d["backtrace"]
+EOF
+
 # --- doctor, JSON ----------------------------------------------------------------------------
 "$COREDU" doctor --json "$app" >"$tmp/doctor.json" 2>"$tmp/err" </dev/null
 rc=$?
@@ -165,6 +191,8 @@ assert g["signal"] == "SIGABRT", g["signal"]
 assert g["cause"] == "parent", g["cause"]
 assert g["hint"]["id"] == "gunicorn-worker-timeout", g["hint"]
 assert g["hint"]["confirmed"] is True, g["hint"]
+assert g["stack_frame"]["function"] == "slow" and g["stack_frame"]["file"].endswith("/app/app.py"), g["stack_frame"]
+assert g["stack_frame"]["coroutine"] is True and g["stack_problem"] is None, g
 assert g["sender"]["pid"] == arbiter and g["sender"]["running"], g["sender"]
 assert "gunicorn" in g["sender"]["cmdline"], g["sender"]
 assert arbiter in g["running"], g["running"]

@@ -6,6 +6,7 @@ the checks that none of those bytes reaches a terminal or a plain-text report ra
   hygiene.py make DIR CORE HSERR MKKINDS   build the corpus in DIR
   hygiene.py text WHAT FILE                check a plain-text report (list, info, doctor, prune)
   hygiene.py browser COREDU DIR            drive the browser on a pty over DIR and check it
+  hygiene.py reasons FILE...               no formatted deletion reason takes a raw name
 
 Each payload in the corpus goes into a file name, a core's comm and command line (the
 NT_PRPSINFO note), a mapped file name (NT_FILE), an Apport report's command line and an
@@ -36,12 +37,19 @@ PAYLOADS = [
     "\u202eEVIL7".encode(),                        # right-to-left override
     b"line\nbreak\rBS\x08\x7fX8",                  # newline, CR, backspace, DEL
     b"\x1bP+q544e\x1b\\\x1b_APC9\x1b\\",           # DCS (terminfo query) and APC
+    # every Bidi_Control character: ALM, LRM, RLM, LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI
+    "\u061cALM10\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069".encode(),
 ]
 
 # Sequences curses never writes for xterm-256color: finding one in the browser's output means
 # a payload got through.
 SIGNATURES = [b"\x1b]", b"\x1b[38;2;", b"\x1b[99;99H", b"\x1b[200~", b"\x1b[201~",
               b"\x1bP", b"\x1b_", b"PWNED1\x07"]
+
+
+# What must never reach a terminal raw: C1 controls, line and paragraph separators, every
+# Unicode Bidi_Control character (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), BOM.
+UNSAFE = "[\u0080-\u009f\u061c\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 
 
 def notes(buf):
@@ -107,7 +115,7 @@ def bad_text(data):
         s = data.decode("utf-8")
     except UnicodeDecodeError as e:
         return "invalid UTF-8 at %d: %r" % (e.start, data[max(0, e.start - 40):e.start + 20])
-    m = re.search("[\u0080-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]", s)
+    m = re.search(UNSAFE, s)
     if m:
         return "C1 or bidi control U+%04X at %d" % (ord(m.group()), m.start())
     return None
@@ -177,18 +185,142 @@ def browser(coredu, path):
     m = re.search("[\udc80-\udcff]", s)
     if m:
         bad.append("a raw non-UTF-8 byte 0x%02x reached the terminal" % (ord(m.group()) - 0xdc00))
-    m = re.search("[\u0080-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]", s)
+    m = re.search(UNSAFE, s)
     if m:
         bad.append("C1 or bidi control U+%04X reached the terminal" % ord(m.group()))
     # The strings were on screen, escaped: the test saw the fields it claims to check.
-    for shown in (rb"\x1b]2;PWNED1\x07", rb"\x9b31mCSI5", rb"\u009b32mC1U6", rb"\u202eEVIL7"):
+    for shown in (rb"\x1b]2;PWNED1\x07", rb"\x9b31mCSI5", rb"\u009b32mC1U6", rb"\u202eEVIL7",
+                  rb"\u061cALM10"):
         if shown not in out:
             bad.append("the escaped form %r never appeared" % shown)
     return bad
 
 
+# The functions that format a deletion's reason (src/delete/): (name, index of the format).
+REASON_FORMATTERS = {"set_reason": 2, "fail": 1, "add_reason": 2, "snprintf": 2}
+# A %s argument may be text coredu wrote itself, or an escaped name: a call that escapes or
+# names a fixed string, a variable named *esc*, held_by (escaped when it is made), or a
+# conditional whose every branch is one of those.
+SAFE_ARG = re.compile(r'^\s*("|strerror\(|esc\(|sanitize_str\(|fmt_\w+\(|decomp_name\('
+                      r'|delete_status_name\(|ZSTD_getErrorName\(|per_words\[|[\w>.-]*held_by\s*$'
+                      r'|\w*esc\w*\s*$)')
+
+
+def top_level(s):
+    """(index, character) of s outside quotes and brackets."""
+    depth, q = 0, None
+    for i, c in enumerate(s):
+        if q:
+            if c == q and s[i - 1] != "\\":
+                q = None
+        elif c in "\"'":
+            q = c
+        elif c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif depth == 0:
+            yield i, c
+
+
+def safe_arg(arg):
+    """Whether a %s argument is known to be safe; a ?: is safe if both branches are."""
+    for i, c in top_level(arg):
+        if c == "?":
+            branches = split_colon(arg[i + 1:])
+            return branches is not None and all(safe_arg(b) for b in branches)
+    return bool(SAFE_ARG.match(arg))
+
+
+def split_colon(s):
+    """The two branches of 'a : b' at the top level (the ?: nests to the right)."""
+    nested = 0
+    for i, c in top_level(s):
+        if c == "?":
+            nested += 1
+        elif c == ":":
+            if nested == 0:
+                return [s[:i], s[i + 1:]]
+            nested -= 1
+    return None
+
+
+CONVERSION = re.compile(r"%[-+ #0]*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|z|j|t|L)?([a-zA-Z%])")
+
+
+def call_args(src, start):
+    """The top-level arguments of the call whose '(' is at start, and where it ends."""
+    depth, args, cur, i, quote = 0, [], "", start, None
+    while i < len(src):
+        c = src[i]
+        if quote:
+            cur += c
+            if c == "\\":
+                cur += src[i + 1]
+                i += 1
+            elif c == quote:
+                quote = None
+        elif c in "\"'":
+            quote = c
+            cur += c
+        elif c == "(":
+            depth += 1
+            if depth > 1:
+                cur += c
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                args.append(cur)
+                return args, i
+            cur += c
+        elif c == "," and depth == 1:
+            args.append(cur)
+            cur = ""
+        else:
+            cur += c
+        i += 1
+    return args, i
+
+
+def raw_reasons(path):
+    """Calls in path that format a reason from a %s argument that is not known to be safe.
+    A line may vouch for its arguments with a comment: /* esc: why */."""
+    src = open(path, encoding="utf-8").read()
+    bad = []
+    for m in re.finditer(r"\b(%s)\(" % "|".join(REASON_FORMATTERS), src):
+        args, end = call_args(src, m.end() - 1)
+        name = m.group(1)
+        if name == "snprintf" and not re.search(r"reason|held_by|who\b|err\b", args[0]):
+            continue
+        k = REASON_FORMATTERS[name]
+        if len(args) <= k:
+            continue
+        lines = src[m.start():src.find("\n", end) + 1]
+        if "/* esc:" in lines:
+            continue
+        fmt = re.sub(r'"\s*PRI\w+\s*"', "d", args[k])
+        fmt = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', fmt))
+        rest, n = args[k + 1:], 0
+        for c in CONVERSION.finditer(fmt):
+            for star in (c.group(1), c.group(3)):
+                if star == "*":
+                    n += 1
+            if c.group(5) == "%":
+                continue
+            if c.group(5) == "s" and n < len(rest) and not safe_arg(rest[n]):
+                line = src.count("\n", 0, m.start()) + 1
+                bad.append("%s:%d: %s(...) formats %s raw" % (path, line, name, rest[n].strip()))
+            n += 1
+    return bad
+
+
 def main():
     cmd = sys.argv[1]
+    if cmd == "reasons":
+        bad = [b for f in sys.argv[2:] for b in raw_reasons(f)]
+        for b in bad:
+            print("FAIL:", b)
+        sys.exit(1 if bad else 0)
     if cmd == "make":
         make(*sys.argv[2:6])
     elif cmd == "text":

@@ -41,6 +41,8 @@ contains "$tmp/out" '\x1b[200~rm -rf /\x1b[201~' "info shows bracketed paste esc
 contains "$tmp/out" '\x9b31mCSI5' "info shows the raw C1 byte escaped"
 contains "$tmp/out" '\u009b32mC1U6' "info shows UTF-8 C1 escaped"
 contains "$tmp/out" '\u202eEVIL7' "info shows the bidi override escaped"
+contains "$tmp/out" '\u061cALM10\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069' \
+	"info shows every Bidi_Control character escaped, U+061C too"
 contains "$tmp/out" 'line\nbreak\rBS\x08\x7fX8' "info shows newline, CR, BS, DEL escaped"
 contains "$tmp/out" '/lib/\x1b]2;PWNED1\x07/libx.so' "info shows a hostile mapped file escaped"
 
@@ -64,5 +66,12 @@ grep -nE '\b(mv)?w?(addn?str|printw|addch|add_wch|addn?wstr|waddch|wprintw)\(' \
 	"$TESTS_SRCDIR"/ui/*.c "$TESTS_SRCDIR"/cli/*.c "$TESTS_SRCDIR"/src/*/*.c | grep -v '/ui/draw\.c:' |
 	grep -v 'mvaddnstr(i, 0, msg\[i\], COLS)' >"$tmp/writers"
 [ -s "$tmp/writers" ] && fail "curses text output outside ui/draw.c: $(cat "$tmp/writers")" || pass
+
+# Deletion reasons are printed as they are (in prune's outcome, the browser's summary, the
+# journal): every name in one is escaped when the reason is made.  No call that formats a
+# reason may take a raw name (issue 14: a file named core.<ESC>]0;PWNED<BEL> with NAME.zst
+# beside it retitled the terminal through "%s already exists").
+python3 "$TESTS_SRCDIR/tests/hygiene.py" reasons "$TESTS_SRCDIR"/src/delete/*.c >"$tmp/reasons" && pass ||
+	fail "a deletion reason formats a raw name: $(cat "$tmp/reasons")"
 
 finish hygiene

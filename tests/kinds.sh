@@ -81,6 +81,13 @@ s=$tmp/spec
 mkdir "$s"
 $MK minidump "$s/crash.dmp" --pid 4242 --comm crash_segv --signal 11 --code 1 --addr 0xdeadbeef \
 	--cmdline "./crash_segv one 'two three'" --time 1795514400
+# A HotSpot log from a Mac: its SIGBUS is 10 (Linux's SIGUSR1), as written, with its address.
+$MK hserr "$s/hs_err_pid5151.log" --platform bsd-amd64 --signal SIGBUS --number 10 --code 2 \
+	--code-name BUS_ADRERR --addr 0x10c123456 --pid 5151 --tid 8707 \
+	--host '"MacBookPro16,1" x86_64 2400 MHz, 8 cores, 16G, Darwin 21.3.0, macOS 12.2.1 (21D62)'
+# Breakpad's WriteMinidump() without a crash: exception code 0xFFFFFFFF, "dump requested".
+$MK minidump "$s/requested.dmp" --pid 4243 --comm snap --signal 0xffffffff --code 0 --addr 0 \
+	--cmdline "./snap" --time 1795514400
 $MK apport "$s/_usr_bin_crash_abort.0.crash" --core "$core" --exe /usr/bin/crash_abort \
 	--cmdline "/usr/bin/crash_abort first second arg third" --pid "$pid" --uid 0 --signal 6 \
 	--date "Tue Nov 24 10:00:00 2026"
@@ -96,6 +103,12 @@ assert m["fault_addr"] == "0xdeadbeef" and m["cause"] == "fault" and m["si_code"
 assert m["cmdline"] == "./crash_segv one two three", m["cmdline"]
 assert m["crash_time"] == 1795514400 and m["kind_info"]["streams"] == 5, m
 assert m["machine"] == "x86-64", m["machine"]
+h = k["hs_err_pid5151.log"]
+assert (h["signal"], h["signal_name"], h["os"], h["si_code_name"]) == (10, "SIGBUS", "macos", "BUS_ADRERR"), h
+assert h["fault_addr"] == "0x10c123456" and h["cause"] == "fault", h
+r = k["requested.dmp"]
+assert (r["signal"], r["signal_name"], r["cause"], r["requested"]) == (0, None, "snapshot", True), r
+assert r["fault_addr"] is None and r["si_code"] is None and "requested" in r["cause_text"], r
 a = k["_usr_bin_crash_abort.0.crash"]
 assert a["kind"] == "apport" and a["signal_name"] == "SIGABRT", a
 assert a["exe"] == "/usr/bin/crash_abort" and a["comm"] == "crash_abort", a

@@ -28,6 +28,7 @@ import sys
 LAYERS = [
     ["src/base"],
     ["src/kinds"],
+    ["src/stack"],
     ["src/scan"],
     ["src/model"],
     ["src/delete", "src/doctor"],

@@ -44,6 +44,7 @@ static void update_fs(struct ui *u)
 
 static void rescan(struct ui *u)
 {
+	inspect_cancel(u); /* the dump it shows is about to go */
 	bgscan_free(u->scan.bg);
 	view_reset_dumps(&u->view);
 	struct sbuf problems;
@@ -204,6 +205,8 @@ static double maybe_draw(struct ui *u, struct loop *l)
 {
 	if (poll_scan(u, &l->was_scanning))
 		u->dirty = true;
+	if (inspect_poll(u))
+		u->dirty = true;
 	double t = now_ms();
 	if (l->was_scanning && t - l->last_draw >= PROGRESS_MS)
 		u->dirty = true;
@@ -224,7 +227,9 @@ static double maybe_draw(struct ui *u, struct loop *l)
  * getch failing at once, again and again (an ECS Exec session cut), instead of spinning. */
 static bool take_key(struct ui *u, struct loop *l, double t, bool deleting)
 {
-	timeout(deleting ? 0 : l->was_scanning ? PROGRESS_MS / 2 : IDLE_MS);
+	/* While stacks are read in the background, look for them as while scanning. */
+	bool busy = l->was_scanning || u->inspect.job;
+	timeout(deleting ? 0 : busy ? PROGRESS_MS / 2 : IDLE_MS);
 	int ch = getch();
 	if (ch == ERR) {
 		if (!deleting)
@@ -259,6 +264,7 @@ static void run(struct ui *u)
 
 static void ui_free(struct ui *u)
 {
+	inspect_cancel(u);
 	delui_close(u);
 	if (u->del.journal) { /* the deletion journal: to the --log file, or now to stderr */
 		fclose(u->del.journal);

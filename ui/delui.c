@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* delui: the browser's deletion and compression: a confirmation box (No by default), a
  * second one for dumps held open or modified in the last minute, a run that keeps the screen
- * alive and stops on q after the current file, and a summary.  The safety checks themselves
+ * alive and stops on q (a compression in progress is abandoned, its original left as it
+ * was), and a summary.  The safety checks themselves
  * are src/delete.c's. */
 #include "config.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +16,12 @@
 
 #include "base/fmt.h"
 #include "base/sanitize.h"
+#include "base/idset.h"
 #include "base/stopsig.h"
 #include "screens.h"
 
 #define SLICE_MS 50   /* work between two looks at the keyboard */
+#define POLL_MS 20    /* the same, inside a file being compressed */
 #define SHOWN_PATHS 4 /* paths named in the second confirmation */
 
 static double now_ms(void)
@@ -56,6 +60,18 @@ static const struct dump **chosen(struct ui *u, size_t *n)
 	return set;
 }
 
+/* Dumps already compressed leave the set (a .zst.zst is no dump); returns how many. */
+static size_t drop_compressed(const struct dump **set, size_t *n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (set[i]->compression == COMP_NONE)
+			set[k++] = set[i];
+	size_t dropped = *n - k;
+	*n = k;
+	return dropped;
+}
+
 static bool may_change(struct ui *u)
 {
 	if (u->opts->read_only) {
@@ -70,9 +86,15 @@ void delui_start_set(struct ui *u, const struct dump **set, size_t n, bool compr
 {
 	if (!may_change(u))
 		return;
+	size_t packed = compress ? drop_compressed(set, &n) : 0;
+	if (packed)
+		snprintf(u->message, sizeof(u->message), " %zu already compressed: left out "
+			 "(compressing again would hide %s from coredu and coredumpctl)", packed,
+			 packed == 1 ? "it" : "them");
 	if (!n) {
-		snprintf(u->message, sizeof(u->message), " Nothing to %s: no dump here",
-			 compress ? "compress" : "delete");
+		if (!packed)
+			snprintf(u->message, sizeof(u->message), " Nothing to %s: no dump here",
+				 compress ? "compress" : "delete");
 		return;
 	}
 	u->del.compress = compress;
@@ -208,7 +230,8 @@ static void draw_running(struct ui *u)
 		box_line(u, &y, x, w, line);
 	}
 	y++;
-	box_line(u, &y, x, w, u->del.stop ? "stopping after this file..." : "q: stop after this file");
+	box_line(u, &y, x, w, u->del.stop ? "stopping..." : u->del.compress
+		 ? "q: stop (the file in hand is left as it was)" : "q: stop after this file");
 }
 
 void delui_draw(struct ui *u)
@@ -227,8 +250,9 @@ static void open_journal(struct ui *u)
 {
 	if (u->del.journal)
 		return;
-	if (u->opts->log_path)
-		u->del.journal = fopen(u->opts->log_path, "a");
+	if (u->opts->log_path && !(u->del.journal = delete_journal_open(u->opts->log_path)))
+		snprintf(u->message, sizeof(u->message), " Cannot open the log (%s): the journal goes "
+			 "to stderr when the browser closes", errno == ELOOP ? "a symbolic link" : strerror(errno));
 	if (!u->del.journal) /* printed to stderr when the browser is gone */
 		u->del.journal = open_memstream(&u->del.journal_text, &u->del.journal_len);
 }
@@ -266,13 +290,10 @@ void delui_key(struct ui *u, int ch)
 	}
 }
 
+/* The dumps the run removed, by identity: a lookup per dump, not a walk of the plan. */
 static bool was_removed(const struct dump *d, void *ctx)
 {
-	const struct delete_plan *p = ctx;
-	for (size_t i = 0; i < p->n; i++)
-		if (p->items[i].d == d)
-			return p->items[i].status == DELETE_DONE;
-	return false;
+	return idset_find(ctx, d->dev, d->ino) != NULL;
 }
 
 static void summary(struct ui *u)
@@ -299,7 +320,7 @@ static void summary(struct ui *u)
 		sbuf_printf(&t, "  %s\n    %s%s", draw_safe(u, it->d->path),
 			    it->status == DELETE_DONE ? "" : delete_status_name(it->status),
 			    it->status == DELETE_DONE ? "" : ": ");
-		sanitize_appends(&t, it->reason, u->term.san_flags);
+		sbuf_adds(&t, it->reason); /* escaped when it was made */
 		sbuf_addc(&t, '\n');
 	}
 	sbuf_adds(&t, "\nq closes this summary.\n");
@@ -309,6 +330,26 @@ static void summary(struct ui *u)
 	sbuf_free(&t);
 }
 
+/* Asked between the chunks of a compression: q or Ctrl-C abandons the file in hand, within
+ * a chunk's time (a MiB), not after the whole file.  Other keys wait for the loop. */
+static bool poll_stop(void *ctx)
+{
+	struct ui *u = ctx;
+	double t = now_ms();
+	if (u->del.stop)
+		return true;
+	if (t - u->del.polled < POLL_MS)
+		return false;
+	u->del.polled = t;
+	timeout(0);
+	int ch = getch();
+	if (ch == 'q' || ch == UI_KEY_CTRL_C)
+		u->del.stop = 1;
+	else if (ch != ERR)
+		ungetch(ch);
+	return u->del.stop;
+}
+
 enum ui_action delui_work(struct ui *u)
 {
 	if (u->del.stage != DS_RUNNING)
@@ -316,7 +357,7 @@ enum ui_action delui_work(struct ui *u)
 	struct delete_opts o = {
 		.scan = u->scan.bg ? bgscan_scan(u->scan.bg) : NULL, .journal = u->del.journal,
 		.compress = u->del.compress, .skip_flagged = u->del.skip_flagged, .stop = &u->del.stop,
-		.cancel = &stopsig_caught,
+		.cancel = &stopsig_caught, .poll_stop = poll_stop, .ctx = u,
 	};
 	double until = now_ms() + SLICE_MS;
 	while (u->del.next < u->del.plan.n && now_ms() < until && !u->del.stop && !stopsig_caught)
@@ -332,7 +373,13 @@ enum ui_action delui_work(struct ui *u)
 		u->scan.gone_bytes += u->del.plan.freed;
 		u->scan.gone_files += u->del.plan.done;
 	}
-	view_remove_if(&u->view, was_removed, &u->del.plan);
+	struct idset gone;
+	idset_init(&gone);
+	for (size_t i = 0; i < u->del.plan.n; i++)
+		if (u->del.plan.items[i].status == DELETE_DONE)
+			idset_add(&gone, u->del.plan.items[i].d->dev, u->del.plan.items[i].d->ino, i);
+	view_remove_if(&u->view, was_removed, &gone);
+	idset_free(&gone);
 	delui_close(u);
 	return compressed ? UI_RESCAN : UI_DELETED; /* the NAME.zst files are new dumps: find them */
 }

@@ -38,9 +38,9 @@ static const struct {
 	{"?", "this help"},
 	{"q", "stop the scan; quit; close a pane (Ctrl-C too)"},
 	{NULL, ""},
-	{NULL, "Row flags: * marked, + partly marked (group), T truncated core, S gcore snapshot,"},
-	{NULL, "= one crash stored more than once (inspect lists the others); a compressed dump's"},
-	{NULL, "second size is the original's."},
+	{NULL, "Row flags: * marked, + partly marked (group), T truncated core, S snapshot (gcore,"},
+	{NULL, "or a dump requested), = one crash stored more than once (inspect lists the others);"},
+	{NULL, "a compressed dump's second size is the original's."},
 	{NULL, "No key needs Esc or Ctrl. Options: coredu --help; manual: man coredu."},
 };
 

@@ -257,7 +257,8 @@ static void draw_dump_row(struct ui *u, int y, size_t row, bool sel, int w)
 	 * 80x24 (tests/keybytes.py), whatever the paths. */
 	if (sel)
 		draw_fill(y, 0, l.path_x, base);
-	char flag = d->core.truncated ? 'T' : d->core.gcore ? 'S' : d->same_crash ? '=' : ' ';
+	char flag = d->core.truncated ? 'T' : d->core.gcore || d->core.requested ? 'S'
+		    : d->same_crash ? '=' : ' ';
 	mark_cell(u, y, view_row_marks(&u->view, row), flag, sel);
 	int x = 2;
 	for (size_t i = 0; i < l.n; i++) {

@@ -26,6 +26,7 @@ void pane_open(struct ui *u, const char *title, char *text)
 	}
 	u->pane.top = 0;
 	u->pane.why = false;
+	u->pane.inspect = false;
 	u->screen = SCR_PANE;
 }
 

@@ -20,6 +20,7 @@
 #include "doctor/hints.h"
 #include "model/view.h"
 #include "scan/bgscan.h"
+#include "stack/bgstack.h"
 #include "ui.h"
 
 struct mdesc;
@@ -79,6 +80,7 @@ struct ui_pane {
 	bool why;            /* it shows w's analysis */
 	const struct dump **dumps; /* w: the dumps it explains, which d deletes; else NULL */
 	size_t ndumps;
+	bool inspect;        /* it shows inspect's page */
 };
 
 /* delui.c: deleting or compressing: confirm, confirm the flagged ones, run with progress. */
@@ -89,11 +91,18 @@ struct ui_del {
 	bool compress;
 	struct delete_plan plan;
 	size_t next;                 /* next item to act on */
-	volatile sig_atomic_t stop;  /* q while running: stop after the current file */
+	volatile sig_atomic_t stop;  /* q while running: stop (a compression at once) */
+	double polled;               /* when a compression last looked at the keyboard (ms) */
 	bool skip_flagged;
 	FILE *journal;               /* --log, or a memory buffer printed after the browser */
 	char *journal_text;
 	size_t journal_len;
+};
+
+/* inspect.c: the dump shown, and its stacks being read in the background. */
+struct ui_inspect {
+	struct bgstack *job;     /* NULL: none running or wanted */
+	const struct dump *dump; /* valid until the next rescan (which cancels the job) */
 };
 
 /* why.c: the hints table, parsed on first use. */
@@ -112,6 +121,7 @@ struct ui {
 	struct ui_pane pane;
 	struct ui_del del;
 	struct ui_why why;
+	struct ui_inspect inspect;
 	struct mdesc *magic;   /* inspect.c: libmagic, opened on first use */
 	char message[256];     /* a one-line notice in the footer, until the next key */
 	struct sbuf tmp;
@@ -152,8 +162,12 @@ void pane_close(struct ui *u);
 void pane_draw(struct ui *u);
 enum ui_action pane_key(struct ui *u, int ch);
 
-/* inspect.c: every field of a dump, with the mapped files read again from the file. */
+/* inspect.c: every field of a dump, with the mapped files read again from the file, and
+ * its stacks, read in the background: inspect_poll shows them when they come (true when
+ * the page changed), inspect_cancel stops the reading (the pane closed, a rescan). */
 void inspect_open(struct ui *u, const struct dump *d);
+bool inspect_poll(struct ui *u);
+void inspect_cancel(struct ui *u);
 
 /* why.c: w, the doctor's analysis of the group under the cursor; the inspect pane's
  * one-line why. */

@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* term: find a usable terminal description and set up curses for hostile terminals
  * (ECS Exec forces TERM=xterm-256color whatever the client is; kubectl and docker exec may
- * leave TERM unset; minimal images may lack most of terminfo). */
+ * leave TERM unset; minimal images have no terminfo at all: a dozen entries are built in). */
 #include "config.h"
 
 #include <curses.h>
-#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
 #include <unistd.h>
 
+#include "base/charset.h"
 #include "base/sanitize.h"
 #include "screens.h"
+/* builtin_entries[]: compiled entries of the build machine's terminfo (Makefile.am). */
+#include "terminfo-data.h"
 
 #define DEFAULT_ESCDELAY 150 /* ms: ncurses' 1000 is sluggish, 25 breaks on slow links */
 
@@ -30,13 +32,65 @@ static bool usable(const char *name)
 	return ok;
 }
 
-static const char *pick_term(const char *wanted)
+/* The built-in entry for name, as ncurses reads one inline from $TERMINFO, or NULL. */
+static const char *builtin_entry(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(builtin_entries); i++)
+		if (strcmp(builtin_entries[i].name, name) == 0)
+			return builtin_entries[i].entry;
+	return NULL;
+}
+
+/* $TERMINFO holds a built-in entry only while curses reads it; the user's value comes back. */
+struct terminfo_env {
+	char *saved;
+	bool was_set;
+};
+
+static void terminfo_push(struct terminfo_env *e, const char *entry)
+{
+	const char *cur = getenv("TERMINFO");
+	e->was_set = cur != NULL;
+	e->saved = cur ? xstrdup(cur) : NULL;
+	setenv("TERMINFO", entry, 1);
+}
+
+static void terminfo_pop(struct terminfo_env *e)
+{
+	if (e->was_set)
+		setenv("TERMINFO", e->saved, 1);
+	else
+		unsetenv("TERMINFO");
+	free(e->saved);
+}
+
+/* name usable with the system's terminfo, or else with its built-in entry (set in *entry):
+ * ncurses reads $TERMINFO before its directories, so the built-in one is offered only after
+ * the system had none. */
+static bool usable_somewhere(const char *name, const char **entry)
+{
+	*entry = NULL;
+	if (usable(name))
+		return true;
+	const char *builtin = builtin_entry(name);
+	if (!builtin)
+		return false;
+	struct terminfo_env e;
+	terminfo_push(&e, builtin);
+	bool ok = usable(name);
+	terminfo_pop(&e);
+	*entry = ok ? builtin : NULL;
+	return ok;
+}
+
+static const char *pick_term(const char *wanted, const char **entry)
 {
 	static const char *const fallbacks[] = {"xterm-256color", "xterm", "vt100"};
-	if (wanted && strcmp(wanted, "dumb") != 0 && strcmp(wanted, "unknown") != 0 && usable(wanted))
+	if (wanted && strcmp(wanted, "dumb") != 0 && strcmp(wanted, "unknown") != 0 &&
+	    usable_somewhere(wanted, entry))
 		return wanted;
 	for (size_t i = 0; i < ARRAY_SIZE(fallbacks); i++)
-		if (usable(fallbacks[i]))
+		if (usable_somewhere(fallbacks[i], entry))
 			return fallbacks[i];
 	return NULL;
 }
@@ -89,7 +143,8 @@ static void setup_attrs(struct ui *u)
 int term_open(struct ui *u, char *why, size_t whylen)
 {
 	const char *wanted = u->opts->term ? u->opts->term : getenv("TERM");
-	const char *name = pick_term(wanted);
+	const char *entry;
+	const char *name = pick_term(wanted, &entry);
 	if (!name) {
 		struct sbuf b;
 		sbuf_init(&b);
@@ -101,7 +156,12 @@ int term_open(struct ui *u, char *why, size_t whylen)
 	/* The size comes from the terminal (TIOCGWINSZ), never from stale LINES/COLUMNS. */
 	use_env(FALSE);
 	use_tioctl(TRUE);
+	struct terminfo_env e;
+	if (entry)
+		terminfo_push(&e, entry);
 	SCREEN *s = newterm(name, stdout, stdin);
+	if (entry)
+		terminfo_pop(&e);
 	if (!s) {
 		snprintf(why, whylen, "cannot initialise the terminal");
 		return -1;
@@ -117,9 +177,7 @@ int term_open(struct ui *u, char *why, size_t whylen)
 	curs_set(0);
 	leaveok(stdscr, TRUE); /* the cursor is hidden: never spend bytes moving it */
 	define_alternate_keys();
-	const char *codeset = nl_langinfo(CODESET);
-	bool utf8 = codeset && strcmp(codeset, "UTF-8") == 0;
-	u->term.ascii = u->opts->ascii || !utf8;
+	u->term.ascii = u->opts->ascii || !charset_utf8();
 	u->term.san_flags = u->term.ascii ? SAN_ASCII : 0;
 	u->term.color = !u->opts->no_color && has_colors();
 	setup_attrs(u);

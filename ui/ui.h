@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "scan/scan.h"
+#include "stack/stack.h"
 
 struct ui_opts {
 	struct scan_opts scan;
@@ -27,6 +28,7 @@ struct ui_opts {
 	const char *log_path; /* the deletion journal; NULL: standard error, after the browser */
 	const char *proc;     /* procfs root for the held-open check (tests) */
 	const char *magic;    /* --magic FILE */
+	struct stack_opts stacks; /* inspect reads the stacks in the background with these */
 };
 
 /* Run the browser on the terminal at stdin/stdout.  Returns 0 when the user quit, or -1

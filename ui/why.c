@@ -76,9 +76,12 @@ void why_open(struct ui *u)
 	struct doctor_opts o = {
 		.proc = proc_root(u), .rootfs = "/", .envp = environ, .now = (int64_t)time(NULL),
 		.crashes = 10, .self = (long)getpid(), .shell = (long)getppid(), .root = root,
+		.stacks = u->opts->stacks,
 	};
-	/* First over every dump in view, to find the doctor group of the dump under the cursor;
-	 * then over the dumps explained alone, so that counts, pace and prlimit lines are theirs. */
+	/* First over every dump in view, to find the doctor group of the dump under the cursor
+	 * (no stack read: timeout 0); then over the dumps explained alone, so that counts, pace,
+	 * prlimit lines and the Python frame are theirs. */
+	o.stacks.timeout = 0;
 	if (doctor_run(&doc, &o, (const struct dump *const *)v->ix.v, v->ix.n, err, sizeof(err)) != 0) {
 		snprintf(u->message, sizeof(u->message), " hints table: %.200s", err);
 		free(root);
@@ -87,6 +90,7 @@ void why_open(struct ui *u)
 	size_t n;
 	const struct dump **set = explained(v, &doc, &n);
 	doctor_free(&doc);
+	o.stacks = u->opts->stacks;
 	doctor_run(&doc, &o, set, n, err, sizeof(err));
 
 	char *text = NULL;

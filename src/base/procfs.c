@@ -158,6 +158,25 @@ int procfs_parse_core_limit(const char *limits, uint64_t *soft, uint64_t *hard)
 	return -1;
 }
 
+int procfs_status_field(const char *status, const char *key, long *value)
+{
+	size_t n = strlen(key);
+	for (const char *line = status; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		if (strncmp(line, key, n) != 0 || line[n] != ':')
+			continue;
+		const char *p = line + n + 1;
+		p += strspn(p, " \t");
+		char *end;
+		errno = 0;
+		long v = strtol(p, &end, 10);
+		if (end == p || errno != 0 || (*end && *end != '\n' && *end != ' ' && *end != '\t'))
+			return -1;
+		*value = v;
+		return 0;
+	}
+	return -1;
+}
+
 int procfs_parse_anon(const char *text, uint64_t *bytes)
 {
 	static const char key[] = "Anonymous:";

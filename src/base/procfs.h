@@ -42,6 +42,9 @@ size_t procfs_pids(const char *root, long **out);
 /* The "Max core file size" soft and hard limits from a /proc/PID/limits text, in bytes
  * (PROCFS_UNLIMITED for "unlimited").  Returns 0, or -1 when the line is missing. */
 int procfs_parse_core_limit(const char *limits, uint64_t *soft, uint64_t *hard);
+/* The number after "KEY:" on a line of a /proc/PID/status text that starts with KEY: by
+ * field, never a search (a process may name itself "CoreDumping: 1").  0, or -1 if absent. */
+int procfs_status_field(const char *status, const char *key, long *value);
 /* "Anonymous:" of a smaps_rollup text, in bytes; -1 when missing. */
 int procfs_parse_anon(const char *smaps_rollup, uint64_t *bytes);
 /* Fields of a /proc/PID/stat text; comm (in parentheses) may hold any byte, even ')'. */

@@ -15,7 +15,9 @@ size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
  * the sanitiser escapes them for the screen, the JSON writer as \uXXXX. */
 static inline int utf8_unsafe_codepoint(uint32_t cp)
 {
+	/* Unicode's Bidi_Control set in full: U+061C, U+200E-F, U+202A-E, U+2066-9 */
 	return (cp >= 0x80 && cp <= 0x9f) ||      /* C1 controls: 0x9b is CSI on many terminals */
+	       cp == 0x061c ||                      /* ARABIC LETTER MARK */
 	       cp == 0x2028 || cp == 0x2029 ||      /* line and paragraph separators */
 	       (cp >= 0x200e && cp <= 0x200f) ||    /* LRM, RLM */
 	       (cp >= 0x202a && cp <= 0x202e) ||    /* embeddings and overrides */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,7 +35,8 @@ static void flag_held(struct delete_item *it, const char *why)
 	if (it->held_open)
 		return;
 	it->held_open = true;
-	snprintf(it->held_by, sizeof(it->held_by), "%.*s", (int)sizeof(it->held_by) - 1, why);
+	snprintf(it->held_by, sizeof(it->held_by), "%.*s", /* esc: find_holders escapes */
+		 (int)sizeof(it->held_by) - 1, why);
 }
 
 static bool same_dir(const char *path, const char *dir)
@@ -55,22 +57,25 @@ static void find_holders(struct delete_plan *p, const char *proc)
 
 	long *pids;
 	size_t npids = procfs_pids(proc, &pids);
-	char buf[4096], who[96], comm[17];
-	struct sbuf path;
+	char buf[4096], who[112], comm[17];
+	struct sbuf path, esc;
 	sbuf_init(&path);
+	sbuf_init(&esc);
 	long self = (long)getpid();
 	for (size_t pi = 0; pi < npids; pi++) {
 		long pid = pids[pi];
 		if (pid == self)
 			continue;
 		procfs_comm(proc, pid, comm);
-		snprintf(who, sizeof(who), "pid %ld (%.40s)", pid, comm);
+		/* held_by goes into reasons and reports as it is: escaped here, once */
+		snprintf(who, sizeof(who), "pid %ld (%.64s)", pid, sanitize_str(&esc, comm, SAN_ASCII));
 
-		procfs_read_pid(proc, pid, "status", buf, sizeof(buf));
-		char *cd = strstr(buf, "CoreDumping:");
-		if (cd && atoi(cd + 12) == 1) {
+		long dumping = 0;
+		if (procfs_read_pid(proc, pid, "status", buf, sizeof(buf)) > 0 &&
+		    procfs_status_field(buf, "CoreDumping", &dumping) == 0 && dumping == 1) {
 			char cwd[4096], msg[128];
-			procfs_readlink_pid(proc, pid, "cwd", cwd, sizeof(cwd));
+			if (procfs_readlink_pid(proc, pid, "cwd", cwd, sizeof(cwd)) < 0)
+				cwd[0] = '\0';
 			snprintf(msg, sizeof(msg), "%.96s is writing a core dump", who);
 			for (size_t i = 0; i < p->n; i++) {
 				const struct dump *d = p->items[i].d;
@@ -100,6 +105,7 @@ static void find_holders(struct delete_plan *p, const char *proc)
 		closedir(fds);
 	}
 	sbuf_free(&path);
+	sbuf_free(&esc);
 	free(pids);
 	idset_free(&items);
 }
@@ -138,6 +144,14 @@ const char *delete_status_name(enum delete_status s)
 }
 
 /* ---- one dump ---------------------------------------------------------------------------- */
+
+/* Reasons are printed as they are, in reports, on terminals and in the journal: a name in
+ * one is escaped (ASCII, so that --ascii output is clean too), through this only.
+ * tests/hygiene.sh checks that no formatted reason takes a raw name. */
+static const char *esc(struct sbuf *tmp, const char *name)
+{
+	return sanitize_str(tmp, name, SAN_ASCII);
+}
 
 static void set_reason(struct delete_item *it, enum delete_status s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -182,19 +196,27 @@ static int open_parent(const struct delete_opts *o, struct delete_item *it, char
 	}
 	const struct scan_root *r = scan_get_root(o->scan, d->root);
 	size_t rl = strlen(r->path);
+	struct sbuf tmp;
+	sbuf_init(&tmp);
 	if (strncmp(d->path, r->path, rl) != 0 || (d->path[rl] && d->path[rl] != '/' && rl > 1)) {
-		set_reason(it, DELETE_REFUSED, "not under its scanned root %s", r->path);
+		set_reason(it, DELETE_REFUSED, "not under its scanned root %s", esc(&tmp, r->path));
+		sbuf_free(&tmp);
 		return -1;
 	}
 	char *rel;
 	int base;
 	if (r->is_dir) {
 		base = safeopen_abs(r->path, O_RDONLY | O_DIRECTORY);
+		/* A root through /proc/PID/root (another container's) passes that link, as the walk
+		 * did; the identity check below is what holds. */
+		if (base < 0 && errno == ELOOP)
+			base = open(r->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		struct stat st;
 		if (base >= 0 && (fstat(base, &st) != 0 || (uint64_t)st.st_dev != r->dev ||
 				  (uint64_t)st.st_ino != r->ino)) {
 			close(base);
-			set_reason(it, DELETE_REFUSED, "the scanned root %s was replaced", r->path);
+			set_reason(it, DELETE_REFUSED, "the scanned root %s was replaced", esc(&tmp, r->path));
+			sbuf_free(&tmp);
 			return -1;
 		}
 		rel = xstrdup(d->path + d->rel);
@@ -206,9 +228,12 @@ static int open_parent(const struct delete_opts *o, struct delete_item *it, char
 		rel = xstrdup(slash ? slash + 1 : r->path);
 	}
 	if (base < 0) {
-		set_reason(it, DELETE_REFUSED, "cannot reach %s: %s", r->path, strerror(errno));
+		int err = errno;
+		set_reason(it, DELETE_REFUSED, "cannot reach %s: %s", esc(&tmp, r->path), strerror(err));
+		sbuf_free(&tmp);
 		return -1;
 	}
+	sbuf_free(&tmp);
 	if (!*rel) {
 		free(rel);
 		close(base);
@@ -287,6 +312,28 @@ static bool same_bytes(struct delete_item *it, int fd)
 	return true;
 }
 
+/* A journal value, sanitised and quoted for a shell where it needs it: a line pasted into a
+ * shell must not run a name's `$(...)`, backquotes or `;`.  Reasons are escaped already. */
+static void journal_value(struct sbuf *out, const char *v, bool escaped)
+{
+	struct sbuf t;
+	sbuf_init(&t);
+	if (escaped)
+		sbuf_adds(&t, v);
+	else
+		sanitize_appends(&t, v, 0);
+	if (t.len && strspn(t.s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				 "_./:@%+,=-") == t.len) {
+		sbuf_adds(out, t.s);
+	} else {
+		sbuf_addc(out, '\'');
+		for (const char *c = t.s; *c; c++)
+			sbuf_adds(out, *c == '\'' ? "'\\''" : (char[]){*c, 0});
+		sbuf_addc(out, '\'');
+	}
+	sbuf_free(&t);
+}
+
 static void journal(const struct delete_opts *o, const struct delete_item *it, const char *action)
 {
 	if (!o->journal)
@@ -296,31 +343,68 @@ static void journal(const struct delete_opts *o, const struct delete_item *it, c
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	struct sbuf path, cmd, why;
-	sbuf_init(&path);
-	sbuf_init(&cmd);
-	sbuf_init(&why);
-	sanitize_appends(&path, it->d->path, 0);
-	sanitize_appends(&cmd, dump_command(it->d), 0);
-	sanitize_appends(&why, it->reason, 0);
-	fprintf(o->journal, "%s\t%s\tdisk=%" PRIu64 "\tsize=%" PRIu64 "\tfreed=%" PRIu64
-		"\tpid=%" PRId64 "\tcommand=%s\tpath=%s%s%s\n",
-		when, action, it->d->size_disk, it->d->size_apparent, it->freed, it->d->core.pid,
-		cmd.s, path.s, it->reason[0] ? "\treason=" : "", why.s);
+	struct sbuf line;
+	sbuf_init(&line);
+	sbuf_printf(&line, "%s\t%s\tdisk=%" PRIu64 "\tsize=%" PRIu64 "\tfreed=%" PRIu64
+		    "\tpid=%" PRId64 "\tcommand=", when, action, it->d->size_disk, it->d->size_apparent,
+		    it->freed, it->d->core.pid);
+	journal_value(&line, dump_command(it->d), false);
+	sbuf_adds(&line, "\tpath=");
+	journal_value(&line, it->d->path, false);
+	if (it->reason[0]) {
+		sbuf_adds(&line, "\treason=");
+		journal_value(&line, it->reason, true);
+	}
+	fprintf(o->journal, "%s\n", line.s);
 	fflush(o->journal);
-	sbuf_free(&path);
-	sbuf_free(&cmd);
-	sbuf_free(&why);
+	sbuf_free(&line);
 }
 
-/* Rename to a private name, check that what moved is what was checked, unlink. */
+FILE *delete_journal_open(const char *path)
+{
+	/* Never through a link (a planted one would make root append anywhere), never a FIFO or
+	 * a device: a regular file, created 0600 if missing. */
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+				    O_CLOEXEC, 0600);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "a");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+#ifndef OVERLAYFS_SUPER_MAGIC
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+#endif
+
+/* A container's root: a file of the image's lower layer is copied up whole by a rename,
+ * and an unlink only hides it behind a whiteout. */
+static bool on_overlayfs(int dir)
+{
+	struct statfs sf;
+	return fstatfs(dir, &sf) == 0 && (unsigned long)sf.f_type == OVERLAYFS_SUPER_MAGIC;
+}
+
+/* Rename to a private name, check that what moved is what was checked, unlink.  On overlayfs
+ * the rename is left out: it would copy a lower-layer core up in full (and fail with ENOSPC
+ * where rm works); the checks just made must do, as where RENAME_NOREPLACE is missing. */
 static void remove_checked(struct delete_item *it, int dir, const char *name, const struct stat *st)
 {
 	char tmp[96];
 	static unsigned counter;
 	snprintf(tmp, sizeof(tmp), ".coredu-delete-%d-%u", (int)getpid(), __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
 	const char *victim = name;
-	if (renameat2(dir, name, dir, tmp, RENAME_NOREPLACE) == 0) {
+	bool overlay = on_overlayfs(dir);
+	if (overlay) {
+		/* unlink the checked name below */
+	} else if (renameat2(dir, name, dir, tmp, RENAME_NOREPLACE) == 0) {
 		struct stat moved;
 		if (fstatat(dir, tmp, &moved, AT_SYMLINK_NOFOLLOW) != 0 || moved.st_dev != st->st_dev ||
 		    moved.st_ino != st->st_ino || !S_ISREG(moved.st_mode)) {
@@ -344,10 +428,13 @@ static void remove_checked(struct delete_item *it, int dir, const char *name, co
 		return;
 	}
 	it->other_links = st->st_nlink > 1;
-	it->freed = it->other_links ? 0 : (uint64_t)st->st_blocks * 512;
+	it->freed = it->other_links || overlay ? 0 : (uint64_t)st->st_blocks * 512;
 	it->status = DELETE_DONE;
 	if (it->other_links)
 		snprintf(it->reason, sizeof(it->reason), "other hard links remain: nothing freed");
+	else if (overlay)
+		snprintf(it->reason, sizeof(it->reason), "on overlayfs: frees space only if it was in the "
+			 "writable upper layer; one from the image's lower layer is only hidden");
 	else if (it->held_open)
 		snprintf(it->reason, sizeof(it->reason), "held open by %s: freed once closed", it->held_by);
 }
@@ -412,7 +499,7 @@ static void remove_problem_dir(struct delete_item *it, int parent, const char *n
 		bool back = renameat2(parent, tmp, parent, name, RENAME_NOREPLACE) == 0;
 		if (!back)
 			snprintf(it->reason + strlen(it->reason), sizeof(it->reason) - strlen(it->reason),
-				 " (left as %s beside it)", tmp);
+				 " (left as %s beside it)", tmp); /* esc: our own name, digits */
 		close(fd);
 		return;
 	}
@@ -447,11 +534,60 @@ static void remove_problem_dir(struct delete_item *it, int parent, const char *n
 	it->status = DELETE_DONE;
 }
 
+/* Compress the checked dump open as fd to NAME.zst; false (the reason set) if it stays. */
+static bool compress_checked(const struct delete_opts *o, struct delete_item *it, int dir,
+			     const char *name, int fd, struct stat *st)
+{
+	struct zst_result zr;
+	char err[200];
+	struct zst_stop stop = {o->cancel, o->poll_stop, o->ctx};
+	if (zst_compress_beside(dir, name, fd, st, &stop, &zr, err, sizeof(err)) != 0) {
+		if (zr.cancelled)
+			set_reason(it, DELETE_SKIPPED, "stopped while it was compressed: left as it was");
+		else if (zr.pointless)
+			set_reason(it, DELETE_SKIPPED, "not compressed: %s", err); /* esc: zst's words */
+		else
+			set_reason(it, DELETE_FAILED, "not compressed: %s", err); /* esc: zst's words */
+		return false;
+	}
+	it->compressed_disk = zr.disk;
+	/* The original may have changed while it was compressed: check again. */
+	if (!still_the_same(it, dir, name, st)) {
+		struct sbuf tmp;
+		sbuf_init(&tmp);
+		snprintf(it->reason + strlen(it->reason), sizeof(it->reason) - strlen(it->reason),
+			 "; the compressed copy %s.zst was kept", esc(&tmp, name));
+		sbuf_free(&tmp);
+		return false;
+	}
+	return true;
+}
+
+/* What a compression freed: the original's blocks less the copy's, never less than 0. */
+static void account_compressed(struct delete_item *it)
+{
+	if (it->status != DELETE_DONE || it->other_links)
+		return;
+	if (it->freed >= it->compressed_disk) {
+		it->freed -= it->compressed_disk;
+		return;
+	}
+	it->freed = 0;
+	snprintf(it->reason, sizeof(it->reason),
+		 "the compressed copy takes more space on disk than the dump did: nothing freed");
+}
+
 void delete_one(const struct delete_opts *o, struct delete_item *it)
 {
 	char name[4096];
 	struct stat st;
 	it->reason[0] = '\0';
+	if (o->compress && it->d->compression != COMP_NONE) {
+		/* a .zst.zst is no dump to anyone: not coredu, not coredumpctl, not retention */
+		set_reason(it, DELETE_SKIPPED, "already compressed (%s): left as it is",
+			   decomp_name(it->d->compression));
+		goto out;
+	}
 	int dir = open_parent(o, it, name, sizeof(name));
 	if (dir < 0)
 		goto out;
@@ -473,34 +609,13 @@ void delete_one(const struct delete_opts *o, struct delete_item *it)
 			close(fd);
 		goto close_dir;
 	}
-	if (!same_bytes(it, fd)) {
-		close(fd);
-		goto close_dir;
-	}
-	if (o->compress) {
-		struct zst_result zr;
-		char err[200];
-		if (zst_compress_beside(dir, name, fd, &st, o->cancel, &zr, err, sizeof(err)) != 0) {
-			if (zr.cancelled)
-				set_reason(it, DELETE_SKIPPED, "stopped while it was compressed: left as it was");
-			else
-				set_reason(it, DELETE_FAILED, "not compressed: %s", err);
-			close(fd);
-			goto close_dir;
-		}
-		it->compressed_disk = zr.disk;
-		/* The original may have changed while it was compressed: check again. */
-		if (!still_the_same(it, dir, name, &st)) {
-			snprintf(it->reason + strlen(it->reason), sizeof(it->reason) - strlen(it->reason),
-				 "; the compressed copy %s.zst was kept", name);
-			close(fd);
-			goto close_dir;
-		}
-	}
+	bool go = same_bytes(it, fd) && (!o->compress || compress_checked(o, it, dir, name, fd, &st));
 	close(fd);
+	if (!go)
+		goto close_dir;
 	remove_checked(it, dir, name, &st);
-	if (it->status == DELETE_DONE && o->compress && it->freed >= it->compressed_disk)
-		it->freed -= it->compressed_disk;
+	if (o->compress)
+		account_compressed(it);
 close_dir:
 	close(dir);
 out:
@@ -545,6 +660,12 @@ void delete_step(struct delete_plan *p, const struct delete_opts *o, size_t i)
 	if (o->skip_flagged && (it->held_open || it->recent)) {
 		set_reason(it, DELETE_SKIPPED, "%s: not confirmed",
 			   it->held_open ? "held open" : "modified in the last minute");
+		journal(o, it, "skipped");
+		return;
+	}
+	if (o->skip_held && it->held_open) {
+		set_reason(it, DELETE_SKIPPED, "held open by %s: --force-open would %s it anyway",
+			   it->held_by, o->compress ? "compress" : "delete");
 		journal(o, it, "skipped");
 		return;
 	}

@@ -30,10 +30,10 @@ enum delete_status { DELETE_PENDING, DELETE_DONE, DELETE_REFUSED, DELETE_FAILED,
 struct delete_item {
 	const struct dump *d;
 	bool held_open;     /* open in a process, or a process is dumping core right there */
-	char held_by[128];  /* "pid 1234 (gdb)" */
+	char held_by[128];  /* "pid 1234 (gdb)", the comm escaped: printed as it is */
 	bool recent;        /* modified in the last minute: maybe still being written */
 	enum delete_status status;
-	char reason[200];
+	char reason[200];   /* built from escaped parts: printed as it is */
 	uint64_t freed;     /* st_blocks * 512, when the last link went */
 	bool other_links;   /* another hard link keeps the data */
 	uint64_t compressed_disk; /* with compression: on-disk size of NAME.zst */
@@ -74,10 +74,14 @@ struct delete_opts {
 	FILE *journal;             /* one line per dump; NULL for none */
 	bool compress;             /* write NAME.zst, verify it, then remove the original */
 	bool skip_flagged;         /* leave held-open and recent dumps alone */
+	bool skip_held;            /* leave held-open dumps alone (--yes without --force-open) */
 	volatile sig_atomic_t *stop; /* when set, stop after the current file */
 	/* When set (by a signal), stop too, and abandon a compression in progress: its copy
 	 * is removed and the original left as it was.  A deletion in hand always completes. */
 	volatile sig_atomic_t *cancel;
+	/* Asked while a dump is compressed (every chunk): true abandons it as a signal would,
+	 * leaving the original as it was (the browser's q and Ctrl-C).  NULL: never. */
+	bool (*poll_stop)(void *ctx);
 	void (*progress)(void *ctx, const struct delete_plan *p, size_t i);
 	void *ctx;
 };
@@ -91,5 +95,8 @@ void delete_finish(struct delete_plan *p);
 /* One item: the checks, then the removal (or compression and removal). */
 void delete_one(const struct delete_opts *o, struct delete_item *it);
 const char *delete_status_name(enum delete_status s);
+/* The journal file (--log): appended to, created 0600; never opened through a symbolic
+ * link (ELOOP) nor when it is not a regular file (EINVAL).  NULL with errno. */
+FILE *delete_journal_open(const char *path);
 
 #endif

@@ -32,15 +32,19 @@ struct prune_policy {
 	const char *match; /* NULL: all */
 	int64_t now;
 	bool si;           /* sizes in reasons in powers of 1000 */
+	bool compress;     /* for compression: dumps already compressed are left out */
 };
 
 struct prune_pick {
 	const struct dump *d;
-	char reason[160];
+	char reason[160]; /* names in it escaped: printed as it is */
 };
 
-/* The dumps to remove, oldest first; *n gets their number.  Free with free(). */
-struct prune_pick *prune_select(const struct index *ix, const struct prune_policy *p, size_t *n);
+/* The dumps to remove, oldest first; *n gets their number.  Free with free().  With
+ * p->compress, dumps the limits chose that are already compressed are left out (a .zst.zst
+ * is no dump to anyone) and counted in *compressed. */
+struct prune_pick *prune_select(const struct index *ix, const struct prune_policy *p, size_t *n,
+				size_t *compressed);
 /* "program", "signal", "dir"; -1 if unknown. */
 int prune_parse_per(const char *s);
 

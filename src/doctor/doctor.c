@@ -264,6 +264,32 @@ static void build_groups(struct doctor *doc, const struct dump *const *dumps, si
 	sort_array(doc->groups, doc->ngroups, sizeof(*doc->groups), larger_first);
 }
 
+/* A hint that names a frame: the newest dump's Python stack, read within the time limit. */
+static void find_frame(struct doctor_group *g, const struct stack_opts *so)
+{
+	if (!g->hint || !g->hint->stack_python || so->timeout <= 0)
+		return;
+	struct stack_opts o = *so;
+	o.native = false, o.python = true;
+	struct stack_result st;
+	stack_read(g->dumps[g->n - 1], &o, &st);
+	const struct pystack_result *py = &st.r.py;
+	const struct pystack_frame *f = NULL;
+	if (st.r.has_python && py->status == PYSTACK_OK)
+		f = pystack_app_frame(py, &g->frame_coroutine);
+	if (f) {
+		g->frame_file = xstrdup(f->file ? f->file : "?");
+		g->frame_function = xstrdup(f->function ? f->function : "?");
+		g->frame_line = f->line;
+	} else if (st.r.has_python && py->status != PYSTACK_OK) {
+		g->frame_problem = xasprintf("%s: %s", pystack_status_name(py->status), py->problem);
+	} else {
+		g->frame_problem = xstrdup(st.problem ? st.problem : !stack_applies(g->dumps[g->n - 1])
+					   ? "not a process core" : "no frame of the application's own");
+	}
+	stack_result_free(&st);
+}
+
 static void analyse_group(struct doctor *doc, struct doctor_group *g, const char *proc)
 {
 	g->cadence = median_interval(g);
@@ -376,6 +402,7 @@ int doctor_run(struct doctor *doc, const struct doctor_opts *o, const struct dum
 	check_files(doc, dumps, n);
 	for (size_t i = 0; i < doc->ngroups; i++) {
 		analyse_group(doc, &doc->groups[i], o->proc);
+		find_frame(&doc->groups[i], &o->stacks);
 		doc->dumps += doc->groups[i].n;
 		doc->disk = sat_add_u64(doc->disk, doc->groups[i].disk);
 	}
@@ -396,6 +423,9 @@ void doctor_free(struct doctor *doc)
 		free(g->cause_text);
 		free(g->sender_cmdline);
 		free(g->running);
+		free(g->frame_file);
+		free(g->frame_function);
+		free(g->frame_problem);
 	}
 	free(doc->groups);
 	for (size_t i = 0; i < doc->nfs; i++)

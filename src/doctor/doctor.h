@@ -20,6 +20,7 @@
 #include "doctor/hints.h"
 #include "doctor/liveproc.h"
 #include "doctor/remedy.h"
+#include "stack/stack.h"
 
 struct dump;
 struct index;
@@ -61,6 +62,12 @@ struct doctor_group {
 	enum hint_confidence confidence;
 	long *running;           /* live processes of the same program (program.h), ascending */
 	size_t nrunning, nrunning_can_dump;
+	/* A hint with "stack: python": the application's frame in the newest dump's Python
+	 * stack (pystack_app_frame), or why there is none. */
+	char *frame_file, *frame_function;
+	int frame_line;           /* -1: unknown */
+	bool frame_coroutine;     /* found in a suspended coroutine, not a thread */
+	char *frame_problem;      /* NULL when a frame was found */
 };
 
 /* What the files found show against the kernel's settings. */
@@ -102,6 +109,7 @@ struct doctor_opts {
 	unsigned crashes;    /* N in "fills the file system within N crashes" */
 	long self, shell;    /* coredu's pid (left out) and its parent's; 0 for none */
 	const char *root;    /* the first scanned directory, for the prune remedies */
+	struct stack_opts stacks; /* for the hints that read a stack; timeout 0: none */
 };
 
 /* Over the given dumps (all that were found, or the browser's in view).  Returns 0, or -1

@@ -131,7 +131,11 @@ static int set_field(struct hint *h, const char *key, const char *value, unsigne
 		list_add(&h->remedies, value, strlen(value));
 	else if (strcmp(key, "see") == 0)
 		list_add(&h->see, value, strlen(value));
-	else if (strcmp(key, "cause") == 0) {
+	else if (strcmp(key, "stack") == 0) {
+		if (strcmp(value, "python") != 0)
+			return fail(err, errlen, line, "stack: only 'python' is known, not '%s'", value);
+		h->stack_python = true;
+	} else if (strcmp(key, "cause") == 0) {
 		if (parse_causes(&h->causes, value) != 0)
 			return fail(err, errlen, line, "unknown cause in '%s'", value);
 	} else

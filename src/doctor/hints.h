@@ -30,6 +30,7 @@ struct hint {
 	char *detail;              /* a paragraph, "" if none */
 	struct hint_list remedies;
 	struct hint_list see;
+	bool stack_python;         /* "stack: python": show where the Python code was */
 };
 
 struct hints {

@@ -13,7 +13,7 @@
 
 enum cause_class cause_classify(const struct core_info *ci)
 {
-	if (ci->gcore || ci->heap_dump)
+	if (ci->gcore || ci->heap_dump || ci->requested)
 		return CAUSE_SNAPSHOT;
 	if (!ci->has_siginfo || (ci->signal && ci->si_signo != ci->signal))
 		return CAUSE_UNKNOWN;
@@ -26,7 +26,7 @@ enum cause_class cause_classify(const struct core_info *ci)
 	}
 	if (ci->si_code == CDU_SI_KERNEL)
 		return CAUSE_KERNEL;
-	if (ci->si_code > 0 && sig_is_fault(ci->machine, ci->si_signo))
+	if (ci->si_code > 0 && elfcore_fault_signal(ci))
 		return CAUSE_FAULT;
 	return CAUSE_UNKNOWN;
 }
@@ -44,7 +44,7 @@ const char *cause_class_id(enum cause_class c)
 /* What a fault si_code means, for the signals that carry an address. */
 static const char *fault_words(const struct core_info *ci)
 {
-	const char *code = sig_code_name(ci->machine, ci->si_signo, ci->si_code);
+	const char *code = elfcore_code_name(ci);
 	static const struct {
 		const char *code, *words;
 	} table[] = {
@@ -100,14 +100,16 @@ static void exception_words(struct sbuf *out, uint32_t code)
 
 void cause_describe(struct sbuf *out, const struct core_info *ci)
 {
-	const char *name = sig_name(ci->machine, ci->signal);
+	const char *name = elfcore_signal_name(ci);
 	bool abrt = ci->signal == sig_number(ci->machine, SIG_ABRT);
 	char addr[24];
 
 	switch (cause_classify(ci)) {
 	case CAUSE_SNAPSHOT:
-		sbuf_adds(out, ci->heap_dump ? "heap dump (written on OutOfMemoryError or on request)"
-					     : "snapshot of a live process taken by gdb's gcore, not a crash");
+		sbuf_adds(out, ci->heap_dump   ? "heap dump (written on OutOfMemoryError or on request)"
+			       : ci->requested ? "a dump the program requested (Breakpad's "
+						 "dump-requested exception), not a crash"
+					       : "snapshot of a live process taken by gdb's gcore, not a crash");
 		return;
 	case CAUSE_SELF:
 		if (abrt && ci->si_code == CDU_SI_TKILL)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zstd.h>
 
 #include "base/util.h"
@@ -108,6 +109,33 @@ static ssize_t step(struct decomp *d, unsigned char *out, size_t room)
 	return -1;
 }
 
+/* Whether only a hole follows `off` in the file behind the source: zeros to the end, which
+ * the decoders would take as padding or a skippable frame's content, byte by byte. */
+static bool hole_to_end(const struct bsrc *s, uint64_t off)
+{
+	if (s->fd < 0 || off >= s->size)
+		return false;
+	return lseek(s->fd, (off_t)off, SEEK_DATA) < 0 && errno == ENXIO;
+}
+
+/* The next chunk of compressed input, within DECOMP_INPUT_LIMIT; false on a read error. */
+static bool refill(struct decomp *d)
+{
+	size_t want = IN_CHUNK;
+	if (d->in_off >= DECOMP_INPUT_LIMIT || hole_to_end(d->inner, d->in_off))
+		want = 0; /* the end of the input, as far as the head is concerned */
+	else if (DECOMP_INPUT_LIMIT - d->in_off < want)
+		want = (size_t)(DECOMP_INPUT_LIMIT - d->in_off);
+	ssize_t k = want ? d->inner->read_at(d->inner, d->in, want, d->in_off) : 0;
+	if (k < 0)
+		return false;
+	d->in_eof = k == 0;
+	d->in_off += (uint64_t)k;
+	d->in_len = (size_t)k;
+	d->in_pos = 0;
+	return true;
+}
+
 /* Decompress until `want` bytes of content are there, the limit, the end or an error. */
 static void fill_to(struct decomp *d, size_t want)
 {
@@ -115,16 +143,9 @@ static void fill_to(struct decomp *d, size_t want)
 		want = DECOMP_HEAD_LIMIT;
 	int stalls = 0;
 	while (d->head_len < want && !d->done && !d->failed) {
-		if (d->in_pos == d->in_len && !d->in_eof) {
-			ssize_t k = d->inner->read_at(d->inner, d->in, IN_CHUNK, d->in_off);
-			if (k < 0) {
-				d->failed = true;
-				break;
-			}
-			d->in_eof = k == 0;
-			d->in_off += (uint64_t)k;
-			d->in_len = (size_t)k;
-			d->in_pos = 0;
+		if (d->in_pos == d->in_len && !d->in_eof && !refill(d)) {
+			d->failed = true;
+			break;
 		}
 		size_t room = want - d->head_len < OUT_STEP ? OUT_STEP : want - d->head_len;
 		if (room > DECOMP_HEAD_LIMIT - d->head_len)

@@ -5,8 +5,9 @@
  * decomp_open gives a byte source over the decompressed bytes of another byte source.  It
  * decompresses only as far as a parser asks, and never beyond DECOMP_HEAD_LIMIT: a core's
  * headers and notes sit at its start, so the metadata of a 150 MB core costs a few hundred
- * KB of decompression.  The decoders' memory is bounded too (DECOMP_MEMLIMIT), whatever a
- * hostile header claims. */
+ * KB of decompression.  The compressed input read is bounded too (DECOMP_INPUT_LIMIT; a hole
+ * that runs to the end of the file ends the input, found with SEEK_DATA), and so is the
+ * decoders' memory (DECOMP_MEMLIMIT), whatever a hostile header claims. */
 #ifndef COREDU_DECOMP_H
 #define COREDU_DECOMP_H
 
@@ -25,6 +26,10 @@ enum dump_compression {
 
 /* Decompressed bytes a parser may read from a compressed dump. */
 #define DECOMP_HEAD_LIMIT (8u << 20)
+/* Compressed bytes read from a dump, at most.  The head of a real core needs a few MiB of
+ * input; without this cap, zeros after the data (xz stream padding, a zstd or lz4 skippable
+ * frame, a hole) are input the decoders accept, and a 64 GiB sparse tail was read whole. */
+#define DECOMP_INPUT_LIMIT (16u << 20)
 /* The most memory a decoder may take (xz dictionary, zstd window). */
 #define DECOMP_MEMLIMIT (160u << 20)
 

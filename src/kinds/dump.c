@@ -107,9 +107,11 @@ const char *dump_signal_name(const struct dump *d, char buf[16])
 		snprintf(buf, 16, "exc 0x%08" PRIX32, d->core.exception_code);
 		return buf;
 	}
+	if (d->core.signal_text[0] && !d->core.gcore)
+		return d->core.signal_text; /* another OS's name, as the dump writes it */
 	if (d->core.gcore || d->core.signal == 0)
 		return "-";
-	const char *n = sig_name(d->core.machine, d->core.signal);
+	const char *n = elfcore_signal_name(&d->core);
 	if (n)
 		return n;
 	snprintf(buf, 16, "%d", d->core.signal);

@@ -15,6 +15,7 @@
 #include "base/sig.h"
 #include "base/util.h"
 #include "kinds/procargs.h"
+#include "kinds/prstatus.h"
 
 #ifndef EM_LOONGARCH
 #define EM_LOONGARCH 258
@@ -54,6 +55,7 @@ struct parser {
 	unsigned flags;
 	bool be, is64;
 	unsigned word;
+	const struct prstatus_layout *prs; /* chosen once the header is read */
 	struct load *loads;
 	size_t nloads, capl;
 	struct notes_seg segs[NOTE_SEGMENTS_MAX];
@@ -125,8 +127,8 @@ bool elfcore_sniff(const unsigned char *h, size_t n)
 
 /* Field offsets in Elf32/Elf64 headers; words are 4 or 8 bytes (getword), halves 2. */
 static const struct ehdr_layout {
-	uint8_t phoff, shoff, phentsize, phnum, shentsize, shnum;
-} ehdr32 = {28, 32, 42, 44, 46, 48}, ehdr64 = {32, 40, 54, 56, 58, 60};
+	uint8_t phoff, shoff, flags, phentsize, phnum, shentsize, shnum;
+} ehdr32 = {28, 32, 36, 42, 44, 46, 48}, ehdr64 = {32, 40, 48, 54, 56, 58, 60};
 
 static const struct phdr_layout {
 	uint8_t flags, offset, vaddr, filesz, memsz, align;
@@ -160,6 +162,7 @@ static bool parse_ehdr(struct parser *p, uint64_t *phoff, uint64_t *phnum, unsig
 	uint16_t phnum16 = get16(p, h + L->phnum), shnum = get16(p, h + L->shnum);
 	*phoff = getword(p, h + L->phoff);
 	*phentsize = get16(p, h + L->phentsize);
+	ci->e_flags = get32(p, h + L->flags);
 	*phnum = phnum16;
 
 	/* Section headers only matter for PN_XNUM and for the expected size (gcore adds them). */
@@ -265,48 +268,81 @@ static unsigned char *copy_desc(struct parser *p, uint64_t off, uint64_t size, s
 	return c;
 }
 
-/* Index of the program counter in pr_reg, in words; -1 if unknown for this machine. */
-static int pc_reg_index(uint16_t machine, bool is64)
+/* One register of pr_reg: its width is the architecture's elf_greg_t, not the ELF class
+ * (x32 and MIPS n32 cores are class 32 with 64-bit registers). */
+static uint64_t get_reg(const struct parser *p, const unsigned char *d, unsigned idx)
 {
-	switch (machine) {
-	case EM_X86_64: return is64 ? 16 : -1; /* rip; x32 is not handled */
-	case EM_386: return 12;                /* eip */
-	case EM_AARCH64: return 32;            /* pc after x0..x30, sp */
-	case EM_ARM: return 15;                /* r15 */
-	case EM_S390: return 1;                /* psw address after psw mask */
-	case EM_PPC:
-	case EM_PPC64: return 32;              /* nip after gpr[32] */
-	case EM_RISCV: return 0;               /* pc first */
-	case EM_LOONGARCH: return 33;          /* csr_era after r0..r31, orig_a0 */
-	case EM_MIPS: return is64 ? 34 : 40;   /* cp0_epc */
-	default: return -1;
-	}
+	const unsigned char *r = d + p->prs->reg + (size_t)idx * p->prs->regsize;
+	return p->prs->regsize == 8 ? get64(p, r) : get32(p, r);
 }
 
-static void parse_prstatus(struct parser *p, uint64_t off, uint64_t size)
+/* The program counter as an address: s390's 31-bit PSW carries the addressing mode in its
+ * top bit, PA-RISC's instruction address queue the privilege level in its low two. */
+static uint64_t pc_address(const struct core_info *ci, uint64_t pc)
+{
+	if (ci->machine == EM_S390 && ci->elf_class == 32)
+		return pc & 0x7fffffff;
+	if (ci->machine == EM_PARISC)
+		return pc & ~(uint64_t)3;
+	return pc;
+}
+
+/* Registers in pr_reg, as far as the note holds them. */
+static unsigned regs_present(const struct parser *p, size_t len)
+{
+	const struct prstatus_layout *L = p->prs;
+	if (len <= L->reg || !L->regsize)
+		return 0;
+	size_t n = (len - L->reg) / L->regsize;
+	return (unsigned)(n < L->nregs ? n : L->nregs);
+}
+
+/* With ELFCORE_KEEP_MEM, every thread's id and registers (the stack readers unwind them). */
+static void keep_thread(struct parser *p, const unsigned char *d, size_t len)
 {
 	struct core_info *ci = p->ci;
-	size_t regoff = p->is64 ? 112 : 72;
-	size_t pidoff = p->is64 ? 32 : 24;
-	size_t want = regoff + 64 * p->word;
+	if (ci->nthread_regs == CORE_THREADS_KEPT) {
+		ci->thread_regs_cut = true;
+		return;
+	}
+	if (!ci->thread_regs)
+		ci->thread_regs = xcalloc(CORE_THREADS_KEPT, sizeof(*ci->thread_regs));
+	struct core_thread *t = &ci->thread_regs[ci->nthread_regs++];
+	t->tid = (int32_t)get32(p, d + p->prs->pid);
+	unsigned n = regs_present(p, len);
+	t->nregs = n < CORE_REGS_MAX ? n : CORE_REGS_MAX;
+	for (unsigned i = 0; i < t->nregs; i++)
+		t->regs[i] = get_reg(p, d, i);
+}
+
+/* One NT_PRSTATUS: the first is the thread that took the signal. */
+static void parse_prstatus(struct parser *p, uint64_t off, uint64_t size, bool first)
+{
+	struct core_info *ci = p->ci;
+	const struct prstatus_layout *L = p->prs;
+	if (!first && !(p->flags & ELFCORE_KEEP_MEM))
+		return;
+	size_t want = L->reg + (size_t)CORE_REGS_MAX * L->regsize;
 	if (size < want)
 		want = (size_t)size;
-	if (want < pidoff + 16) {
-		problem(p, "NT_PRSTATUS too small (%" PRIu64 " bytes)", size);
+	if (want < (size_t)L->pid + 16u) {
+		if (first)
+			problem(p, "NT_PRSTATUS too small (%" PRIu64 " bytes)", size);
 		return;
 	}
 	const unsigned char *d = reader_get(&p->rd, off, want);
 	if (!d)
 		return;
+	if (p->flags & ELFCORE_KEEP_MEM)
+		keep_thread(p, d, want);
+	if (!first)
+		return;
 	ci->signal = (int16_t)get16(p, d + 12);
-	ci->tid = (int32_t)get32(p, d + pidoff);
+	ci->tid = (int32_t)get32(p, d + L->pid);
 	if (ci->ppid < 0)
-		ci->ppid = (int32_t)get32(p, d + pidoff + 4);
-	int idx = pc_reg_index(ci->machine, p->is64);
-	if (idx >= 0 && regoff + ((size_t)idx + 1) * p->word <= want) {
-		ci->pc = getword(p, d + regoff + (size_t)idx * p->word);
-		if (ci->machine == EM_S390 && !p->is64)
-			ci->pc &= 0x7fffffff; /* the top bit is the addressing mode */
+		ci->ppid = (int32_t)get32(p, d + L->pid + 4);
+	if (L->pc >= 0 && (unsigned)L->pc < regs_present(p, want)) {
+		ci->pc = pc_address(ci, get_reg(p, d, (unsigned)L->pc));
 		ci->has_pc = true;
 	}
 }
@@ -410,10 +446,8 @@ static void handle_note(struct parser *p, const char *owner, uint32_t type, uint
 	switch (type) {
 	case NT_PRSTATUS:
 		ci->threads++;
-		if (!ci->has_prstatus) {
-			ci->has_prstatus = true;
-			parse_prstatus(p, off, size);
-		}
+		parse_prstatus(p, off, size, !ci->has_prstatus);
+		ci->has_prstatus = true;
 		break;
 	case NT_PRPSINFO:
 		if (!ci->has_prpsinfo)
@@ -496,23 +530,23 @@ static void walk_notes(struct parser *p, const struct notes_seg *seg)
 /* ---- derived fields ------------------------------------------------------------------- */
 
 /* The last PT_LOAD starting at or below vaddr (loads are sorted by address), or NULL. */
-static const struct load *load_at_or_below(const struct parser *p, uint64_t vaddr)
+static const struct load *load_at_or_below(const struct load *loads, size_t n, uint64_t vaddr)
 {
-	size_t lo = 0, hi = p->nloads;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (p->loads[mid].vaddr <= vaddr)
+		if (loads[mid].vaddr <= vaddr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo ? &p->loads[lo - 1] : NULL;
+	return lo ? &loads[lo - 1] : NULL;
 }
 
 /* The PT_LOAD whose dumped bytes contain vaddr. */
-static const struct load *load_containing(const struct parser *p, uint64_t vaddr)
+static const struct load *load_containing(const struct load *loads, size_t n, uint64_t vaddr)
 {
-	const struct load *l = load_at_or_below(p, vaddr);
+	const struct load *l = load_at_or_below(loads, n, vaddr);
 	return l && vaddr - l->vaddr < l->filesz ? l : NULL;
 }
 
@@ -520,7 +554,7 @@ static const struct load *load_containing(const struct parser *p, uint64_t vaddr
  * the file go; NULL if the address was not dumped. */
 static const unsigned char *read_vmem(struct parser *p, uint64_t vaddr, size_t limit, size_t *got)
 {
-	const struct load *l = load_containing(p, vaddr);
+	const struct load *l = load_containing(p->loads, p->nloads, vaddr);
 	*got = 0;
 	if (!l)
 		return NULL;
@@ -579,7 +613,7 @@ static const unsigned char *stack_read(void *ctx, uint64_t vaddr, size_t n, size
 /* The whole argv, and the environment, from the stack that holds AT_EXECFN. */
 static void recover_args(struct parser *p, uint64_t execfn)
 {
-	const struct load *l = load_containing(p, execfn);
+	const struct load *l = load_containing(p->loads, p->nloads, execfn);
 	if (!l)
 		return;
 	struct procargs_mem m = {stack_read, p, p->be, p->word, l->vaddr, l->vaddr + l->filesz};
@@ -618,14 +652,22 @@ static void parse_auxv(struct parser *p, uint64_t *entry, uint64_t *phdr)
 		case AT_SECURE: ci->secure = val != 0; break;
 		case AT_ENTRY: *entry = val; break;
 		case AT_PHDR: *phdr = val; break;
+		case AT_PHNUM: ci->at_phnum = (uint32_t)val; break;
 		case AT_EXECFN: execfn = val; break;
 		case AT_PLATFORM: platform = val; break;
+		case AT_SYSINFO_EHDR: ci->at_sysinfo_ehdr = val; break;
 		default: break;
 		}
 	}
+	ci->at_phdr = *phdr, ci->at_entry = *entry, ci->at_execfn = execfn;
 	if (execfn) {
 		ci->exe = read_vstring(p, execfn);
 		recover_args(p, execfn);
+	}
+	if (ci->exe && !ci->exe[0]) {
+		/* A real AT_EXECFN is never empty: zeroed stack bytes, not a name. */
+		free(ci->exe);
+		ci->exe = NULL;
 	}
 	if (platform)
 		ci->platform = read_vstring(p, platform);
@@ -719,7 +761,7 @@ static void derive_from_maps(struct parser *p, uint64_t entry)
 		return;
 	for (uint32_t i = 0; i < ci->nmaps; i++) {
 		/* Mappings that were not dumped (p_filesz 0) still have their PT_LOAD. */
-		const struct load *l = load_at_or_below(p, ci->maps[i].start);
+		const struct load *l = load_at_or_below(p->loads, p->nloads, ci->maps[i].start);
 		bool inside = l && ci->maps[i].start - l->vaddr < (l->memsz ? l->memsz : 1);
 		if (inside)
 			ci->maps[i].perms = (uint8_t)(CORE_MAP_PERMS_KNOWN | (l->flags & (PF_R | PF_W | PF_X)));
@@ -738,23 +780,21 @@ static char *hex_string(const unsigned char *b, size_t n)
 	return s;
 }
 
-/* The GNU build-id of the ELF image whose first page is dumped at `vaddr`.  The image is an
- * ordinary (if partial) ELF file, so libelf reads it; it checks every range against the
- * bytes we hand it. */
-static char *image_build_id(struct parser *p, uint64_t vaddr)
+/* The GNU build-id of an ELF image from its first bytes (a page the core dumped): raw bytes
+ * into out, their count, 0 if none.  The image is an ordinary (if partial) ELF file, so
+ * libelf reads it; it checks every range against the bytes we hand it. */
+static size_t image_bytes_build_id(const unsigned char *img, size_t got, unsigned char *out,
+				   size_t cap)
 {
-	size_t got;
-	const unsigned char *img = read_vmem(p, vaddr, IMAGE_PAGE_LIMIT, &got);
-	if (!img || got < SELFMAG || memcmp(img, ELFMAG, SELFMAG) != 0)
-		return NULL;
-
+	if (got < SELFMAG || memcmp(img, ELFMAG, SELFMAG) != 0)
+		return 0;
 	char *copy = xmalloc(got);
 	memcpy(copy, img, got);
-	char *id = NULL;
+	size_t len = 0;
 	Elf *e = elf_memory(copy, got);
 	size_t nph;
 	if (e && elf_kind(e) == ELF_K_ELF && elf_getphdrnum(e, &nph) == 0) {
-		for (size_t i = 0; i < nph && !id; i++) {
+		for (size_t i = 0; i < nph && !len; i++) {
 			GElf_Phdr ph;
 			if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_NOTE)
 				continue;
@@ -764,26 +804,39 @@ static char *image_build_id(struct parser *p, uint64_t vaddr)
 				continue;
 			GElf_Nhdr nh;
 			size_t pos = 0, name_off, desc_off;
-			while (!id && (pos = gelf_getnote(data, pos, &nh, &name_off, &desc_off)) > 0) {
+			while (!len && (pos = gelf_getnote(data, pos, &nh, &name_off, &desc_off)) > 0) {
 				const char *buf = data->d_buf;
 				if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
 				    memcmp(buf + name_off, "GNU", 4) == 0 && nh.n_descsz > 0 &&
-				    nh.n_descsz <= 64)
-					id = hex_string((const unsigned char *)buf + desc_off, nh.n_descsz);
+				    nh.n_descsz <= cap) {
+					memcpy(out, buf + desc_off, nh.n_descsz);
+					len = nh.n_descsz;
+				}
 			}
 		}
 	}
 	if (e)
 		elf_end(e);
 	free(copy);
-	return id;
+	return len;
+}
+
+#define BUILD_ID_MAX 64
+
+static char *image_build_id(struct parser *p, uint64_t vaddr)
+{
+	size_t got;
+	unsigned char id[BUILD_ID_MAX];
+	const unsigned char *img = read_vmem(p, vaddr, IMAGE_PAGE_LIMIT, &got);
+	size_t n = img ? image_bytes_build_id(img, got, id, sizeof(id)) : 0;
+	return n ? hex_string(id, n) : NULL;
 }
 
 static void find_build_id(struct parser *p, uint64_t phdr)
 {
 	struct core_info *ci = p->ci;
 	/* AT_PHDR lies in the executable's first mapping, whose start holds its ELF header. */
-	const struct load *l = phdr ? load_containing(p, phdr) : NULL;
+	const struct load *l = phdr ? load_containing(p->loads, p->nloads, phdr) : NULL;
 	if (l)
 		ci->build_id = image_build_id(p, l->vaddr);
 	if (!ci->build_id && ci->exe_mapped) {
@@ -792,6 +845,135 @@ static void find_build_id(struct parser *p, uint64_t phdr)
 			    strcmp(elfcore_map_name(ci, &ci->maps[i]), ci->exe_mapped) == 0)
 				ci->build_id = image_build_id(p, ci->maps[i].start);
 	}
+}
+
+/* ---- the dumped memory (ELFCORE_KEEP_MEM) ---------------------------------------------- */
+
+/* The stack readers ask for many small pieces (8 bytes per unwound word, 32 per Python
+ * object): a direct-mapped cache of file blocks keeps that to one pread per 16 KiB. */
+#define MEM_BLOCK (16u * 1024)
+#define MEM_SLOTS 64
+
+struct core_mem {
+	const struct bsrc *src;
+	struct load *loads; /* sorted by address, as the parser left them */
+	size_t nloads;
+	unsigned char *cache; /* MEM_SLOTS blocks, allocated on first use */
+	uint64_t tag[MEM_SLOTS]; /* block number + 1; 0: empty */
+	uint32_t len[MEM_SLOTS]; /* bytes of the block the file holds */
+};
+
+/* The bytes of file block b (at most MEM_BLOCK; fewer at the end of the file). */
+static const unsigned char *mem_block(struct core_mem *m, uint64_t b, size_t *len)
+{
+	size_t slot = (size_t)(b % MEM_SLOTS);
+	if (!m->cache)
+		m->cache = xmalloc((size_t)MEM_SLOTS * MEM_BLOCK);
+	unsigned char *buf = m->cache + slot * MEM_BLOCK;
+	if (m->tag[slot] != b + 1) {
+		ssize_t k = m->src->read_at(m->src, buf, MEM_BLOCK, b * MEM_BLOCK);
+		if (k < 0)
+			return NULL;
+		m->tag[slot] = b + 1;
+		m->len[slot] = (uint32_t)k;
+	}
+	*len = m->len[slot];
+	return buf;
+}
+
+/* n bytes of the file at off, through the cache. */
+static int mem_file_read(struct core_mem *m, uint64_t off, unsigned char *out, size_t n)
+{
+	while (n) {
+		uint64_t b = off / MEM_BLOCK;
+		size_t in = (size_t)(off % MEM_BLOCK), len;
+		const unsigned char *blk = mem_block(m, b, &len);
+		if (!blk || in >= len)
+			return -1;
+		size_t take = len - in < n ? len - in : n;
+		memcpy(out, blk + in, take);
+		out += take, off += take, n -= take;
+	}
+	return 0;
+}
+
+int elfcore_mem_read(struct core_mem *m, uint64_t addr, void *buf, size_t n)
+{
+	unsigned char *out = buf;
+	if (!m)
+		return -1;
+	while (n) {
+		const struct load *l = load_containing(m->loads, m->nloads, addr);
+		uint64_t in, off;
+		if (!l)
+			return -1;
+		in = addr - l->vaddr;
+		if (__builtin_add_overflow(l->offset, in, &off))
+			return -1;
+		size_t take = l->filesz - in < n ? (size_t)(l->filesz - in) : n;
+		if (mem_file_read(m, off, out, take) != 0)
+			return -1;
+		out += take, n -= take;
+		if (n && __builtin_add_overflow(addr, take, &addr))
+			return -1;
+	}
+	return 0;
+}
+
+/* Up to cap contiguous dumped bytes at addr: how many could be read. */
+static size_t mem_read_upto(struct core_mem *m, uint64_t addr, unsigned char *buf, size_t cap)
+{
+	size_t got = 0;
+	while (got < cap) {
+		size_t step = cap - got < 512 ? cap - got : 512;
+		if (elfcore_mem_read(m, addr + got, buf + got, step) != 0)
+			break;
+		got += step;
+	}
+	return got;
+}
+
+bool elfcore_segment(const struct core_info *ci, uint64_t vaddr, uint64_t *start, uint64_t *end)
+{
+	const struct core_mem *m = ci->mem;
+	const struct load *l = m ? load_at_or_below(m->loads, m->nloads, vaddr) : NULL;
+	if (!l || vaddr - l->vaddr >= (l->memsz > l->filesz ? l->memsz : l->filesz))
+		return false;
+	*start = l->vaddr;
+	*end = l->vaddr + (l->memsz > l->filesz ? l->memsz : l->filesz);
+	return true;
+}
+
+size_t elfcore_image_build_id(const struct core_info *ci, uint64_t vaddr, unsigned char *out,
+			      size_t cap)
+{
+	if (!ci->mem)
+		return 0;
+	unsigned char *img = xmalloc(IMAGE_PAGE_LIMIT);
+	size_t got = mem_read_upto(ci->mem, vaddr, img, IMAGE_PAGE_LIMIT);
+	size_t n = image_bytes_build_id(img, got, out, cap);
+	free(img);
+	return n;
+}
+
+static void keep_mem(struct parser *p, const struct bsrc *src)
+{
+	struct core_mem *m = xcalloc(1, sizeof(*m));
+	m->src = src;
+	m->loads = p->loads;
+	m->nloads = p->nloads;
+	p->loads = NULL; /* the memory owns them now */
+	p->nloads = p->capl = 0;
+	p->ci->mem = m;
+}
+
+static void mem_free(struct core_mem *m)
+{
+	if (!m)
+		return;
+	free(m->loads);
+	free(m->cache);
+	free(m);
 }
 
 static void free_maps(struct core_info *ci)
@@ -838,7 +1020,9 @@ int elfcore_parse(const struct bsrc *src, struct core_info *ci, unsigned flags)
 
 	uint64_t phoff, phnum;
 	unsigned phentsize;
-	if (parse_ehdr(&p, &phoff, &phnum, &phentsize))
+	bool have_phdrs = parse_ehdr(&p, &phoff, &phnum, &phentsize);
+	p.prs = prstatus_layout(ci->machine, ci->elf_class, ci->e_flags);
+	if (have_phdrs)
 		parse_phdrs(&p, phoff, phnum, phentsize);
 	for (size_t i = 0; i < p.nsegs; i++)
 		walk_notes(&p, &p.segs[i]);
@@ -860,6 +1044,8 @@ int elfcore_parse(const struct bsrc *src, struct core_info *ci, unsigned flags)
 		snprintf(ci->problem, sizeof(ci->problem), "read error: %s", strerror(p.rd.error));
 	ci->truncated = ci->headers_cut || ci->expected_size > ci->file_size;
 
+	if (flags & ELFCORE_KEEP_MEM)
+		keep_mem(&p, src);
 	free(p.loads);
 	free(p.auxv);
 	free(p.siginfo);
@@ -946,7 +1132,34 @@ void elfcore_free(struct core_info *ci)
 	free(ci->crash_module);
 	free(ci->build_id);
 	free_maps(ci);
+	mem_free(ci->mem);
+	free(ci->thread_regs);
+	ci->mem = NULL;
+	ci->thread_regs = NULL;
+	ci->nthread_regs = 0;
 	ci->exe = ci->exe_mapped = ci->platform = ci->crash_module = ci->build_id = NULL;
+}
+
+const char *elfcore_signal_name(const struct core_info *ci)
+{
+	return ci->signal_text[0] ? ci->signal_text : sig_name(ci->machine, ci->signal);
+}
+
+const char *elfcore_code_name(const struct core_info *ci)
+{
+	return ci->si_code_text[0] ? ci->si_code_text
+				   : sig_code_name(ci->machine, ci->si_signo, ci->si_code);
+}
+
+bool elfcore_fault_signal(const struct core_info *ci)
+{
+	if (!ci->signal_text[0])
+		return sig_is_fault(ci->machine, ci->si_signo);
+	static const char *const faults[] = {"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGTRAP"};
+	for (size_t i = 0; i < ARRAY_SIZE(faults); i++)
+		if (strcmp(ci->signal_text, faults[i]) == 0)
+			return true;
+	return false;
 }
 
 const char *elfcore_map_name(const struct core_info *ci, const struct core_map *m)

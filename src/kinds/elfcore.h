@@ -24,6 +24,19 @@ struct core_map {
 
 #define CORE_MAP_PERMS_KNOWN 0x80 /* gcore omits segments, so permissions may be unknown */
 
+/* One thread's NT_PRSTATUS: its id and pr_reg, each register widened to 64 bits in the host's
+ * byte order (the order is the architecture's elf_gregset_t: kinds/prstatus.h). */
+#define CORE_REGS_MAX 64      /* registers kept per thread: every gregset but ia64's and
+			       * parisc's, whose pc and sp lie within the first 64 */
+#define CORE_THREADS_KEPT 256 /* threads whose registers are kept */
+struct core_thread {
+	int64_t tid;
+	uint32_t nregs;
+	uint64_t regs[CORE_REGS_MAX];
+};
+
+struct core_mem;
+
 struct core_info {
 	uint8_t elf_class; /* 32 or 64; 0 if the header could not be read */
 	bool big_endian;
@@ -37,6 +50,8 @@ struct core_info {
 	bool heap_dump; /* a JVM heap dump (hprof): written on OutOfMemoryError or on request */
 	bool has_exception;      /* a minidump's exception code that is no signal: signal is 0 */
 	uint32_t exception_code; /* Windows' NTSTATUS (0xC0000005), Crashpad's 0x43507378 */
+	bool requested; /* a dump the program asked for (Breakpad's "dump requested"): not a
+			 * crash either */
 	bool vmcore; /* a VMCOREINFO or QEMU note: a kernel crash dump, or a guest's memory */
 	char osrelease[65]; /* VMCOREINFO's OSRELEASE */
 	int64_t crashtime;  /* VMCOREINFO's CRASHTIME, 0 if absent */
@@ -67,6 +82,12 @@ struct core_info {
 	char *platform;                    /* AT_PLATFORM */
 
 	int signal;                 /* pr_cursig of the crashing thread */
+	/* A dump written on another OS (a HotSpot log from macOS, Solaris...): the OS, and the
+	 * signal and si_code names as the dump writes them, since its numbers are not Linux's
+	 * ("" on Linux).  signal and si_signo are then the numbers as written. */
+	char os[12];
+	char signal_text[32];
+	char si_code_text[24];
 	int si_signo, si_errno, si_code; /* NT_SIGINFO, valid if has_siginfo */
 	bool has_sender;
 	int64_t sender_pid, sender_uid;
@@ -90,11 +111,24 @@ struct core_info {
 	struct core_map *maps; /* only with ELFCORE_KEEP_MAPS */
 	char *map_names;
 	size_t map_names_len;
+
+	/* Only with ELFCORE_KEEP_MEM: the dumped memory, the threads' registers, and where the
+	 * auxiliary vector says the executable was loaded. */
+	struct core_mem *mem;
+	struct core_thread *thread_regs; /* in note order: the crashing thread first */
+	uint32_t nthread_regs;
+	bool thread_regs_cut;            /* more than CORE_THREADS_KEPT threads */
+	uint32_t e_flags;
+	uint64_t at_phdr, at_entry, at_execfn, at_sysinfo_ehdr; /* 0 when absent */
+	uint32_t at_phnum;
 };
 
 enum {
 	ELFCORE_KEEP_MAPS = 1 << 0, /* keep the NT_FILE list for `info` and the inspect pane */
-	ELFCORE_KEEP_ENV = 1 << 1,  /* keep every environment value (info --env) */
+	/* keep the dumped memory (for the stack readers, src/stack/) and every thread's
+	 * registers; the byte source must outlive the core_info */
+	ELFCORE_KEEP_MEM = 1 << 1,
+	ELFCORE_KEEP_ENV = 1 << 2, /* keep every environment value (info --env) */
 };
 
 #define CORE_CMDLINE_MAX (32u * 1024) /* bytes of a text kind's command line kept */
@@ -120,8 +154,26 @@ void elfcore_set_cmdline(struct core_info *ci, const char *s, size_t n, size_t m
 void elfcore_set_argv(struct core_info *ci, const char *block, size_t n, size_t max, bool cut);
 /* The i-th argument (i < argc) and its length. */
 const char *elfcore_arg(const struct core_info *ci, uint32_t i, size_t *len);
+/* The signal's name ("SIGSEGV"), as the dump writes it for another OS's numbering, else
+ * from the architecture's table; NULL if unknown.  The si_code's name likewise. */
+const char *elfcore_signal_name(const struct core_info *ci);
+const char *elfcore_code_name(const struct core_info *ci);
+/* The signal is a hardware fault whose positive si_code carries an address. */
+bool elfcore_fault_signal(const struct core_info *ci);
 /* Name of the i-th mapping's file. */
 const char *elfcore_map_name(const struct core_info *ci, const struct core_map *m);
+/* Exactly n bytes of the memory the core dumped at virtual address addr (across adjacent
+ * segments), into buf: 0, or -1 when any byte was not dumped, lies past the end of the file,
+ * or cannot be read.  Never more than n bytes are read from the source: a hostile segment
+ * table costs nothing.  Needs ELFCORE_KEEP_MEM. */
+int elfcore_mem_read(struct core_mem *m, uint64_t addr, void *buf, size_t n);
+/* The PT_LOAD whose memory (dumped or not) contains vaddr: its [start, end).  false if none.
+ * Needs ELFCORE_KEEP_MEM. */
+bool elfcore_segment(const struct core_info *ci, uint64_t vaddr, uint64_t *start, uint64_t *end);
+/* The GNU build-id (raw bytes, at most cap) of the ELF image whose first page the core dumped
+ * at vaddr; 0 if there is none.  Needs ELFCORE_KEEP_MEM. */
+size_t elfcore_image_build_id(const struct core_info *ci, uint64_t vaddr, unsigned char *out,
+			      size_t cap);
 /* "x86-64", "aarch64", "s390x", ... for e_machine, class and byte order. */
 const char *elfcore_machine_name(uint16_t machine, uint8_t elf_class, bool big_endian,
 				 char *buf, size_t buflen);

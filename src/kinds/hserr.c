@@ -5,7 +5,12 @@
  * header says what happened ("#  SIGSEGV (0xb) at pc=..., pid=..., tid=..." or
  * "#  Internal Error (...)"), the JRE, the problematic frame, and where the core went
  * ("(or dumping to /path/core.PID)").  The summary that follows has "Command Line:" and
- * "Time:" (JDK 8: "java_command:" and a "time:" line near the end). */
+ * "Time:" (JDK 8: "java_command:" and a "time:" line near the end).
+ *
+ * A JVM on another OS writes its own signal numbers ("SIGBUS (0xa)" on macOS, where Linux's
+ * SIGBUS is 7): the OS comes from the "Java VM:" line's platform ("bsd-amd64",
+ * "solaris-sparcv9") and the "Host:"/"OS:" lines, and for any OS but Linux the signal and
+ * si_code are kept with their names and numbers as written. */
 #include "config.h"
 
 #include <stdio.h>
@@ -76,12 +81,105 @@ static void set_once(char **field, const char *value)
 		*field = xstrdup(value);
 }
 
+/* What the log says of the signal, taken as written and settled once the OS is known. */
+struct written {
+	char name[32];      /* "SIGSEGV", "EXCEPTION_ACCESS_VIOLATION" */
+	long number;        /* "(0xb)" */
+	char code_name[24]; /* siginfo's "si_code: 1 (SEGV_MAPERR)" */
+	bool has_addr;
+	uint64_t addr;
+	char os[12];        /* "" until a line names it */
+};
+
+/* The platform of "# Java VM: ... (..., bsd-amd64)" or of the "Host:" and "OS:" lines. */
+static void note_os(struct written *w, const char *line)
+{
+	static const struct {
+		const char *mark, *os;
+	} marks[] = {
+		{"Darwin", "macos"}, {"macOS", "macos"}, {"Mac OS X", "macos"},
+		{"bsd-", "bsd"}, {"FreeBSD", "bsd"}, {"OpenBSD", "bsd"},
+		{"windows-", "windows"}, {"Windows", "windows"},
+		{"solaris-", "solaris"}, {"SunOS", "solaris"}, {"aix-", "aix"}, {"AIX", "aix"},
+		{"linux-", "linux"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(marks); i++) {
+		/* "bsd" is refined by a later "Darwin"; nothing else is overwritten */
+		if (strstr(line, marks[i].mark) &&
+		    (!w->os[0] || (strcmp(w->os, "bsd") == 0 && strcmp(marks[i].os, "macos") == 0))) {
+			snprintf(w->os, sizeof(w->os), "%s", marks[i].os);
+			return;
+		}
+	}
+}
+
+/* "#  SIGSEGV (0xb) at pc=..., pid=..., tid=..." or "#  Internal Error (...), pid=..." */
+static void error_line(const char *v, struct core_info *ci, struct dump_meta *m,
+		       struct written *w)
+{
+	if (sscanf(v, "%31[A-Za-z0-9_]", w->name) == 1 && strstr(v, " at pc=")) {
+		const char *num = strstr(v, "(0x");
+		w->number = num ? strtol(num + 1, NULL, 16) : -1;
+	} else {
+		w->name[0] = '\0';
+		if (strstr(v, "pid=") && !m->title) /* "Internal Error (file.cpp:12)"; a frame
+						       * may follow and replace it */
+			m->title = xstrndup(v, strcspn(v, ","));
+	}
+	const char *pc = strstr(v, "pc=0x");
+	if (pc) {
+		ci->has_pc = true;
+		ci->pc = strtoull(pc + 3, NULL, 16);
+	}
+	long pid = field_num(v, "pid="), tid = field_num(v, "tid=");
+	ci->pid = pid > 0 ? pid : ci->pid;
+	ci->tid = tid > 0 ? tid : ci->tid;
+}
+
+/* "siginfo: si_signo: 11 (SIGSEGV), si_code: 1 (SEGV_MAPERR), si_addr: 0x0000000000000000" */
+static void siginfo_line(const char *v, struct core_info *ci, struct written *w)
+{
+	ci->has_siginfo = true;
+	ci->si_signo = (int)strtol(v, NULL, 10);
+	ci->si_code = (int)field_num(v, "si_code: ");
+	const char *code = strstr(v, "si_code: ");
+	const char *open = code ? strchr(code, '(') : NULL;
+	if (open)
+		sscanf(open + 1, "%23[A-Z_0-9]", w->code_name);
+	const char *addr = strstr(v, "si_addr: ");
+	if (addr) {
+		w->has_addr = true;
+		w->addr = strtoull(addr + 9, NULL, 16);
+	}
+}
+
+/* The signal in Linux's numbering, or, for another OS, as written. */
+static void settle_signal(struct core_info *ci, struct written *w)
+{
+	bool linux_log = !w->os[0] || strcmp(w->os, "linux") == 0;
+	if (!linux_log) {
+		snprintf(ci->os, sizeof(ci->os), "%s", w->os);
+		snprintf(ci->signal_text, sizeof(ci->signal_text), "%s", w->name);
+		snprintf(ci->si_code_text, sizeof(ci->si_code_text), "%s", w->code_name);
+		ci->signal = strncmp(w->name, "SIG", 3) == 0 && w->number > 0 && w->number < 256
+				     ? (int)w->number : 0;
+	} else if (strncmp(w->name, "SIG", 3) == 0) {
+		int signo = sig_parse(0, w->name);
+		ci->signal = signo > 0 ? signo : 0;
+	}
+	if (w->has_addr && ci->has_siginfo && ci->si_code > 0 && elfcore_fault_signal(ci)) {
+		ci->has_fault_addr = true;
+		ci->fault_addr = w->addr;
+	}
+}
+
 void hserr_parse(const struct bsrc *src, struct core_info *ci, struct dump_meta *m)
 {
 	struct lines l;
 	lines_init(&l, src, 0, HSERR_LIMIT);
 	ci->file_size = src->size;
 	bool frame_next = false;
+	struct written w = {.number = -1};
 	const char *line, *v;
 	while ((line = lines_next(&l, NULL))) {
 		if (frame_next) {
@@ -91,34 +189,13 @@ void hserr_parse(const struct bsrc *src, struct core_info *ci, struct dump_meta 
 			frame_module(v, ci);
 			continue;
 		}
-		if ((v = after(line, "#  ")) && v[0] != ' ' && !ci->signal && ci->pid < 0) {
-			/* "SIGSEGV (0xb) at pc=..., pid=..., tid=..." or "Internal Error (...), pid=..." */
-			char name[16];
-			if (sscanf(v, "%15[A-Z0-9]", name) == 1 && strncmp(name, "SIG", 3) == 0) {
-				int signo = sig_parse(0, name);
-				ci->signal = signo > 0 ? signo : 0;
-			} else if (strstr(v, "pid=") && !m->title) {
-				/* "Internal Error (file.cpp:12)"; a frame may follow and replace it */
-				m->title = xstrndup(v, strcspn(v, ","));
-			}
-			const char *pc = strstr(v, "pc=0x");
-			if (pc) {
-				ci->has_pc = true;
-				ci->pc = strtoull(pc + 3, NULL, 16);
-			}
-			long pid = field_num(v, "pid="), tid = field_num(v, "tid=");
-			ci->pid = pid > 0 ? pid : ci->pid;
-			ci->tid = tid > 0 ? tid : ci->tid;
+		if ((v = after(line, "#  ")) && v[0] != ' ' && !w.name[0] && ci->pid < 0) {
+			error_line(v, ci, m, &w);
 		} else if ((v = after(line, "siginfo: si_signo: ")) && !ci->has_siginfo) {
-			/* "11 (SIGSEGV), si_code: 1 (SEGV_MAPERR), si_addr: 0x0000000000000000" */
-			ci->has_siginfo = true;
-			ci->si_signo = (int)strtol(v, NULL, 10);
-			ci->si_code = (int)field_num(v, "si_code: ");
-			const char *addr = strstr(v, "si_addr: ");
-			if (addr && ci->si_code > 0 && sig_is_fault(0, ci->si_signo)) {
-				ci->has_fault_addr = true;
-				ci->fault_addr = strtoull(addr + 9, NULL, 16);
-			}
+			siginfo_line(v, ci, &w);
+		} else if (after(line, "# Java VM: ") || after(line, "Host: ") ||
+			   after(line, "OS:") || after(line, "uname:")) {
+			note_os(&w, line);
 		} else if ((v = after(line, "# JRE version: "))) {
 			set_once(&m->release, v);
 		} else if (strcmp(line, "# Problematic frame:") == 0) {
@@ -143,6 +220,7 @@ void hserr_parse(const struct bsrc *src, struct core_info *ci, struct dump_meta 
 				m->time = parse_time(v);
 		}
 	}
+	settle_signal(ci, &w);
 	if (ci->pid < 0 && !m->title)
 		snprintf(ci->problem, sizeof(ci->problem), "no error line in the log's header");
 	lines_free(&l);

@@ -12,8 +12,9 @@
  *
  * The flattened format (makedumpfile -F, for pipes and ssh) is a 4096-byte header starting
  * "makedumpfile", then blocks of {int64 offset, int64 size} (big endian) and data, ending
- * with offset -1.  A logical read finds the blocks that cover it, walking at most
- * FLAT_BLOCKS_MAX block headers. */
+ * with offset -1.  The block headers are read once per file, at most FLAT_BLOCKS_MAX of
+ * them, and sorted by offset; a logical read finds the blocks that cover it by binary
+ * search.  Blocks in any order cost the same. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -46,38 +47,78 @@ bool kdump_sniff_flat(const unsigned char *h, size_t n)
 
 /* ---- the flattened view ------------------------------------------------------------------- */
 
+struct flat_block {
+	uint64_t off, size; /* logical */
+	uint64_t pos;       /* where its data is in the file */
+};
+
+/* The blocks, indexed once per file (at most FLAT_BLOCKS_MAX headers read, in all) and
+ * sorted by logical offset: a read is a binary search, whatever order the blocks came in. */
 struct flat {
 	const struct bsrc *file;
+	struct flat_block *v;
+	size_t n;
 };
+
+static int by_offset(const void *a, const void *b)
+{
+	const struct flat_block *x = a, *y = b;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos); /* of two at one offset, the first */
+}
+
+static void flat_index(struct flat *f)
+{
+	uint64_t pos = FLAT_HEADER;
+	size_t cap = 0;
+	for (int i = 0; i < FLAT_BLOCKS_MAX; i++) {
+		unsigned char h[16];
+		if (f->file->read_at(f->file, h, sizeof(h), pos) != (ssize_t)sizeof(h))
+			break;
+		int64_t boff = (int64_t)bytes_u64(h, true), bsize = (int64_t)bytes_u64(h + 8, true);
+		if (boff < 0 || bsize < 0 || (uint64_t)bsize > f->file->size ||
+		    (uint64_t)boff > UINT64_MAX - (uint64_t)bsize)
+			break; /* the end marker, or nonsense */
+		f->v = xgrow(f->v, &cap, f->n + 1, sizeof(*f->v));
+		f->v[f->n++] = (struct flat_block){(uint64_t)boff, (uint64_t)bsize, pos + 16};
+		pos += 16 + (uint64_t)bsize;
+	}
+	sort_array(f->v, f->n, sizeof(*f->v), by_offset);
+}
+
+/* The block that holds logical byte `want`, or NULL. */
+static const struct flat_block *flat_find(const struct flat *f, uint64_t want)
+{
+	size_t lo = 0, hi = f->n; /* the last block starting at or before want */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->v[mid].off <= want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	const struct flat_block *b = &f->v[lo - 1];
+	return want - b->off < b->size ? b : NULL;
+}
 
 /* Logical bytes [off, off+len) from the blocks that hold them. */
 static ssize_t flat_read_at(const struct bsrc *s, void *buf, size_t len, uint64_t off)
 {
 	const struct flat *f = s->priv;
-	uint64_t pos = FLAT_HEADER;
 	size_t done = 0;
-	int budget = 4 * FLAT_BLOCKS_MAX; /* block headers read per call, in all */
-	for (int i = 0; i < FLAT_BLOCKS_MAX && done < len && budget-- > 0; i++) {
-		unsigned char h[16];
-		if (f->file->read_at(f->file, h, sizeof(h), pos) != (ssize_t)sizeof(h))
+	while (done < len) {
+		const struct flat_block *b = flat_find(f, off + done);
+		if (!b)
 			break;
-		int64_t boff = (int64_t)bytes_u64(h, true), bsize = (int64_t)bytes_u64(h + 8, true);
-		if (boff < 0 || bsize < 0 || (uint64_t)bsize > f->file->size)
-			break; /* the end marker, or nonsense */
-		uint64_t want = off + done;
-		if (want >= (uint64_t)boff && want < (uint64_t)boff + (uint64_t)bsize) {
-			uint64_t in = want - (uint64_t)boff;
-			size_t n = (size_t)((uint64_t)bsize - in < len - done ? (uint64_t)bsize - in
-									 : len - done);
-			ssize_t k = f->file->read_at(f->file, (char *)buf + done, n, pos + 16 + in);
-			if (k <= 0)
-				break;
-			done += (size_t)k;
-			i = -1; /* blocks are in any order: look from the start for the next piece */
-			pos = FLAT_HEADER;
-			continue;
-		}
-		pos += 16 + (uint64_t)bsize;
+		uint64_t in = off + done - b->off;
+		size_t n = (size_t)(b->size - in < len - done ? b->size - in : len - done);
+		ssize_t k = f->file->read_at(f->file, (char *)buf + done, n, b->pos + in);
+		if (k <= 0)
+			break;
+		done += (size_t)k;
 	}
 	return (ssize_t)done;
 }
@@ -116,7 +157,9 @@ static void vmcoreinfo(struct reader *r, uint64_t off, uint64_t size, struct cor
 void kdump_parse(const struct bsrc *src, bool flattened, struct core_info *ci,
 		 struct dump_meta *m)
 {
-	struct flat flat = {src};
+	struct flat flat = {src, NULL, 0};
+	if (flattened)
+		flat_index(&flat);
 	struct bsrc view = {flat_read_at, src->size, -1, &flat};
 	const struct bsrc *s = flattened ? &view : src;
 	struct reader r;
@@ -128,6 +171,7 @@ void kdump_parse(const struct bsrc *src, bool flattened, struct core_info *ci,
 		snprintf(ci->problem, sizeof(ci->problem), "the kdump header is cut short");
 		ci->truncated = true;
 		reader_free(&r);
+		free(flat.v);
 		return;
 	}
 	/* The header version is small: its byte order tells the machine's. */
@@ -171,4 +215,5 @@ void kdump_parse(const struct bsrc *src, bool flattened, struct core_info *ci,
 			vmcoreinfo(&r, bytes_u64(sub + 32, be), bytes_u64(sub + 40, be), ci, m);
 	}
 	reader_free(&r);
+	free(flat.v);
 }

@@ -15,7 +15,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-extern const char mdesc_magic_text[]; /* src/coredu.magic, made into src/magic-data.c */
+extern const char mdesc_magic_text[]; /* src/kinds/coredu.magic, made into magic-data.c */
+/* mdesc_magic_mgc[]: the same compiled by `file -C` at build time (Makefile.am). */
+#include "kinds/magic-mgc.h"
 
 
 struct entry {
@@ -27,7 +29,8 @@ struct entry {
 
 struct mdesc {
 	magic_t system;  /* the system's database (or --magic FILE, or $MAGIC) */
-	magic_t bundled; /* coredu's own (src/coredu.magic, compiled in) */
+	magic_t bundled; /* coredu's own (src/kinds/coredu.magic, compiled in) */
+	void *bundled_mgc; /* its compiled form, which libmagic keeps and may byte-swap */
 	const char *database;
 	FILE *warn;
 	bool tried;
@@ -48,15 +51,37 @@ struct mdesc *mdesc_open(const char *database, FILE *warn)
 #define FLAGS (MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_COMPRESS_FORK | MAGIC_NO_CHECK_TAR | \
 	       MAGIC_NO_CHECK_CDF | MAGIC_NO_CHECK_ENCODING | MAGIC_ERROR)
 
-/* The bundled magic, from memory: libmagic loads source magic from a path, so it is given
- * one in /proc/self/fd; nothing is written to disk. */
-static magic_t load_bundled(void)
+/* The bundled magic from memory, compiled: that needs no file system at all (an empty root
+ * has no /proc), but only a libmagic that reads this compiled format. */
+static magic_t load_bundled_compiled(struct mdesc *m)
 {
+	magic_t cookie = magic_open(FLAGS);
+	if (!cookie)
+		return NULL;
+	m->bundled_mgc = xmalloc(sizeof(mdesc_magic_mgc));
+	memcpy(m->bundled_mgc, mdesc_magic_mgc, sizeof(mdesc_magic_mgc));
+	void *bufs[1] = {m->bundled_mgc};
+	size_t sizes[1] = {sizeof(mdesc_magic_mgc)};
+	if (magic_load_buffers(cookie, bufs, sizes, 1) != 0) {
+		magic_close(cookie);
+		free(m->bundled_mgc);
+		m->bundled_mgc = NULL;
+		return NULL;
+	}
+	return cookie;
+}
+
+/* Else its source: libmagic loads that only from a path, so it is given one in
+ * /proc/self/fd; nothing is written to disk. */
+static magic_t load_bundled(struct mdesc *m)
+{
+	magic_t cookie = load_bundled_compiled(m);
+	if (cookie)
+		return cookie;
 	int fd = memfd_create("coredu.magic", MFD_CLOEXEC);
 	if (fd < 0)
 		return NULL;
 	size_t n = strlen(mdesc_magic_text);
-	magic_t cookie = NULL;
 	if (write(fd, mdesc_magic_text, n) == (ssize_t)n) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
@@ -70,11 +95,28 @@ static magic_t load_bundled(void)
 	return cookie;
 }
 
+/* Whether libmagic's default database exists: an image or a root with none (a static
+ * binary's usual home) is no reason to warn, nor for libmagic to complain on stderr. */
+static bool default_database_exists(void)
+{
+	const char *path = magic_getpath(NULL, 0);
+	char *list = xstrdup(path ? path : ""), *save = NULL;
+	bool found = false;
+	for (char *p = strtok_r(list, ":", &save); p && !found; p = strtok_r(NULL, ":", &save)) {
+		char *mgc = xasprintf("%s.mgc", p);
+		found = access(mgc, R_OK) == 0 || access(p, R_OK) == 0;
+		free(mgc);
+	}
+	free(list);
+	return found;
+}
+
 /* Opened on first use: `list` never pays for loading the databases. */
 static void load(struct mdesc *m)
 {
 	m->tried = true;
-	m->system = magic_open(FLAGS);
+	if (m->database || getenv("MAGIC") || default_database_exists())
+		m->system = magic_open(FLAGS);
 	if (m->system && magic_load(m->system, m->database) != 0) {
 		if (m->warn)
 			fprintf(m->warn, "coredu: warning: cannot load the libmagic database %s(%s); "
@@ -83,7 +125,7 @@ static void load(struct mdesc *m)
 		magic_close(m->system);
 		m->system = NULL;
 	}
-	m->bundled = load_bundled();
+	m->bundled = load_bundled(m);
 }
 
 /* The system database knows these only as text or data. */
@@ -141,5 +183,6 @@ void mdesc_close(struct mdesc *m)
 		magic_close(m->system);
 	if (m->bundled)
 		magic_close(m->bundled);
+	free(m->bundled_mgc);
 	free(m);
 }

@@ -33,6 +33,9 @@ enum {
 	MD_LINUX_CMD_LINE = 0x47670006,
 };
 
+/* minidump_exception_linux.h: the "exception" of a dump written on request. */
+#define MD_EXCEPTION_CODE_LIN_DUMP_REQUESTED 0xFFFFFFFFu
+
 bool minidump_sniff(const unsigned char *h, size_t n)
 {
 	return n >= 8 && bytes_u32(h, false) == MD_SIGNATURE &&
@@ -99,11 +102,18 @@ static void exception(struct reader *r, uint32_t rva, uint32_t size, struct core
 		return;
 	}
 	ci->tid = bytes_u32(e, false);
-	int code = (int)bytes_u32(e + 8, false), flags = (int)bytes_u32(e + 12, false);
+	uint32_t raw = bytes_u32(e + 8, false);
+	int code = (int)raw, flags = (int)bytes_u32(e + 12, false);
 	uint64_t addr = bytes_u64(e + 24, false);
+	if (raw == MD_EXCEPTION_CODE_LIN_DUMP_REQUESTED) {
+		/* ExceptionHandler::WriteMinidump(): a snapshot on request, no signal at all */
+		ci->requested = true;
+		ci->signal = 0;
+		return;
+	}
 	if (code <= 0 || code > 64) { /* no signal: a Windows exception code, or Crashpad's own */
 		ci->has_exception = true;
-		ci->exception_code = (uint32_t)code;
+		ci->exception_code = raw;
 		return;
 	}
 	/* Breakpad on Linux: the signal, si_code, si_addr. */

@@ -113,8 +113,8 @@ static int compare_key(const struct dump *a, const struct dump *b, enum index_so
 	case SORT_PID: return CMP(a->core.pid, b->core.pid);
 	case SORT_COMMAND: return strcmp(dump_program(a), dump_program(b));
 	case SORT_SIGNAL: {
-		const char *x = sig_name(a->core.machine, a->core.signal);
-		const char *y = sig_name(b->core.machine, b->core.signal);
+		const char *x = elfcore_signal_name(&a->core);
+		const char *y = elfcore_signal_name(&b->core);
 		return strcmp(x ? x : "~", y ? y : "~");
 	}
 	case SORT_PATH: return 0;

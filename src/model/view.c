@@ -229,32 +229,28 @@ void view_reset_dumps(struct view *v)
 
 /* ---- keys, filter, sizes ------------------------------------------------------------------ */
 
-const char *view_group_key(enum view_mode m, const struct dump *d, char *buf, size_t len)
+const char *view_group_key(enum view_mode m, const struct dump *d, struct sbuf *buf)
 {
+	sbuf_reset(buf);
 	switch (m) {
 	case VIEW_CAUSE: {
 		char sig[16];
-		snprintf(buf, len, "%s, %s, %s", dump_program(d), dump_signal_name(d, sig),
-			 cause_class_id(cause_classify(&d->core)));
-		return buf;
+		sbuf_printf(buf, "%s, %s, %s", dump_program(d), dump_signal_name(d, sig),
+			    cause_class_id(cause_classify(&d->core)));
+		return buf->s;
 	}
 	case VIEW_PROGRAM:
 		return dump_program(d);
 	case VIEW_SIGNAL: {
 		char sig[16];
-		snprintf(buf, len, "%s", dump_signal_name(d, sig));
-		return buf;
+		sbuf_adds(buf, dump_signal_name(d, sig));
+		return buf->s;
 	}
 	case VIEW_DIR: {
 		const char *slash = strrchr(d->path, '/');
 		size_t n = slash ? (size_t)(slash - d->path) : 0;
-		if (n == 0)
-			n = 1; /* "/" itself */
-		if (n >= len)
-			n = len - 1;
-		memcpy(buf, d->path, n);
-		buf[n] = '\0';
-		return buf;
+		sbuf_add(buf, d->path, n ? n : 1); /* "/" itself */
+		return buf->s;
 	}
 	case VIEW_KIND:
 		return dump_kind_name(d->kind);
@@ -396,7 +392,7 @@ static void restore_cursor(struct view *v, struct cursor_id *id)
 	free(id->key);
 }
 
-static uint64_t key_hash(const char *s)
+uint64_t view_key_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ull; /* FNV-1a */
 	while (*s)
@@ -408,7 +404,7 @@ static uint64_t key_hash(const char *s)
  * the same 64-bit hash (never seen, but possible) is found by a search instead. */
 static size_t group_for(struct view *v, struct idset *keys, const char *key)
 {
-	uint64_t h = key_hash(key);
+	uint64_t h = view_key_hash(key);
 	const uint64_t *g = idset_find(keys, h, 0);
 	if (g && strcmp(v->groups[*g].key, key) == 0)
 		return (size_t)*g;
@@ -462,7 +458,8 @@ void view_refresh(struct view *v)
 		memset(&x->pending, 0, sizeof(x->pending)); /* handed over to id */
 	else if (x->pending.valid)
 		id.key = id.key ? xstrdup(id.key) : NULL; /* keep waiting for the rescan */
-	char buf[4096];
+	struct sbuf buf;
+	sbuf_init(&buf);
 
 	free_groups(v);
 	v->nrows = 0;
@@ -483,7 +480,7 @@ void view_refresh(struct view *v)
 			add_row(v, false, i);
 			continue;
 		}
-		size_t g = group_for(v, &x->keys, view_group_key(v->mode, d, buf, sizeof(buf)));
+		size_t g = group_for(v, &x->keys, view_group_key(v->mode, d, &buf));
 		struct view_group *grp = &v->groups[g];
 		grp->members = xgrow(grp->members, &grp->cap, grp->n + 1, sizeof(size_t));
 		grp->members[grp->n++] = i;
@@ -514,6 +511,7 @@ void view_refresh(struct view *v)
 	recount_marks(v);
 	v->dirty = false;
 	restore_cursor(v, &id);
+	sbuf_free(&buf);
 }
 
 /* ---- settings ----------------------------------------------------------------------------- */

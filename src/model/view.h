@@ -17,6 +17,8 @@
 
 #include "model/index.h"
 
+struct sbuf;
+
 /* VIEW_CAUSE groups by program, signal and cause (cause.h): the doctor's groups, each one
  * that a single fix stops, so marking one marks exactly what that fix is about. */
 enum view_mode { VIEW_FLAT, VIEW_CAUSE, VIEW_PROGRAM, VIEW_SIGNAL, VIEW_DIR, VIEW_KIND, VIEW_MODES };
@@ -111,7 +113,10 @@ uint64_t view_marked_bytes(const struct view *v);
 const char *view_mode_name(enum view_mode m);
 const char *view_sort_name(enum view_sort s);
 /* The group key of a dump in a mode: "program, signal, cause", program, signal name,
- * directory or kind. */
-const char *view_group_key(enum view_mode m, const struct dump *d, char *buf, size_t len);
+ * directory or kind; built in buf when needed.  Exact: a directory's key is its whole path,
+ * however long. */
+const char *view_group_key(enum view_mode m, const struct dump *d, struct sbuf *buf);
+/* The hash that groups keys (FNV-1a, 64 bits); equal keys are compared on a hit. */
+uint64_t view_key_hash(const char *key);
 
 #endif

@@ -350,6 +350,23 @@ static void text_processes(struct dout *o, bool all)
 
 /* ---- groups ----------------------------------------------------------------------------- */
 
+/* Where the newest dump's Python code was, for a hint that asks (stack: python). */
+static void text_frame(struct dout *o, const struct doctor_group *g)
+{
+	if (g->frame_file) {
+		char line[16] = "";
+		if (g->frame_line >= 0)
+			snprintf(line, sizeof(line), ":%d", g->frame_line);
+		char *where = xasprintf("%s%s %s", g->frame_file, line, g->frame_function);
+		wrapf(o, 13, "      it was in: ", "%s (%s; the newest dump's Python stack)",
+		      safe(o, where), g->frame_coroutine ? "awaiting, in a suspended coroutine"
+							 : "on a thread's stack");
+		free(where);
+	} else if (g->frame_problem) {
+		wrapf(o, 13, "      it was in: ", "unknown (%s)", safe(o, g->frame_problem));
+	}
+}
+
 /* "2.6 min", "47 s", "3.1 h" */
 static const char *span_text(char buf[32], int64_t s)
 {
@@ -397,6 +414,7 @@ static void group_hint(struct dout *o, size_t gi)
 						  "could not be checked)"
 	      : g->confidence == HINT_OWN ? " (the sender is gone; the dump's own command line or "
 					    "environment confirms it)" : "");
+	text_frame(o, g);
 	for (size_t i = 0; i < gi; i++) {
 		if (doc->groups[i].hint == x) {
 			fprintf(o->f, "           (as for [%zu] above)\n\n", i + 1);
@@ -768,6 +786,18 @@ static void json_group(struct json_out *j, const struct doctor *doc, const struc
 		json_i64(j, NULL, g->running[i]);
 	json_arr_end(j);
 	json_hint(j, g);
+	if (g->frame_file) {
+		json_obj_begin(j, "stack_frame");
+		json_str(j, "file", g->frame_file);
+		json_opt_i64(j, "line", g->frame_line >= 0, g->frame_line);
+		json_str(j, "function", g->frame_function);
+		json_bool(j, "coroutine", g->frame_coroutine);
+		json_str(j, "dump", g->dumps[g->n - 1]->path);
+		json_obj_end(j);
+	} else {
+		json_null(j, "stack_frame");
+	}
+	json_str(j, "stack_problem", g->frame_problem);
 	json_arr_begin(j, "dumps");
 	for (size_t i = 0; i < g->n; i++)
 		json_str(j, NULL, g->dumps[i]->path);

@@ -73,13 +73,19 @@ static void process_fields(struct info_out *o, const struct dump *d)
 	char sig[16];
 	if (c->gcore) {
 		field(o, "Signal", "none (snapshot)");
+	} else if (c->requested) {
+		field(o, "Signal", "none (a dump the program requested, not a crash)");
+	} else if (c->os[0] && !c->signal) {
+		field(o, "Signal", "%s", safe(o, dump_signal_name(d, sig)));
 	} else if (c->has_exception) {
 		field(o, "Exception", "0x%08" PRIX32 " (no signal)", c->exception_code);
 	} else if (c->has_prstatus || c->signal > 0) {
 		field(o, "Signal", "%d (%s)", c->signal, dump_signal_name(d, sig));
 	}
-	if (c->has_siginfo && !c->gcore) {
-		const char *code = sig_code_name(c->machine, c->si_signo, c->si_code);
+	if (c->os[0])
+		field(o, "OS", "%s (its own signal numbers, as the dump writes them)", safe(o, c->os));
+	if (c->has_siginfo && !c->gcore && !c->requested) {
+		const char *code = elfcore_code_name(c);
 		field(o, "Signal code", "%s (%d)", code ? code : "?", c->si_code);
 		if (c->has_sender)
 			field(o, "Sent by", "pid %" PRId64 ", uid %" PRId64, c->sender_pid, c->sender_uid);
@@ -229,14 +235,10 @@ static void kind_fields(struct info_out *o, const struct dump *d)
 		field(o, "Attributes", "%s", m->xattrs ? "user.coredump.* read" : "none (name only)");
 	if (m->incomplete)
 		field(o, "Incomplete", "yes: the dump was not finished");
-	if (!d->same_crash || !o->r->ix)
-		return;
-	size_t count = 0;
-	for (size_t i = 0; i < o->r->ix->n; i++) {
-		const struct dump *x = o->r->ix->v[i];
-		if (x != d && x->same_crash == d->same_crash && count++ < REPORT_SAME_CRASH_SHOWN)
-			field(o, "Same crash as", "%s (%s)", safe(o, x->path), dump_kind_name(x->kind));
-	}
+	const struct dump *shown[REPORT_SAME_CRASH_SHOWN];
+	size_t nshown, count = report_crashes_of(o->r, d, shown, &nshown);
+	for (size_t i = 0; i < nshown; i++)
+		field(o, "Same crash as", "%s (%s)", safe(o, shown[i]->path), dump_kind_name(shown[i]->kind));
 	if (count > REPORT_SAME_CRASH_SHOWN)
 		field(o, "Same crash as", "... and %zu more", count - REPORT_SAME_CRASH_SHOWN);
 }
@@ -299,7 +301,8 @@ static void mapping_fields(struct info_out *o, const struct dump *d)
 	}
 }
 
-void report_info(FILE *f, const struct report *r, const struct dump *d, bool first)
+void report_info(FILE *f, const struct report *r, const struct dump *d,
+		 const struct stack_result *st, bool first)
 {
 	struct info_out o = {f, r, {0}};
 	sbuf_init(&o.tmp);
@@ -310,6 +313,7 @@ void report_info(FILE *f, const struct report *r, const struct dump *d, bool fir
 	environ_fields(&o, &d->core);
 	kind_fields(&o, d);
 	storage_fields(&o, d);
+	report_stack_text(f, st, d, r->san_flags, r->crashed_thread_only);
 	mapping_fields(&o, d);
 	sbuf_free(&o.tmp);
 }

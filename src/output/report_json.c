@@ -12,6 +12,7 @@
 #include "kinds/mdesc.h"
 #include "model/index.h"
 #include "output/report.h"
+#include "stack/stack.h"
 
 /* What the kind adds (doc/json.md): the same keys for every kind, null where it says
  * nothing. */
@@ -45,13 +46,11 @@ static void same_crash(struct json_out *j, const struct report *r, const struct 
 	json_opt_u64(j, "same_crash", d->same_crash != 0, d->same_crash);
 	/* The first few paths: a thousand copies of one core must not make the document
 	 * quadratic.  same_crash_count has them all. */
-	size_t count = 0;
+	const struct dump *shown[REPORT_SAME_CRASH_SHOWN];
+	size_t nshown, count = report_crashes_of(r, d, shown, &nshown);
 	json_arr_begin(j, "same_crash_as");
-	for (size_t i = 0; d->same_crash && i < r->ix->n; i++) {
-		if (r->ix->v[i] != d && r->ix->v[i]->same_crash == d->same_crash &&
-		    count++ < REPORT_SAME_CRASH_SHOWN)
-			json_str(j, NULL, r->ix->v[i]->path);
-	}
+	for (size_t i = 0; i < nshown; i++)
+		json_str(j, NULL, shown[i]->path);
 	json_arr_end(j);
 	json_u64(j, "same_crash_count", count);
 }
@@ -93,8 +92,8 @@ static void process_fields(struct json_out *j, const struct core_info *c)
 /* The crash: signal, sender, fault, where. */
 static void crash_fields(struct json_out *j, const struct core_info *c)
 {
-	json_i64(j, "signal", c->gcore ? 0 : c->signal);
-	json_str(j, "signal_name", c->gcore ? NULL : sig_name(c->machine, c->signal));
+	json_i64(j, "signal", c->gcore || c->requested ? 0 : c->signal);
+	json_str(j, "signal_name", c->gcore || c->requested ? NULL : elfcore_signal_name(c));
 	json_opt_hex(j, "exception_code", c->has_exception, c->exception_code);
 	json_opt_i64(j, "si_code", c->has_siginfo, c->si_code);
 	json_opt_i64(j, "sender_pid", c->has_sender, c->sender_pid);
@@ -128,7 +127,7 @@ static void environ_field(struct json_out *j, const struct core_info *c)
 static void extension_fields(struct json_out *j, const struct core_info *c)
 {
 	json_str(j, "si_code_name",
-		 c->has_siginfo ? sig_code_name(c->machine, c->si_signo, c->si_code) : NULL);
+		 c->has_siginfo ? elfcore_code_name(c) : NULL);
 	json_opt_i64(j, "sender_uid", c->has_sender, c->sender_uid);
 	json_str(j, "cause", cause_class_id(cause_classify(c)));
 	struct sbuf why;
@@ -158,6 +157,8 @@ static void extension_fields(struct json_out *j, const struct core_info *c)
 		json_null(j, "argv");
 	}
 	environ_field(j, c);
+	json_bool(j, "requested", c->requested);
+	json_opt_str(j, "os", c->os);
 	json_opt_str(j, "problem", c->problem);
 }
 
@@ -172,8 +173,9 @@ static void storage_fields(struct json_out *j, const struct dump *d)
 	json_u64(j, "owner_gid", d->owner_gid);
 }
 
-static void dump_object(struct json_out *j, const struct report *r, const struct dump *d)
+static void dump_object(struct json_out *j, const struct report *r, size_t i)
 {
+	const struct dump *d = r->ix->v[i];
 	json_obj_begin(j, NULL);
 	file_fields(j, r, d);
 	process_fields(j, &d->core);
@@ -183,6 +185,7 @@ static void dump_object(struct json_out *j, const struct report *r, const struct
 	storage_fields(j, d);
 	kind_info(j, d);
 	same_crash(j, r, d);
+	report_stack_json(j, r->stacks ? &r->stacks[i] : NULL);
 	json_obj_end(j);
 }
 
@@ -201,6 +204,11 @@ void report_json_header(struct json_out *j, const struct report *r)
 
 void report_json(FILE *f, const struct report *r)
 {
+	struct report grouped = *r;
+	struct report_crashes *crashes = r->crashes ? NULL : report_crashes_new(r->ix);
+	if (crashes)
+		grouped.crashes = crashes;
+	r = &grouped;
 	struct json_out j;
 	json_init(&j, f, true);
 	json_obj_begin(&j, NULL);
@@ -231,7 +239,7 @@ void report_json(FILE *f, const struct report *r)
 	json_obj_end(&j);
 	json_arr_begin(&j, "dumps");
 	for (size_t i = 0; i < r->ix->n; i++)
-		dump_object(&j, r, r->ix->v[i]);
+		dump_object(&j, r, i);
 	json_arr_end(&j);
 	json_arr_begin(&j, "errors");
 	for (size_t i = 0; i < r->ix->nerrors; i++) {
@@ -243,4 +251,5 @@ void report_json(FILE *f, const struct report *r)
 	json_arr_end(&j);
 	json_obj_end(&j);
 	json_end(&j);
+	report_crashes_free(crashes);
 }

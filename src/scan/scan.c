@@ -223,25 +223,52 @@ static int refuse(char *err, size_t errlen, const char *why, char *real)
 	return -1;
 }
 
-int scan_add_root(struct scan *s, const char *operand, char *err, size_t errlen)
+/* The operand made absolute, as written: for a path that realpath() cannot spell. */
+static char *absolute_form(const char *operand, const struct stat *st)
+{
+	char *cwd = operand[0] == '/' ? NULL : getcwd(NULL, 0);
+	char *d = display_form(operand);
+	struct stat lst;
+	/* "/proc/7/root" itself is a link; the walk opens the root with O_NOFOLLOW. */
+	bool link = S_ISDIR(st->st_mode) && lstat(d, &lst) == 0 && S_ISLNK(lst.st_mode);
+	char *abs = xasprintf("%s%s%s%s", cwd ? cwd : "", cwd && strcmp(cwd, "/") ? "/" : "", d,
+			      link ? "/." : "");
+	free(cwd);
+	free(d);
+	return abs;
+}
+
+/* The root's path, for the walk and for deletion: the canonical one, unless it names another
+ * file.  It does through /proc/PID/root of a process in another mount namespace (a container
+ * seen from `kubectl debug --target`): the link's text is in that namespace's terms. */
+static char *root_path(const char *operand, const struct stat *st)
 {
 	char *real = realpath(operand, NULL);
-	if (!real)
-		return refuse(err, errlen, strerror(errno), NULL);
+	struct stat rst;
+	if (real && stat(real, &rst) == 0 && rst.st_dev == st->st_dev && rst.st_ino == st->st_ino)
+		return real;
+	free(real);
+	return absolute_form(operand, st);
+}
+
+int scan_add_root(struct scan *s, const char *operand, char *err, size_t errlen)
+{
 	struct stat st;
-	if (stat(real, &st) != 0)
-		return refuse(err, errlen, strerror(errno), real);
+	if (stat(operand, &st) != 0)
+		return refuse(err, errlen, strerror(errno), NULL);
+	char *real = root_path(operand, &st);
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
 		return refuse(err, errlen, "not a directory or regular file", real);
-	if (S_ISDIR(st.st_mode)) {
-		int fd = open(real, DIR_FLAGS);
-		if (fd < 0)
-			return refuse(err, errlen, strerror(errno), real);
-		bool kern = is_kernfs(fd);
-		close(fd);
-		if (kern)
-			return refuse(err, errlen, "kernel pseudo-filesystem, not scanned", real);
-	}
+	/* A file there is not a dump either: `info /proc/kcore` must not read kernel memory,
+	 * nor `info /proc/PID/status` a process's. */
+	int fd = open(real, S_ISDIR(st.st_mode) ? DIR_FLAGS : O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return refuse(err, errlen, strerror(errno), real);
+	bool kern = is_kernfs(fd);
+	close(fd);
+	if (kern)
+		return refuse(err, errlen, S_ISDIR(st.st_mode) ? "kernel pseudo-filesystem, not scanned"
+							: "on a kernel pseudo-filesystem, not read", real);
 	for (size_t i = 0; i < s->nroots; i++) {
 		if (s->roots[i].dev == (uint64_t)st.st_dev && s->roots[i].ino == (uint64_t)st.st_ino) {
 			free(real); /* the same tree twice: scan it once */
@@ -502,13 +529,22 @@ static void work_done(struct scan *s)
 
 /* ---- counting and reporting ------------------------------------------------------------ */
 
+/* Sizes near 2^63 exist (tmpfs allows them): byte totals saturate rather than wrap. */
+static void sat_add_atomic(_Atomic uint64_t *total, uint64_t v)
+{
+	uint64_t old = atomic_load_explicit(total, memory_order_relaxed);
+	while (!atomic_compare_exchange_weak_explicit(total, &old, sat_add_u64(old, v),
+						      memory_order_relaxed, memory_order_relaxed))
+		;
+}
+
 static void flush_totals(struct worker *w)
 {
 	struct scan *s = w->s;
 	atomic_fetch_add_explicit(&s->files, w->local.files, memory_order_relaxed);
 	atomic_fetch_add_explicit(&s->dirs, w->local.dirs, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->bytes_apparent, w->local.bytes_apparent, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->bytes_disk, w->local.bytes_disk, memory_order_relaxed);
+	sat_add_atomic(&s->bytes_apparent, w->local.bytes_apparent);
+	sat_add_atomic(&s->bytes_disk, w->local.bytes_disk);
 	atomic_fetch_add_explicit(&s->errors, w->local.errors, memory_order_relaxed);
 	atomic_fetch_add_explicit(&s->dumps, w->local.dumps, memory_order_relaxed);
 	memset(&w->local, 0, sizeof(w->local));
@@ -531,8 +567,8 @@ static void account(struct worker *w, const struct stat *st)
 	if (!S_ISDIR(st->st_mode) && st->st_nlink > 1 &&
 	    !hl_first_sighting(w->s, (uint64_t)st->st_dev, (uint64_t)st->st_ino))
 		return;
-	w->local.bytes_apparent += (uint64_t)st->st_size;
-	w->local.bytes_disk += (uint64_t)st->st_blocks * 512;
+	w->local.bytes_apparent = sat_add_u64(w->local.bytes_apparent, (uint64_t)st->st_size);
+	w->local.bytes_disk = sat_add_u64(w->local.bytes_disk, (uint64_t)st->st_blocks * 512);
 	if (++w->since_flush >= FLUSH_EVERY)
 		flush_totals(w);
 }

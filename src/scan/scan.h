@@ -62,7 +62,8 @@ struct scan_sink {
 struct scan;
 
 struct scan *scan_new(const struct scan_opts *opts, const struct scan_sink *sink);
-/* Add a PATH operand (a directory or a regular file; a symbolic link operand is resolved).
+/* Add a PATH operand (a directory or a regular file; a symbolic link operand is resolved,
+ * and kept as written where its canonical form names another file: /proc/PID/root/...).
  * Returns 0, or -1 with the reason in err. */
 int scan_add_root(struct scan *s, const char *operand, char *err, size_t errlen);
 size_t scan_root_count(const struct scan *s);

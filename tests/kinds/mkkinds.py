@@ -11,6 +11,8 @@ Usage:
                       --count N --reason "..." [--compress zstd|none]
   mkkinds.py vmcoreinfo OUT --release 6.1.0-test --crashtime EPOCH
   mkkinds.py kdump-flat IN OUT
+  mkkinds.py hserr OUT --platform bsd-amd64 --host "..." --signal SIGBUS --number 10
+                       --code 2 --code-name BUS_ADRERR --addr HEX --pid N --tid N
 
 Each subcommand writes exactly one file (or, for abrt, one directory) and prints nothing on
 success.  On error it prints a message to stderr and exits 2.  Standard library only, except
@@ -474,6 +476,33 @@ def build_vmcoreinfo(a):
 # always writes kdump formats flattened).  Blocks here are the input's block_size (from
 # disk_dump_header at offset 428) long, the first at offset 0, so "KDUMP   " is at 0x1010.
 # --------------------------------------------------------------------------------------------
+# HotSpot's fatal error log, as openjdk src/hotspot/share/utilities/vmError.cpp prints it
+# (VMError::report: the "#  SIGNAME (0xN) at pc=..., pid=..., tid=..." error line, the JRE
+# and "Java VM: ... (..., PLATFORM)" lines, the summary's Host line) and os::print_siginfo
+# (posix: "siginfo: si_signo: N (NAME), si_code: N (NAME), si_addr: 0x..."), with another
+# OS's own signal numbers: the case of a log copied from a Mac (bsd-amd64, SIGBUS is 10).
+def build_hserr(a):
+    addr = int(a.addr, 16)
+    head = (
+        "#\n# A fatal error has been detected by the Java Runtime Environment:\n#\n"
+        f"#  {a.signal} (0x{a.number:x}) at pc=0x{a.pc:016x}, pid={a.pid}, tid={a.tid}\n#\n"
+        "# JRE version: OpenJDK Runtime Environment (17.0.2+8) (build 17.0.2+8-86)\n"
+        "# Java VM: OpenJDK 64-Bit Server VM (17.0.2+8-86, mixed mode, sharing, tiered, "
+        f"compressed oops, compressed class ptrs, g1 gc, {a.platform})\n"
+        "# Problematic frame:\n# V  [libjvm.dylib+0x5a3f2c]  Unsafe_GetInt+0x5c\n#\n"
+        "# No core dump will be written. Core dumps have been disabled.\n#\n\n"
+        "---------------  S U M M A R Y ------------\n\n"
+        "Command Line: -Xmx32m Crash first second\n\n"
+        f"Host: {a.host}\n"
+        "Time: Tue Nov 24 07:11:49 2026 UTC elapsed time: 0.025013 seconds (0d 0h 0m 0s)\n\n"
+        "---------------  T H R E A D  ---------------\n\n"
+        f"siginfo: si_signo: {a.number} ({a.signal}), si_code: {a.code} ({a.code_name}), "
+        f"si_addr: 0x{addr:016x}\n"
+    )
+    with open(a.out, "w") as f:
+        f.write(head)
+
+
 def build_kdump_flat(a):
     with open(a.inp, "rb") as f:
         data = f.read()
@@ -500,12 +529,27 @@ def main():
     s.add_argument("--pid", type=int, required=True)
     s.add_argument("--uid", type=int, default=1000)
     s.add_argument("--comm", required=True)
-    s.add_argument("--signal", type=int, required=True)
+    s.add_argument("--signal", type=lambda v: int(v, 0), required=True,
+                   help="the exception code: a signal, or 0xffffffff for a dump requested")
     s.add_argument("--code", type=int, required=True)
     s.add_argument("--addr", required=True)
     s.add_argument("--cmdline", required=True)
     s.add_argument("--time", type=int, required=True)
     s.set_defaults(fn=build_minidump)
+
+    s = sub.add_parser("hserr")
+    s.add_argument("out")
+    s.add_argument("--platform", required=True, help="the Java VM line's: linux-amd64, bsd-amd64")
+    s.add_argument("--host", required=True)
+    s.add_argument("--signal", required=True)
+    s.add_argument("--number", type=int, required=True)
+    s.add_argument("--code", type=int, required=True)
+    s.add_argument("--code-name", required=True)
+    s.add_argument("--addr", required=True)
+    s.add_argument("--pc", type=lambda v: int(v, 0), default=0x10c7d4b4c)
+    s.add_argument("--pid", type=int, required=True)
+    s.add_argument("--tid", type=int, required=True)
+    s.set_defaults(fn=build_hserr)
 
     s = sub.add_parser("apport")
     s.add_argument("out")

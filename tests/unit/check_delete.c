@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/procfs.h"
 #include "delete/delete.h"
 #include "delete/zst.h"
 #include "model/index.h"
@@ -451,6 +452,71 @@ START_TEST(held_open_from_a_proc_tree)
 }
 END_TEST
 
+/* Finding 8 of issue 14: any process could name itself "CoreDumping: 1" (PR_SET_NAME) and
+ * match the search over /proc/PID/status: dumps in its directory were then flagged as being
+ * written.  The field is read at the start of its line only. */
+START_TEST(core_dumping_is_a_field_not_a_name)
+{
+	char *root = tu_mkdtemp("proc"), *real = realpath(root, NULL);
+	char *dumps = tu_path(real, "dumps"), *core = tu_path(real, "dumps/core.7");
+	mkdir(dumps, 0755);
+	put_core(core, 0);
+	char *proc = tu_path(real, "proc");
+	/* the kernel escapes a newline in Name (seq_escape), so a line cannot start in it */
+	tu_put(proc, "5000/comm", "CoreDumping: 1\n");
+	tu_put(proc, "5000/status", "Name:\tCoreDumping: 1\nUmask:\t0022\nState:\tS (sleeping)\n"
+				    "Pid:\t5000\nCoreDumping:\t0\nThreads:\t1\n");
+	tu_put_link(proc, "5000/cwd", dumps);
+	tu_put(proc, "5001/comm", "x\n");
+	tu_put(proc, "5001/status", "Name:\tx\nXCoreDumping:\t1\n"); /* not the field either */
+	tu_put_link(proc, "5001/cwd", dumps);
+	struct index ix;
+	struct scan *s = tu_scan(dumps, &ix);
+	const struct dump *d = find(&ix, core);
+	struct delete_plan p;
+	delete_plan_init(&p, &d, 1, proc, 0);
+	ck_assert_msg(!p.items[0].held_open, "flagged: %s", p.items[0].held_by);
+	delete_plan_free(&p);
+	long v = -1;
+	ck_assert_int_eq(procfs_status_field("Name:\tCoreDumping: 1\nCoreDumping:\t1\n", "CoreDumping", &v), 0);
+	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(procfs_status_field("Name:\tCoreDumping: 1\n", "CoreDumping", &v), -1);
+	scan_free(s);
+	index_free(&ix);
+	tu_rmtree(root);
+	free(root), free(real), free(dumps), free(core), free(proc);
+}
+END_TEST
+
+/* Finding 5 of issue 14: a compressed dump (systemd's core.*.zst, a core.xz) was compressed
+ * again, to a .zst.zst that is no dump to anyone.  It is skipped, with the reason. */
+START_TEST(compressed_dumps_are_not_compressed_again)
+{
+	char *root = tu_mkdtemp("zz"), *real = realpath(root, NULL);
+	char *core = tu_path(real, "core.1"), *zst = tu_path(real, "core.1.zst");
+	char *twice = tu_path(real, "core.1.zst.zst");
+	put_core(core, 0);
+	char *cmd = xasprintf("zstd -q --rm '%s' -o '%s' 2>&1", core, zst), *res = NULL;
+	ck_assert_int_eq(tu_run(cmd, &res), 0);
+	struct index ix;
+	struct scan *s = tu_scan(real, &ix);
+	ck_assert_uint_eq(ix.n, 1);
+	char *paths[] = {zst};
+	struct delete_plan p;
+	delete_paths(s, &ix, paths, 1, &p, true);
+	ck_assert_int_eq(p.items[0].status, DELETE_SKIPPED);
+	ck_assert_msg(strstr(p.items[0].reason, "already compressed (zstd)"), "%s", p.items[0].reason);
+	struct stat st;
+	ck_assert_int_ne(stat(twice, &st), 0);
+	ck_assert_int_eq(stat(zst, &st), 0);
+	delete_plan_free(&p);
+	scan_free(s);
+	index_free(&ix);
+	tu_rmtree(root);
+	free(root), free(real), free(core), free(zst), free(twice), free(cmd), free(res);
+}
+END_TEST
+
 /* ---- ABRT problem directories: one dump, deleted whole, only if unchanged -------------------- */
 
 static char *make_problem_dir(const char *real);
@@ -684,6 +750,95 @@ START_TEST(compress_stopped_by_a_signal)
 }
 END_TEST
 
+/* Finding 2 of issue 14: compression read a sparse file's whole apparent size (1 GiB read
+ * twice here, 2.1 GB; 8 GiB took 3.2 s, 1 PiB would take days).  Only the data extents are
+ * read now, the holes are zeros from memory, and the copy decompresses to the same bytes. */
+START_TEST(compress_reads_data_extents_only)
+{
+	char *root = tu_mkdtemp("sparse"), *real = realpath(root, NULL);
+	char *core = tu_path(real, "core.1"), *zst = tu_path(real, "core.1.zst");
+	put_core(core, 0);
+	int fd = open(core, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	char block[65536];
+	for (size_t i = 0; i < sizeof(block); i++)
+		block[i] = (char)(i * 7919 >> 3);
+	ck_assert_int_eq(pwrite(fd, block, sizeof(block), 512 << 20), (ssize_t)sizeof(block));
+	ck_assert_int_eq(ftruncate(fd, 1000 << 20), 0); /* 1000 MiB, about 600 KiB of data */
+	struct stat st;
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	int dir = open(real, O_RDONLY | O_DIRECTORY);
+	struct zst_result r;
+	char err[200];
+	struct zst_stop stop = {0};
+	int rc = zst_compress_beside(dir, "core.1", fd, &st, &stop, &r, err, sizeof(err));
+	ck_assert_msg(rc == 0, "%s", err);
+	ck_assert_uint_eq(r.original, (uint64_t)st.st_size);
+	/* compressed, then verified: the data twice, and nothing of the holes */
+	ck_assert_msg(r.read <= 2 * (uint64_t)st.st_blocks * 512 + (2u << 20),
+		      "read %llu bytes of a file with %llu on disk", (unsigned long long)r.read,
+		      (unsigned long long)st.st_blocks * 512);
+	char *cmd = xasprintf("zstd -q -d -c '%s' | cmp - '%s' 2>&1", zst, core), *res = NULL;
+	ck_assert_msg(tu_run(cmd, &res) == 0, "the copy is not the dump: %s", res);
+	free(cmd), free(res);
+	/* 64 GiB with a few hundred KiB of data: not worth a copy, and nothing is read */
+	unlink(zst);
+	ck_assert_int_eq(ftruncate(fd, 64ll << 30), 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	rc = zst_compress_beside(dir, "core.1", fd, &st, &stop, &r, err, sizeof(err));
+	ck_assert_int_eq(rc, -1);
+	ck_assert(r.pointless);
+	ck_assert_uint_eq(r.read, 0);
+	ck_assert_msg(strstr(err, "mostly holes"), "%s", err);
+	ck_assert_int_ne(access(zst, F_OK), 0);
+	close(fd);
+	close(dir);
+	tu_rmtree(root);
+	free(root), free(real), free(core), free(zst);
+}
+END_TEST
+
+/* A caller's poll (the browser's q) stops a compression between two chunks: no copy, no
+ * temporary, the original as it was. */
+static bool stop_after_three(void *ctx)
+{
+	int *calls = ctx;
+	return ++*calls > 3;
+}
+
+START_TEST(compress_stopped_inside_a_file)
+{
+	char *root = tu_mkdtemp("zstop"), *real = realpath(root, NULL);
+	char *core = tu_path(real, "core.1");
+	put_core(core, 1); /* 24 MiB */
+	size_t n;
+	void *orig = tu_read_file(core, &n);
+	int fd = open(core, O_RDONLY), dir = open(real, O_RDONLY | O_DIRECTORY);
+	struct stat st;
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	int calls = 0;
+	struct zst_stop stop = {NULL, stop_after_three, &calls};
+	struct zst_result r;
+	char err[200];
+	ck_assert_int_eq(zst_compress_beside(dir, "core.1", fd, &st, &stop, &r, err, sizeof(err)), -1);
+	ck_assert(r.cancelled);
+	ck_assert_int_eq(calls, 4); /* asked every chunk, stopped at the first yes */
+	DIR *d = opendir(real);
+	struct dirent *e;
+	while ((e = readdir(d)))
+		ck_assert_msg(!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+			      !strcmp(e->d_name, "core.1"), "left behind: %s", e->d_name);
+	closedir(d);
+	size_t m;
+	void *now = tu_read_file(core, &m);
+	ck_assert(m == n && memcmp(now, orig, n) == 0);
+	close(fd);
+	close(dir);
+	tu_rmtree(root);
+	free(root), free(real), free(core), free(orig), free(now);
+}
+END_TEST
+
 START_TEST(compress_refused_without_space)
 {
 	char *root = tu_mkdtemp("full");
@@ -743,12 +898,16 @@ int main(void)
 	tcase_add_test(tc, directory_permission_error);
 	tcase_add_test(tc, held_open_is_flagged);
 	tcase_add_test(tc, held_open_from_a_proc_tree);
+	tcase_add_test(tc, core_dumping_is_a_field_not_a_name);
+	tcase_add_test(tc, compressed_dumps_are_not_compressed_again);
 	tcase_add_test(tc, hard_links_free_nothing);
 	tcase_add_test(tc, abrt_directory_deleted_whole);
 	tcase_add_test(tc, abrt_directory_changed_is_refused);
 	tcase_add_test(tc, compress_round_trip);
 	tcase_add_test(tc, compress_stopped_by_a_signal);
 	tcase_add_test(tc, compress_refused_without_space);
+	tcase_add_test(tc, compress_reads_data_extents_only);
+	tcase_add_test(tc, compress_stopped_inside_a_file);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kinds/elfcore.h"
+#include "kinds/prstatus.h"
 #include "kinds/reader.h"
 #include "scan/detect.h"
 #include "testutil.h"
@@ -1189,6 +1190,17 @@ START_TEST(limits_auxv_pointers)
 			ck_assert_ptr_nonnull(strstr(r.ci.problem, "out of range"));
 	}
 
+	/* AT_EXECFN's string zeroed in the dumped stack: a real execfn is never empty, so it is
+	 * no name (exe is the NT_FILE mapping of AT_ENTRY, never ""); AT_PLATFORM still reads. */
+	memcpy(c, core, n);
+	size_t str = soff + (le64(core + execfn) - svaddr);
+	memset(c + str, 0, strlen((const char *)core + str));
+	lim_write(fd, c, n);
+	lim_parse(fd, "auxv: AT_EXECFN's string zeroed", &r);
+	ck_assert_msg(r.has_exe && strcmp(r.exe, r.exe_mapped) == 0, "zeroed: exe \"%s\"", r.exe);
+	ck_assert_str_ne(r.exe, "");
+	ck_assert_str_eq(r.platform, "x86_64");
+
 	close(fd);
 	free(c);
 	free(core);
@@ -1352,6 +1364,50 @@ START_TEST(limits_wrapping_note_sizes)
 }
 END_TEST
 
+/* doc/prstatus.md's table and src/kinds/prstatus.c say the same, row for row. */
+START_TEST(prstatus_table_is_documented)
+{
+	const char *src = getenv("TESTS_SRCDIR");
+	ck_assert_msg(src && *src, "TESTS_SRCDIR is not set");
+	char *path = tu_path(src, "doc/prstatus.md");
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "open %s: %s", path, strerror(errno));
+	unsigned n;
+	const struct prstatus_layout *t = prstatus_table(&n);
+	unsigned rows = 0;
+	char line[1024];
+	while (fgets(line, sizeof(line), f)) {
+		char abi[32];
+		int cls, pid, reg, rsz, ngreg, pc, sp, size;
+		/* | ABI | e_machine | class | pr_pid | pr_reg | greg | NGREG | pc | sp | size | */
+		if (sscanf(line, "| %31[^|]| %*[^|]| %d | %d | %d | %d | %d | %d | %d | %d |", abi, &cls,
+			   &pid, &reg, &rsz, &ngreg, &pc, &sp, &size) != 9)
+			continue;
+		abi[strcspn(abi, " ")] = '\0';
+		ck_assert_msg(rows < n, "doc/prstatus.md has more rows than the table (%s)", abi);
+		const struct prstatus_layout *r = &t[rows++];
+		char want[32];
+		snprintf(want, sizeof(want), "%s", r->abi);
+		want[strcspn(want, " ")] = '\0'; /* "mips n32" is "mips" then "n32" in the doc */
+		ck_assert_str_eq(abi, want);
+		ck_assert_int_eq(cls, r->elf_class);
+		ck_assert_int_eq(pid, r->pid);
+		ck_assert_int_eq(reg, r->reg);
+		ck_assert_int_eq(rsz, r->regsize);
+		ck_assert_int_eq(ngreg, r->nregs);
+		ck_assert_int_eq(pc, r->pc);
+		ck_assert_int_eq(sp, r->sp);
+		ck_assert_int_eq(size, r->size);
+		/* pr_reg holds ELF_NGREG registers, then pr_fpvalid, then the struct's padding */
+		ck_assert_int_ge(size, r->reg + r->regsize * r->nregs + 4);
+		ck_assert_int_lt(size, r->reg + r->regsize * r->nregs + 4 + 8);
+	}
+	fclose(f);
+	free(path);
+	ck_assert_uint_eq(rows, n);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("elfcore");
@@ -1364,6 +1420,7 @@ int main(void)
 	tcase_add_test(tc, mappings_and_crash_module);
 	tcase_add_test(tc, truncated_copies);
 	tcase_add_test(tc, decoys_are_not_dumps);
+	tcase_add_test(tc, prstatus_table_is_documented);
 	suite_add_tcase(s, tc);
 	TCase *cr = tcase_create("crafted");
 	tcase_set_timeout(cr, 60);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/index.h"
+#include "output/report.h"
 #include "testutil.h"
 
 #define mk tu_fake_dump /* pid = inode */
@@ -114,6 +115,51 @@ START_TEST(many_dumps_and_errors)
 }
 END_TEST
 
+/* Finding 4 of issue 14: `json` and `info` looked for a dump's fellow copies among all the
+ * dumps, for every dump: N copies of one crash cost N^2 (40,000: 13 s).  They are grouped
+ * once now.  No timing assertion: this case's timeout (60 s) is far beyond the grouped
+ * time (1.6 s of CPU here) and below the quadratic one (the first 20 s of a run before the
+ * fix got through less than the JSON). */
+START_TEST(same_crash_reports_are_linear)
+{
+	enum { N = 60000 };
+	struct index ix;
+	index_init(&ix);
+	for (int i = 0; i < N; i++) {
+		char p[32];
+		snprintf(p, sizeof(p), "/d/core.%05d", i);
+		struct dump *d = mk(p, (uint64_t)i + 10, 1, 1, 1000, "gunicorn", 6);
+		d->core.pid = 4242; /* copies of one crash */
+		ck_assert(index_add(&ix, d));
+	}
+	index_add(&ix, mk("/e/core.1", 1, 1, 1, 1000, "alone", 11)); /* pid 1: no copy */
+	ck_assert_uint_eq(index_link_same_crash(&ix), 1);
+	struct report r = {.ix = &ix, .now = 2000};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	report_json(f, &r);
+	fclose(f);
+	/* every copy names the others' count, and at most REPORT_SAME_CRASH_SHOWN paths */
+	size_t counts = 0;
+	char want[48];
+	snprintf(want, sizeof(want), "\"same_crash_count\": %d", N - 1);
+	for (const char *q = text; (q = strstr(q, want)); q++)
+		counts++;
+	ck_assert_uint_eq(counts, N);
+	ck_assert_ptr_nonnull(strstr(text, "\"same_crash_count\": 0"));
+	free(text);
+	f = fopen("/dev/null", "w");
+	struct report_crashes *crashes = report_crashes_new(&ix); /* as cmd_info does */
+	r.crashes = crashes;
+	for (size_t i = 0; i < ix.n; i++)
+		report_info(f, &r, ix.v[i], NULL, i == 0);
+	report_crashes_free(crashes);
+	fclose(f);
+	index_free(&ix);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("index");
@@ -124,5 +170,9 @@ int main(void)
 	tcase_add_test(tc, time_window);
 	tcase_add_test(tc, many_dumps_and_errors);
 	suite_add_tcase(s, tc);
+	TCase *scale = tcase_create("scale");
+	tcase_set_timeout(scale, 60);
+	tcase_add_test(scale, same_crash_reports_are_linear);
+	suite_add_tcase(s, scale);
 	return tu_run_suite(s);
 }

@@ -22,6 +22,7 @@
 #include <zstd.h>
 
 #include "base/util.h"
+#include "kinds/bsrc.h"
 #include "kinds/cause.h"
 #include "kinds/decomp.h"
 #include "kinds/dump.h"
@@ -310,17 +311,19 @@ START_TEST(every_truncation)
 }
 END_TEST
 
-/* Compressed heads: a real core through zstd, xz and lz4, whole and cut anywhere. */
-START_TEST(compressed_heads)
+/* core[0..n) through zstd (level 3; its frame records the size if content_size), xz and lz4,
+ * into z[i] (allocated) of zn[i] bytes, in the order of COMP_ZSTD, COMP_XZ, COMP_LZ4. */
+static void compress_three(const unsigned char *core, size_t n, bool content_size,
+			   unsigned char *z[3], size_t zn[3])
 {
-	size_t n;
-	unsigned char *core = fixture("abort-x86-64.core", &n);
 	size_t cap = n + n / 2 + 65536;
-	unsigned char *z[3];
-	size_t zn[3];
+	ZSTD_CCtx *cc = ZSTD_createCCtx();
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, 3);
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, content_size);
 	z[0] = xmalloc(cap);
-	zn[0] = ZSTD_compress(z[0], cap, core, n, 3);
+	zn[0] = ZSTD_compress2(cc, z[0], cap, core, n);
 	ck_assert(!ZSTD_isError(zn[0]));
+	ZSTD_freeCCtx(cc);
 	z[1] = xmalloc(cap);
 	zn[1] = 0;
 	ck_assert_int_eq(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, core, n, z[1], &zn[1], cap),
@@ -328,6 +331,16 @@ START_TEST(compressed_heads)
 	z[2] = xmalloc(cap);
 	zn[2] = LZ4F_compressFrame(z[2], cap, core, n, NULL);
 	ck_assert(!LZ4F_isError(zn[2]));
+}
+
+/* Compressed heads: a real core through zstd, xz and lz4, whole and cut anywhere. */
+START_TEST(compressed_heads)
+{
+	size_t n;
+	unsigned char *core = fixture("abort-x86-64.core", &n);
+	unsigned char *z[3];
+	size_t zn[3];
+	compress_three(core, n, true, z, zn);
 	static const enum dump_compression comp[3] = {COMP_ZSTD, COMP_XZ, COMP_LZ4};
 	for (int i = 0; i < 3; i++) {
 		struct dump *d = parse_mem(z[i], zn[i], "/x/core.zzz");
@@ -358,6 +371,113 @@ static void put32(unsigned char *p, uint32_t v)
 	p[2] = (unsigned char)(v >> 16);
 	p[3] = (unsigned char)(v >> 24);
 }
+
+/* ---- sparse compressed files: bounded input ------------------------------------------------ */
+
+/* A byte source over a file that counts what it reads: work measured in bytes, not time. */
+struct counting {
+	struct bsrc file;
+	uint64_t bytes, calls;
+};
+
+static ssize_t counting_read_at(const struct bsrc *s, void *buf, size_t len, uint64_t off)
+{
+	struct counting *c = s->priv;
+	ssize_t k = c->file.read_at(&c->file, buf, len, off);
+	c->calls++;
+	if (k > 0)
+		c->bytes += (uint64_t)k;
+	return k;
+}
+
+/* Parse the file at path as the scanner would (compression from its first bytes), through a
+ * counting source; returns the bytes read. */
+static uint64_t parse_counting(const char *path, struct dump *d)
+{
+	int fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	struct stat st;
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	struct counting c = {.bytes = 0};
+	bsrc_from_fd(&c.file, fd, (uint64_t)st.st_size);
+	struct bsrc src = {counting_read_at, (uint64_t)st.st_size, fd, &c};
+	memset(d, 0, sizeof(*d));
+	d->head_len = (uint8_t)pread(fd, d->head, DUMP_HEAD_LEN, 0);
+	d->compression = decomp_sniff(d->head, d->head_len);
+	unsigned char inner[DUMP_HEAD_LEN];
+	ssize_t got = decomp_peek(d->compression, &src, inner, sizeof(inner));
+	d->kind = got > 0 ? detect_kind(inner, (size_t)got) : DUMP_NONE;
+	elfcore_init(&d->core);
+	dump_parse_src(d, &src, fd, ELFCORE_KEEP_MAPS);
+	close(fd);
+	return c.bytes;
+}
+
+/* The head of a real core compressed, then a tail of `tail` bytes left as a hole: zeros that
+ * xz takes as stream padding, or a skippable frame (zstd, lz4) whose content is the hole. */
+static void write_sparse_compressed(const char *path, int format, const void *z, size_t zn,
+				    uint64_t tail)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, z, zn), (ssize_t)zn);
+	if (format != 1) { /* a skippable frame: magic 0x184D2A50, its size, then the hole */
+		unsigned char skip[8];
+		put32(skip, 0x184d2a50u);
+		put32(skip + 4, (uint32_t)(tail > 0xffffffffu ? 0xffffffffu : tail));
+		ck_assert_int_eq(write(fd, skip, 8), 8);
+		tail = 8 + (tail > 0xffffffffu ? 0xffffffffu : tail);
+	}
+	ck_assert_int_eq(ftruncate(fd, (off_t)(zn + tail)), 0);
+	close(fd);
+}
+
+/* Finding 1 of issue 14: a compressed core followed by gigabytes of holes made every command
+ * read them all (64 GiB: 107 s).  The compressed input read is now capped, and holes at the
+ * end are skipped with SEEK_DATA. */
+START_TEST(sparse_compressed_tails)
+{
+	size_t n;
+	unsigned char *core = fixture("abort-x86-64.core", &n);
+	if (n > 458752)
+		n = 458752; /* the head the attack compressed */
+	size_t zn[3];
+	unsigned char *z[3];
+	/* As `head -c N core | zstd` writes it: no content size in the frame. */
+	compress_three(core, n, false, z, zn);
+	char *dir = tu_mkdtemp("sparse-comp");
+	char *path = tu_path(dir, "core.1.z");
+	static const char *const names[] = {"zstd", "xz", "lz4"};
+	for (int i = 0; i < 3; i++) {
+		/* 3 GiB of hole: unbounded, the reader would take it all */
+		write_sparse_compressed(path, i, z[i], zn[i], 3ull << 30);
+		struct dump d;
+		uint64_t read = parse_counting(path, &d);
+		ck_assert_msg(read <= DECOMP_INPUT_LIMIT + (1u << 20),
+			      "%s: read %llu bytes of a %zu-byte stream and a hole", names[i],
+			      (unsigned long long)read, zn[i]);
+		ck_assert_int_eq(d.kind, DUMP_ELF_CORE);
+		ck_assert_int_eq(d.core.pid, 7553); /* the head is still parsed */
+		elfcore_free(&d.core);
+		dump_meta_free(&d.meta);
+		/* the same with data after the hole: the cap, not the hole, stops it */
+		int fd = open(path, O_WRONLY | O_APPEND);
+		ck_assert_int_eq(write(fd, "tail", 4), 4);
+		close(fd);
+		read = parse_counting(path, &d);
+		ck_assert_msg(read <= DECOMP_INPUT_LIMIT + (1u << 20), "%s with data after the hole: "
+			      "read %llu bytes", names[i], (unsigned long long)read);
+		elfcore_free(&d.core);
+		dump_meta_free(&d.meta);
+		free(z[i]);
+	}
+	unlink(path);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+	free(core);
+}
+END_TEST
 
 START_TEST(hostile_minidumps)
 {
@@ -409,6 +529,50 @@ START_TEST(hostile_flattened_kdump)
 	struct dump *d = parse_mem(b, n, "/x/flat");
 	ck_assert_int_eq(d->kind, DUMP_KDUMP);
 	dump_free(d);
+	free(b);
+}
+END_TEST
+
+/* Finding 3 of issue 14: a flattened kdump of 4,096 one-byte blocks in reverse order took 9
+ * million reads (12.7 s for a 72 KiB file): every hit restarted the walk from the first
+ * block, with a budget per call.  The blocks are now indexed once per file. */
+START_TEST(flattened_kdump_reverse_blocks)
+{
+	enum { BLOCKS = 4096 };
+	unsigned char content[BLOCKS];
+	memset(content, 0, sizeof(content));
+	memcpy(content, "KDUMP   ", 8);
+	put32(content + 8, 6);                  /* header_version */
+	memcpy(content + 12, "Linux", 5);       /* utsname.sysname */
+	memcpy(content + 12 + 65 * 2, "6.1.0-flat", 10); /* release */
+	memcpy(content + 12 + 65 * 4, "x86_64", 6);      /* machine */
+	size_t n = 4096 + BLOCKS * 17 + 16;
+	unsigned char *b = xcalloc(1, n);
+	memcpy(b, "makedumpfile", 12);
+	unsigned char *p = b + 4096;
+	for (size_t k = 0; k < BLOCKS; k++, p += 17) {
+		size_t i = BLOCKS - 1 - k; /* the last byte first */
+		memset(p, 0, 16);
+		p[6] = (unsigned char)(i >> 8); /* offset, big endian */
+		p[7] = (unsigned char)i;
+		p[15] = 1; /* size 1 */
+		p[16] = content[i];
+	}
+	memset(p, 0xff, 16);
+	struct counting c;
+	memset(&c, 0, sizeof(c));
+	bsrc_from_mem(&c.file, b, n);
+	struct bsrc src = {counting_read_at, n, -1, &c};
+	struct core_info ci;
+	struct dump_meta m;
+	memset(&m, 0, sizeof(m));
+	elfcore_init(&ci);
+	kdump_parse(&src, true, &ci, &m);
+	ck_assert_msg(c.calls <= 4 * BLOCKS, "%llu reads for %d blocks",
+		      (unsigned long long)c.calls, BLOCKS);
+	ck_assert_str_eq(m.release, "6.1.0-flat"); /* read through the blocks, in any order */
+	elfcore_free(&ci);
+	dump_meta_free(&m);
 	free(b);
 }
 END_TEST
@@ -701,8 +865,10 @@ int main(void)
 	tcase_add_test(tc, spec_built_kinds);
 	tcase_add_test(tc, every_truncation);
 	tcase_add_test(tc, compressed_heads);
+	tcase_add_test(tc, sparse_compressed_tails);
 	tcase_add_test(tc, hostile_minidumps);
 	tcase_add_test(tc, hostile_flattened_kdump);
+	tcase_add_test(tc, flattened_kdump_reverse_blocks);
 	tcase_add_test(tc, hostile_text_kinds);
 	tcase_add_test(tc, hostile_abrt_items);
 	tcase_add_test(tc, systemd_names);

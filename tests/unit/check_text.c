@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/charset.h"
 #include "base/fmt.h"
 #include "base/json.h"
 #include "base/sanitize.h"
@@ -50,6 +51,16 @@ START_TEST(sanitize_utf8)
 	CHECK_SAN("raw\x9b" "31m", "raw\\x9b31m");                     /* raw C1 CSI byte */
 	CHECK_SAN("\xc2\x9b" "31m", "\\u009b31m");                     /* C1 CSI as UTF-8 */
 	CHECK_SAN("\xe2\x80\xae" "gpj.exe", "\\u202egpj.exe");         /* bidi override */
+	CHECK_SAN("\xd8\x9c" "ALM", "\\u061cALM");                     /* ARABIC LETTER MARK */
+	/* every other Bidi_Control character: LRM, RLM, LRE..RLO, LRI..PDI */
+	static const unsigned bidi[] = {0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
+					0x2066, 0x2067, 0x2068, 0x2069};
+	for (size_t i = 0; i < ARRAY_SIZE(bidi); i++) {
+		char in[4] = {(char)(0xe0 | bidi[i] >> 12), (char)(0x80 | (bidi[i] >> 6 & 0x3f)),
+			      (char)(0x80 | (bidi[i] & 0x3f)), 0}, want[8];
+		snprintf(want, sizeof(want), "\\u%04x", bidi[i]);
+		CHECK_SAN(in, want);
+	}
 	CHECK_SAN("bad\xff\xfe", "bad\\xff\\xfe");                     /* invalid bytes */
 	CHECK_SAN("\xc0\xaf", "\\xc0\\xaf");                           /* overlong '/' */
 	CHECK_SAN("\xed\xa0\x80", "\\xed\\xa0\\x80");                  /* surrogate */
@@ -266,6 +277,22 @@ START_TEST(gdb_hand_off)
 }
 END_TEST
 
+/* POSIX's order: the first of LC_ALL, LC_CTYPE, LANG that is set and not empty decides. */
+START_TEST(charset_env)
+{
+	ck_assert(charset_env_utf8(NULL, NULL, "C.UTF-8"));
+	ck_assert(charset_env_utf8(NULL, NULL, "en_US.utf8"));
+	ck_assert(charset_env_utf8(NULL, NULL, "de_DE.Utf-8@euro"));
+	ck_assert(!charset_env_utf8(NULL, NULL, NULL));
+	ck_assert(!charset_env_utf8(NULL, NULL, "C"));
+	ck_assert(!charset_env_utf8(NULL, NULL, "en_US.ISO-8859-1"));
+	ck_assert(!charset_env_utf8("C", NULL, "C.UTF-8"));     /* LC_ALL first */
+	ck_assert(!charset_env_utf8(NULL, "POSIX", "C.UTF-8")); /* then LC_CTYPE */
+	ck_assert(charset_env_utf8("", "", "C.UTF-8"));         /* empty is unset */
+	ck_assert(charset_env_utf8("", "C.UTF-8", "C"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("text");
@@ -281,6 +308,7 @@ int main(void)
 	tcase_add_test(tc, times);
 	tcase_add_test(tc, ages);
 	tcase_add_test(tc, gdb_hand_off);
+	tcase_add_test(tc, charset_env);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }

@@ -331,16 +331,46 @@ END_TEST
 
 START_TEST(group_keys)
 {
-	char buf[64];
+	struct sbuf buf;
+	sbuf_init(&buf);
 	struct dump *d = mk("/var/crash/core.1", 1, 1, 1, 1, "comm", SIGSEGV);
-	ck_assert_str_eq(view_group_key(VIEW_PROGRAM, d, buf, sizeof(buf)), "comm");
-	ck_assert_str_eq(view_group_key(VIEW_SIGNAL, d, buf, sizeof(buf)), "SIGSEGV");
-	ck_assert_str_eq(view_group_key(VIEW_DIR, d, buf, sizeof(buf)), "/var/crash");
-	ck_assert_str_eq(view_group_key(VIEW_KIND, d, buf, sizeof(buf)), "elf-core");
+	ck_assert_str_eq(view_group_key(VIEW_PROGRAM, d, &buf), "comm");
+	ck_assert_str_eq(view_group_key(VIEW_SIGNAL, d, &buf), "SIGSEGV");
+	ck_assert_str_eq(view_group_key(VIEW_DIR, d, &buf), "/var/crash");
+	ck_assert_str_eq(view_group_key(VIEW_KIND, d, &buf), "elf-core");
 	free(d->path);
 	d->path = strdup("/core");
-	ck_assert_str_eq(view_group_key(VIEW_DIR, d, buf, sizeof(buf)), "/");
+	ck_assert_str_eq(view_group_key(VIEW_DIR, d, &buf), "/");
 	dump_free(d);
+	sbuf_free(&buf);
+}
+END_TEST
+
+/* Finding 6 of issue 14: directories whose paths share a prefix longer than 4,095 bytes were
+ * one group (the key was cut).  The key is the whole directory path. */
+START_TEST(dir_groups_with_long_paths)
+{
+	size_t n = 5000;
+	char *prefix = xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		prefix[i] = i % 100 == 0 ? '/' : 'd';
+	prefix[n] = '\0';
+	char *a = xasprintf("%s/a/core.1", prefix), *b = xasprintf("%s/b/core.2", prefix);
+	struct view v;
+	view_init(&v);
+	view_add(&v, mk(a, 1, 100, 100, 1000, "x", SIGABRT));
+	view_add(&v, mk(b, 2, 100, 100, 2000, "x", SIGABRT));
+	while (v.mode != VIEW_DIR)
+		view_cycle_mode(&v);
+	view_refresh(&v);
+	ck_assert_uint_eq(v.ngroups, 2);
+	ck_assert_uint_eq(v.groups[0].n, 1);
+	struct sbuf key;
+	sbuf_init(&key);
+	ck_assert_uint_eq(strlen(view_group_key(VIEW_DIR, v.ix.v[0], &key)), n + 2);
+	sbuf_free(&key);
+	view_free(&v);
+	free(a), free(b), free(prefix);
 }
 END_TEST
 
@@ -359,6 +389,7 @@ int main(void)
 	tcase_add_test(tc, cursor_stays_on_its_row);
 	tcase_add_test(tc, removed_rows_leave_the_cursor_on_a_neighbour);
 	tcase_add_test(tc, group_keys);
+	tcase_add_test(tc, dir_groups_with_long_paths);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }
