@@ -56,6 +56,7 @@ struct cli {
 	int argc;           /* the command line, for watch's reload */
 	char **argv;
 	bool all_processes;
+	bool env; /* info --env: every environment value */
 	unsigned crashes;
 	const char *term;
 	const char *log_path;

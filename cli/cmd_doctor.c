@@ -35,14 +35,15 @@ static int doctor(const struct cli *c, const struct report *r)
 		.root = root ? root->path : NULL,
 	};
 	cli_stack_opts(c, &o.stacks);
-	if (doctor_run(&doc, &o, r->ix, err, sizeof(err)) != 0) {
+	if (doctor_run(&doc, &o, (const struct dump *const *)r->ix->v, r->ix->n, err,
+		       sizeof(err)) != 0) {
 		fprintf(stderr, "coredu: the hints table does not parse: %s\n", err);
 		return 2;
 	}
 	if (c->json) {
 		report_doctor_json(stdout, r, &doc);
 	} else {
-		struct doctor_text_opts t = {output_width(), c->all_processes, NULL};
+		struct doctor_text_opts t = {output_width(), c->all_processes, false};
 		report_doctor_text(stdout, r, &doc, &t);
 	}
 	int rc = doc.attention ? 4 : 0;

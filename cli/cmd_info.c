@@ -26,9 +26,13 @@ static void report_non_dumps(struct cli_scan *s)
 int cmd_info(struct cli *c)
 {
 	struct cli_scan s;
+	if (c->env) /* one line, before anything a secret could be in */
+		fputs("coredu: --env: the environment values below may hold secrets (keys, passwords)\n",
+		      stderr);
 	struct stack_opts so;
 	cli_scan(c, &s);
 	cli_stack_opts(c, &so);
+	s.rep.gdb = report_info_gdb_installed(); /* coredumpctl debug's hand-off */
 	struct report_crashes *crashes = report_crashes_new(&s.ix);
 	s.rep.crashes = crashes;
 	for (size_t i = 0; i < s.ix.n; i++) {

@@ -47,7 +47,8 @@ enum { OPT_EXCLUDE = 256, OPT_SI, OPT_SORT, OPT_REVERSE, OPT_NO_LEGEND, OPT_BATC
        OPT_MIN_SIZE, OPT_MATCH, OPT_COMPRESS, OPT_DRY_RUN, OPT_JSON, OPT_CRASHES, OPT_ALL,
        OPT_MAGIC, OPT_IMPORT, OPT_EVENTS, OPT_METRICS, OPT_FORMAT, OPT_METRICS_INTERVAL,
        OPT_RESCAN_INTERVAL, OPT_SETTLE, OPT_PRUNE, OPT_CONFIG, OPT_BACKTRACE, OPT_BACKTRACE_TIMEOUT,
-       OPT_SYSROOT, OPT_FORCE_OPEN };
+       OPT_SYSROOT, OPT_FORCE_OPEN,
+       OPT_ENV };
 
 enum section { SEC_GENERAL, SEC_PRUNE, SEC_DOCTOR, SEC_WATCH, SEC_BROWSER, SEC_STACKS };
 static const char *const section_titles[] = {
@@ -79,6 +80,7 @@ struct opt {
 #define WATCH VERB_BIT(VERB_WATCH)
 #define METRICS VERB_BIT(VERB_METRICS)
 #define POLICY (PRUNE | WATCH)
+#define INFO VERB_BIT(VERB_INFO)
 #define STACKS (VERB_BIT(VERB_DEFAULT) | VERB_BIT(VERB_JSON) | VERB_BIT(VERB_INFO) | DOCTOR)
 
 static int set_flag(struct cli *c, const struct opt *o, const char *arg);
@@ -130,6 +132,9 @@ static const struct opt opts[] = {
 	 set_flag, FIELD(import), 0, NULL,
 	 "the operands are `coredu json` documents (- for\nstandard input) from many hosts: browse or list\n"
 	 "them together, read-only"},
+	{"env", OPT_ENV, NULL, INFO, SEC_GENERAL, set_flag, FIELD(env), 0, NULL,
+	 "info: every environment variable's value (they may\nhold secrets; by default only an "
+	 "allow-list's)"},
 	{"help", 'h', NULL, VERB_ALL, SEC_GENERAL, show_help, 0, 0, NULL, "show this help and exit"},
 	{"version", 'V', NULL, VERB_ALL, SEC_GENERAL, show_version, 0, 0, NULL,
 	 "show the version and exit"},

@@ -105,6 +105,8 @@ size_t cli_scan(const struct cli *c, struct cli_scan *s)
 	struct scan_opts o = c->scan;
 	if (c->verb->keep_maps)
 		o.parse_flags |= ELFCORE_KEEP_MAPS;
+	if (c->env)
+		o.parse_flags |= ELFCORE_KEEP_ENV;
 	struct scan_sink sink = {s, sink_dump, sink_error};
 	size_t roots = 0;
 	import_init(&s->imp);

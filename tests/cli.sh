@@ -77,7 +77,7 @@ contains "$tmp/out" "./app/core.1058" "paths are shown as reached from the opera
 
 # --- the list table -------------------------------------------------------------------------
 expect_rc 0 "$COREDU" list "$tmp/tree"
-for col in TIME PID UID SIG DISK SIZE KIND COMMAND PATH; do
+for col in TIME PID UID SIG DISK SIZE KIND PROGRAM PATH; do
 	contains "$tmp/out" "$col" "list header has $col"
 done
 contains "$tmp/out" "3 dumps" "totals line"
@@ -170,6 +170,16 @@ for f in "PID:" "TID:" "Signal: 11 (SIGSEGV)" "SEGV_MAPERR" "Fault address: 0x0"
 	"Mapped files:" "libc.so.6" "State: complete"; do
 	contains "$tmp/out" "$f" "info field $f"
 done
+# coredumpctl debug's hand-off: the gdb command, with the executable from NT_FILE, when gdb
+# is installed; without it on PATH, no Debug line.
+mkdir -p "$tmp/bin"
+printf '#!/bin/sh\n' >"$tmp/bin/gdb"
+chmod +x "$tmp/bin/gdb"
+mapped=$(sed -n 's/^ *Mapped exe: //p' "$tmp/out")
+expect_rc 0 env PATH="$tmp/bin:$PATH" "$COREDU" info "$tmp/tree/app/core.2001"
+contains "$tmp/out" "Debug: gdb $mapped $tmp/tree/app/core.2001" "info gives the gdb command"
+expect_rc 0 env PATH=/nonexistent "$COREDU" info "$tmp/tree/app/core.2001"
+lacks "$tmp/out" "Debug:" "no gdb, no Debug line"
 expect_rc 1 "$COREDU" info "$tmp/tree/core"
 contains "$tmp/err" "not a recognised dump" "info on a non-dump says so"
 expect_rc 2 "$COREDU" info "$tmp/nope"

@@ -74,7 +74,9 @@ run 4 "${clean_env[@]}" "$COREDU" doctor --proc "$proc" "$tmp/empty"
 says "$tmp/out" "Stop the dumps in AWS ECS on Fargate (seen: " "ECS from PID 1"
 says "$tmp/out" "ECS_CONTAINER_METADATA_URI_V4, AWS_EXECUTION_ENV=AWS_ECS_FARGATE)" "the markers seen"
 grep -qF '"ulimits":[{"name":"core","softLimit":0,"hardLimit":0}]' "$tmp/out" && pass || fail "the task definition snippet, verbatim"
-says "$tmp/out" "The fix here (AWS ECS on Fargate)" "the summary names the fix"
+says "$tmp/out" "> The fix (AWS ECS on Fargate), in the task definition's container:" "the summary names the fix"
+sed -n '3,8p' "$tmp/out" | grep -qxF '    "ulimits":[{"name":"core","softLimit":0,"hardLimit":0}]' && pass ||
+	fail "the summary's snippet, on its own line within the first lines: $(head -8 "$tmp/out")"
 rm "$proc/1/environ"
 
 # --- dumps: groups, JSON ---------------------------------------------------------------------
@@ -84,8 +86,10 @@ cp "$FIXTURE_DIR/abort-x86-64.core" "$app/core.200"
 touch -d '2 hours ago' "$app/core.101"
 touch -d '1 hour ago' "$app/core.102"
 run 4 "${clean_env[@]}" "$COREDU" doctor --proc "$proc" "$app"
-says "$tmp/out" "! 3 dumps" "the summary counts the dumps"
-says "$tmp/out" "[1] crash_parent_ki SIGABRT parent: 2 dumps" "the largest group first"
+says "$tmp/out" "! crash_parent_kill: 2 dumps, " "the summary: the largest group's program"
+says "$tmp/out" "(SIGABRT, parent); 3 in all, " "the summary counts the dumps"
+says "$tmp/out" "pace: 2 dumps in 60.0 min: " "the pace over the true window"
+says "$tmp/out" "[1] crash_parent_kill SIGABRT parent: 2 dumps" "the largest group first"
 says "$tmp/out" "one every 60 min (median interval)" "the cadence"
 says "$tmp/out" "last 24 h: 2 dumps" "the window"
 says "$tmp/out" "why: the parent process killed this one with SIGABRT" "the hint"
@@ -103,7 +107,8 @@ assert k["core_pattern"] == "core" and k["pattern_kind"] == "relative", k
 assert k["accumulation"] == "unbounded" and k["pid_appended"] is True, k
 assert k["core_sort_vma"] is None and k["core_modes"] is None, k
 g = d["groups"][0]
-assert (g["program"], g["signal"], g["cause"], g["count"]) == ("crash_parent_ki", "SIGABRT", "parent", 2), g
+assert (g["program"], g["signal"], g["cause"], g["count"]) == ("crash_parent_kill", "SIGABRT", "parent", 2), g
+assert 3590 <= g["window_seconds"] <= 3610, g["window_seconds"]
 assert 3590 <= g["cadence_seconds"] <= 3610, g["cadence_seconds"]
 assert g["rate_bytes_per_hour"] > 0 and g["hours_to_full"] > 0, g
 assert g["hint"]["id"] == "supervisor-abort", g["hint"]

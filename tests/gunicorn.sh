@@ -4,7 +4,10 @@
 # --max-requests, a burst of requests with a slow one in flight while the worker recycles,
 # the arbiter's SIGABRT on WORKER TIMEOUT, a core in the working directory; then
 # `coredu doctor` on that directory must attribute it to the worker timeout and print the
-# remedy.  Everything listens on 127.0.0.1 only, every request and wait is bounded, and
+# remedy.  Then the incident end to end in the browser, in tmux at 80x24 with ECS's
+# variables: three worker cores, an unrelated python3 script's core and a native one in the
+# same directory; at most six keys from launch must show the cause and the ECS snippet and
+# delete exactly the worker cores.  Everything listens on 127.0.0.1 only, every request and wait is bounded, and
 # everything started here is stopped on exit.  Skips (77) when the Debian packages
 # gunicorn, python3-fastapi and uvicorn are missing or the kernel cannot write the core here.
 set -u
@@ -26,13 +29,21 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-gunicorn-XXXXXX")
 app=$tmp/app
 mkdir "$app"
 gpid=
-cleanup() {
-	# The arbiter leads its own session: stop it and its workers, whatever state they are in.
+sock=coredu-incident-$$
+T() { tmux -L "$sock" -f /dev/null "$@"; }
+# The arbiter leads its own session: stop it and its workers, whatever state they are in.
+stop_gunicorn() {
 	if [ -n "$gpid" ]; then
 		kill -TERM -- "-$gpid" 2>/dev/null
 		for _ in $(seq 50); do kill -0 -- "-$gpid" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL -- "-$gpid" 2>/dev/null
+		for _ in $(seq 50); do kill -0 -- "-$gpid" 2>/dev/null || break; sleep 0.1; done
 	fi
+	gpid=
+}
+cleanup() {
+	T kill-server 2>/dev/null
+	stop_gunicorn
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -73,7 +84,8 @@ done
 
 # The burst: a slow request in flight, then fast ones that cross --max-requests.  Every
 # request has a timeout; the slow one is abandoned when the burst ends.
-timeout 20 "$PY" - "$port" <<'EOF'
+burst() {
+	timeout 20 "$PY" - "$port" <<'EOF'
 import http.client, sys, threading, time
 port = int(sys.argv[1])
 def get(path, timeout):
@@ -89,19 +101,36 @@ time.sleep(0.3)
 for _ in range(5):
     get("/fast", 2)
 EOF
+}
 
-# The arbiter notices the silent worker within --timeout and a bit: wait (at most 30 s)
-# for a core that coredu recognises, and for its size to settle.
+# new_core PID-IF-UNNAMED: wait (at most 30 s) for a core not seen yet that coredu
+# recognises and whose size has settled; a core named plain "core" (core_uses_pid=0 and no
+# %p) is renamed core.PID, so that the next one does not replace it.  Sets $core to its path.
+seen=" "
+new_core() {
+	local c s1 s2
+	for _ in $(seq 200); do
+		for c in "$app"/core*; do
+			[ -f "$c" ] && [ "${seen#* $c }" = "$seen" ] || continue
+			s1=$(stat -c %s "$c"); sleep 0.5; s2=$(stat -c %s "$c")
+			[ "$s1" = "$s2" ] && "$COREDU" list --no-legend "$c" >/dev/null 2>&1 || continue
+			if [ "$c" = "$app/core" ]; then mv "$c" "$app/core.$1"; c=$app/core.$1; fi
+			seen="$seen$c "
+			core=$c
+			return 0
+		done
+		sleep 0.1
+	done
+	return 1
+}
+# The pid of the worker the arbiter killed last, from its log.
+timed_out() { grep -o 'WORKER TIMEOUT (pid:[0-9]*)' "$tmp/gunicorn.log" | tail -1 | tr -dc 0-9; }
+
+burst
+# The arbiter notices the silent worker within --timeout and a bit.
+for _ in $(seq 100); do grep -q "WORKER TIMEOUT" "$tmp/gunicorn.log" && break; sleep 0.1; done
 found=
-for _ in $(seq 300); do
-	if "$COREDU" list --no-legend "$app" >"$tmp/list" 2>/dev/null; then
-		s1=$(stat -c %s "$app"/core* 2>/dev/null | tr '\n' ' ')
-		sleep 0.5
-		s2=$(stat -c %s "$app"/core* 2>/dev/null | tr '\n' ' ')
-		[ -n "$s1" ] && [ "$s1" = "$s2" ] && { found=1; break; }
-	fi
-	sleep 0.1
-done
+new_core "$(timed_out)" && found=$core
 grep -q "WORKER TIMEOUT" "$tmp/gunicorn.log" && pass || fail "gunicorn logged no WORKER TIMEOUT: $(cat "$tmp/gunicorn.log")"
 [ -n "$found" ] && pass || { fail "no core appeared in $app: $(ls -la "$app"; cat "$tmp/gunicorn.log")"; exit 1; }
 kill -0 "$gpid" 2>/dev/null && pass || fail "the arbiter should still be running"
@@ -117,7 +146,7 @@ says "$tmp/doctor" "recycles a worker with a slow request in flight" "the mechan
 says "$tmp/doctor" "Add --max-requests-jitter" "a program remedy"
 says "$tmp/doctor" "set --graceful-timeout" "a program remedy"
 says "$tmp/doctor" "sender pid $gpid is still running: /usr/bin/python3 /usr/bin/gunicorn" "the parent's command line"
-says "$tmp/doctor" "The fix here (" "the remedy for this environment"
+says "$tmp/doctor" "> The fix (" "the remedy for this environment, in the summary"
 contains "$tmp/doctor" "prlimit --core=0:0 --pid $gpid" "the immediate remedy names the arbiter"
 if grep -q "likely: the sender is gone" "$tmp/doctor"; then fail "the arbiter is alive: the hint must be confirmed"; else pass; fi
 
@@ -184,5 +213,78 @@ contains "$tmp/ecs" "AWS ECS on Fargate" "Fargate is named"
 contains "$tmp/k8s" 'ulimit -c 0 && exec' "the Kubernetes entrypoint snippet"
 
 cp "$tmp/doctor" "${GUNICORN_REPORT:-/dev/null}" 2>/dev/null
-echo "gunicorn.sh: the core: $(ls "$app" | grep core | head -1), $(stat -c %s "$app"/core* | head -1) bytes"
+echo "gunicorn.sh: the core: $found, $(stat -c %s "$found") bytes"
+
+# --- the incident in the browser: six keys -------------------------------------------------
+if ! command -v tmux >/dev/null; then
+	echo "SKIP (part): tmux is not installed (apt-get install tmux): no browser test"
+	finish gunicorn.sh
+	exit
+fi
+workers=("$found")
+for _ in 1 2; do
+	n=$(grep -c "WORKER TIMEOUT" "$tmp/gunicorn.log")
+	burst
+	for _ in $(seq 100); do [ "$(grep -c "WORKER TIMEOUT" "$tmp/gunicorn.log")" -gt "$n" ] && break; sleep 0.1; done
+	new_core "$(timed_out)" || { fail "no further worker core: $(tail -5 "$tmp/gunicorn.log")"; break; }
+	workers+=("$core")
+done
+# The arbiter goes (as in the trial: the hint is then confirmed by --max-requests in the
+# worker's own argv).  A kill it made while the last burst drained is a worker core too.
+stop_gunicorn
+n=$(grep -c "WORKER TIMEOUT" "$tmp/gunicorn.log")
+if [ "$n" -gt "${#workers[@]}" ] && new_core "$(timed_out)"; then workers+=("$core"); fi
+# Unrelated, in the same directory: a python3 script that aborts, and a native program
+# killed by SIGQUIT.
+mkdir "$app/scripts"
+printf 'import os\nos.abort()\n' >"$app/scripts/migrate.py"
+(cd "$app" && exec "$PY" scripts/migrate.py) 2>/dev/null &
+mpid=$! migrate=/nonexistent native=/nonexistent
+{ wait "$mpid"; } 2>/dev/null
+new_core "$mpid" && migrate=$core || fail "no core from migrate.py"
+(cd "$app" && exec sleep 60) &
+spid=$!
+sleep 0.3
+kill -QUIT "$spid"
+{ wait "$spid"; } 2>/dev/null
+new_core "$spid" && native=$core || fail "no core from sleep"
+[ "${#workers[@]}" -ge 3 ] && pass || fail "want 3 worker cores, have ${#workers[@]}"
+
+screen() { T capture-pane -p -t t; }
+expect() { wait_screen "$1" 10 && pass || { fail "$2: '$1' not on screen"; screen; }; }
+used=()
+key() { used+=("$1"); T send-keys -t t "$1"; sleep 0.2; }
+T new-session -d -s t -x 80 -y 24 \
+	"env -u KUBERNETES_SERVICE_HOST ECS_CONTAINER_METADATA_URI_V4=http://169.254.170.2/v4/abc \
+	AWS_EXECUTION_ENV=AWS_ECS_FARGATE TERM=xterm-256color LANG=C.UTF-8 '$COREDU' '$app'; \
+	echo COREDU-EXITED; sleep 60"
+expect "? help" "the browser starts"
+key g
+expect "| cause" "g: the view by cause"
+screen | grep -m1 -E ", (SIGABRT|SIGQUIT), " | grep -qF "gunicorn, SIGABRT, parent" && pass ||
+	{ fail "the gunicorn workers' group is the first (largest)"; screen; }
+key w
+expect "why: gunicorn's arbiter killed this worker with SIGABRT after WORKER TIMEOUT" "the cause, on the first screen"
+screen | grep -qF "WORKER TIMEOUT (likely)" && fail "the arbiter is gone, but --max-requests in the cores confirms the hint" || pass
+expect '    "ulimits":[{"name":"core","softLimit":0,"hardLimit":0}]' "the ECS snippet, whole, on the first screen"
+expect "> The fix (AWS ECS on Fargate), in the task definition's container:" "the fix, named"
+echo "gunicorn.sh: the screen after g w:"
+screen | sed 's/^/  | /'
+key d
+expect "Delete ${#workers[@]} dumps?" "d in the pane deletes the dumps it explains"
+key y
+if wait_screen "modified in the last minute" 3; then
+	key y # fresh cores: the second confirmation
+fi
+expect "Deleted ${#workers[@]} dumps, freed" "the summary"
+for c in "${workers[@]}"; do
+	[ -e "$c" ] && fail "a worker core stays: $c" || pass
+done
+[ -e "$migrate" ] && pass || fail "the unrelated python3 core was deleted: $migrate"
+[ -e "$native" ] && pass || fail "the unrelated native core was deleted: $native"
+[ "$(find "$app" -maxdepth 1 -name 'core*' | wc -l)" -eq 2 ] && pass ||
+	fail "exactly the two unrelated cores stay: $(ls "$app")"
+[ "${#used[@]}" -le 6 ] && pass || fail "${#used[@]} keys, want at most 6: ${used[*]}"
+echo "gunicorn.sh: the incident at 80x24: ${#workers[@]} worker cores deleted, 2 unrelated kept, in ${#used[@]} keys: ${used[*]}"
+T kill-server 2>/dev/null
 finish gunicorn.sh

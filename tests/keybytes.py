@@ -91,7 +91,8 @@ def main():
     keys = [("j", "down"), ("j", "down"), ("k", "up"), ("\x1b[B", "Down arrow"),
             ("\x1b[A", "Up arrow"), ("\x1b[6~", "PgDn"), ("\x1b[5~", "PgUp"),
             (" ", "space (mark + down)"), ("s", "s (re-sort)"), ("g", "g (view)"),
-            ("g", "g (view)"), ("g", "g (view)"), ("g", "g (view)"), ("g", "g (flat)"),
+            ("g", "g (view)"), ("g", "g (view)"), ("g", "g (view)"), ("g", "g (view)"),
+            ("g", "g (flat)"),
             ("?", "? (help)"), ("q", "q (close help)")]
     moves = []
     for k, label in keys:

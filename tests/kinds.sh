@@ -191,9 +191,9 @@ if command -v tmux >/dev/null; then
 		for _ in $(seq 100); do T capture-pane -p -t k | grep -qF -- "$1" && return 0; sleep 0.05; done
 		return 1
 	}
-	T new-session -d -x 120 -y 30 -s k "env TERM=tmux-256color LANG=C.UTF-8 $COREDU $sd"
+	T new-session -d -x 120 -y 40 -s k "env TERM=tmux-256color LANG=C.UTF-8 $COREDU $sd"
 	screen_has "? help" && pass || fail "the browser did not start"
-	T send-keys -t k g g g g
+	T send-keys -t k g g g g g # flat, cause, program, signal, directory, kind
 	for kind in "systemd-core" "core-temp" "abrt" "hs_err" "kdump"; do
 		screen_has " $kind" && pass || fail "the kind view lists $kind: $(T capture-pane -p -t k)"
 	done

@@ -47,6 +47,7 @@ PREFIX_EXCEPTIONS = [
     (r"cli/main$", r"main"),
     (r"src/doctor/hints-data$", r"hints_text"),      # generated from doc/hints.txt
     (r"src/kinds/magic-data$", r"mdesc_magic_text"), # generated from coredu.magic
+    (r"src/kinds/program-data$", r"program_text"),   # generated from doc/programs.txt
 ]
 # What the library must never reference (nm) or include.
 LIBRARY_NEVER = {"stdout", "stderr", "printf", "puts", "putchar", "vprintf", "perror"}

@@ -41,6 +41,17 @@ says() {
 		fail "$3: '$2' not in $1: $(head -c 800 "$1")"
 }
 
+# wait_screen TEXT [SECONDS]: until the terminal test's screen (its own `screen` function,
+# a tmux capture) shows TEXT; 1 after SECONDS (10).
+wait_screen() {
+	local end=$((SECONDS + ${2:-10}))
+	while [ $SECONDS -lt "$end" ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # finish NAME: the summary line, and the script's exit status.
 finish() {
 	local report

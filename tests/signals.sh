@@ -237,7 +237,7 @@ env --default-signal=PIPE "$COREDU" list "$tmp/pipe" 2>"$tmp/err" | head -1 >"$t
 st=("${PIPESTATUS[@]}")
 [ "${st[0]}" -eq 141 ] && pass || fail "list | head -1: status ${st[0]}, want 141 (SIGPIPE)"
 [ ! -s "$tmp/err" ] && pass || fail "list | head -1 is quiet: $(head -c 300 "$tmp/err")"
-contains "$tmp/out" "COMMAND" "head got the header"
+contains "$tmp/out" "PROGRAM" "head got the header"
 env --default-signal=PIPE "$COREDU" json "$tmp/pipe" 2>"$tmp/err" | head -c 10 >"$tmp/out"
 st=("${PIPESTATUS[@]}")
 [ "${st[0]}" -eq 141 ] && pass || fail "json | head -c 10: status ${st[0]}, want 141 (SIGPIPE)"

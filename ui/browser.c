@@ -72,6 +72,7 @@ static void rescan(struct ui *u)
 	u->scan.bg = bgscan_start(&u->opts->scan, u->opts->operands, u->opts->noperands, &problems);
 	u->scan.stopped = false;
 	u->scan.errors = 0;
+	u->scan.gone_bytes = u->scan.gone_files = 0;
 	if (problems.len) {
 		problems.s[strcspn(problems.s, "\n")] = '\0';
 		snprintf(u->message, sizeof(u->message), " %s", draw_safe(u, problems.s));
@@ -179,6 +180,17 @@ static void act(struct ui *u, enum ui_action a)
 	case UI_HELP: help_open(u); break;
 	case UI_DELETE:
 	case UI_COMPRESS: delui_start(u, a == UI_COMPRESS); break;
+	case UI_DELETED: update_fs(u); break;
+	case UI_DELETE_EXPLAINED: {
+		const struct dump **set = u->pane.dumps;
+		size_t n = u->pane.ndumps;
+		u->pane.dumps = NULL;
+		u->pane.ndumps = 0;
+		pane_close(u);
+		delui_start_set(u, set, n, false);
+		free(set);
+		break;
+	}
 	}
 }
 

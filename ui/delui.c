@@ -22,7 +22,7 @@
 
 #define SLICE_MS 50   /* work between two looks at the keyboard */
 #define POLL_MS 20    /* the same, inside a file being compressed */
-#define SHOWN_PATHS 4 /* paths named in the confirmation */
+#define SHOWN_PATHS 4 /* paths named in the second confirmation */
 
 static double now_ms(void)
 {
@@ -72,41 +72,53 @@ static size_t drop_compressed(const struct dump **set, size_t *n)
 	return dropped;
 }
 
-void delui_start(struct ui *u, bool compress)
+static bool may_change(struct ui *u)
 {
 	if (u->opts->imported) {
 		snprintf(u->message, sizeof(u->message),
 			 " Read-only: imported scans of other hosts; delete there (coredu prune)");
-		return;
+		return false;
 	}
 	if (u->opts->read_only) {
 		snprintf(u->message, sizeof(u->message),
 			 " Read-only mode (-r): nothing can be deleted or compressed");
-		return;
+		return false;
 	}
-	if (u->del.stage != DS_NONE)
+	return u->del.stage == DS_NONE;
+}
+
+void delui_start_set(struct ui *u, const struct dump **set, size_t n, bool compress)
+{
+	if (!may_change(u))
 		return;
-	size_t n;
-	const struct dump **set = chosen(u, &n);
 	size_t packed = compress ? drop_compressed(set, &n) : 0;
 	if (packed)
 		snprintf(u->message, sizeof(u->message), " %zu already compressed: left out "
 			 "(compressing again would hide %s from coredu and coredumpctl)", packed,
 			 packed == 1 ? "it" : "them");
 	if (!n) {
-		free(set);
 		if (!packed)
 			snprintf(u->message, sizeof(u->message), " Nothing to %s: no dump here",
 				 compress ? "compress" : "delete");
 		return;
 	}
 	u->del.compress = compress;
+	view_sort_dumps(&u->view, set, n); /* the box lists them as the list does */
 	delete_plan_init(&u->del.plan, set, n, u->opts->proc, (int64_t)time(NULL));
-	free(set);
 	u->del.stage = DS_CONFIRM;
 	u->del.next = 0;
 	u->del.stop = 0;
 	u->del.skip_flagged = false;
+}
+
+void delui_start(struct ui *u, bool compress)
+{
+	if (!may_change(u))
+		return;
+	size_t n;
+	const struct dump **set = chosen(u, &n);
+	delui_start_set(u, set, n, compress);
+	free(set);
 }
 
 void delui_close(struct ui *u)
@@ -150,8 +162,11 @@ static void draw_confirm(struct ui *u)
 {
 	const struct delete_plan *p = &u->del.plan;
 	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], line[512];
-	size_t shown = p->n < SHOWN_PATHS ? p->n : SHOWN_PATHS;
-	int y, w, x = dialog_box(u, (int)shown + 6 + (p->hardlinked > 0), &y, &w);
+	/* As many paths as the screen has rows for: title, sizes, a blank line and the answer
+	 * take 4, the box's edges 2, and a line more when some are not shown. */
+	int room = LINES - 2 - 4 - (p->hardlinked > 0) - 2;
+	size_t shown = p->n <= (size_t)(room > 1 ? room : 1) ? p->n : (size_t)(room > 2 ? room - 1 : 1);
+	int y, w, x = dialog_box(u, (int)shown + 4 + (p->n > shown) + (p->hardlinked > 0), &y, &w);
 	snprintf(line, sizeof(line), "%s %zu dump%s?", action_word(u, true), p->n, p->n == 1 ? "" : "s");
 	box_line(u, &y, x, w, line);
 	snprintf(line, sizeof(line), "%s on disk, %s apparent%s", fmt_size(a, p->disk, u->opts->si),
@@ -359,6 +374,10 @@ enum ui_action delui_work(struct ui *u)
 	delete_finish(&u->del.plan);
 	summary(u);
 	bool compressed = u->del.compress && u->del.plan.done;
+	if (!u->del.compress) {
+		u->scan.gone_bytes += u->del.plan.freed;
+		u->scan.gone_files += u->del.plan.done;
+	}
 	struct idset gone;
 	idset_init(&gone);
 	for (size_t i = 0; i < u->del.plan.n; i++)
@@ -367,5 +386,5 @@ enum ui_action delui_work(struct ui *u)
 	view_remove_if(&u->view, was_removed, &gone);
 	idset_free(&gone);
 	delui_close(u);
-	return compressed ? UI_RESCAN : UI_NONE; /* the NAME.zst files are new dumps: find them */
+	return compressed ? UI_RESCAN : UI_DELETED; /* the NAME.zst files are new dumps: find them */
 }

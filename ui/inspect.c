@@ -32,6 +32,7 @@ static char *inspect_text(struct ui *u, const struct dump *d, const struct stack
 	r.magic = u->magic;
 	r.now = u->scan.now;
 	r.ix = &u->view.ix; /* for the other dumps of the same crash */
+	r.gdb = report_info_gdb_installed();
 	r.crashed_thread_only = true;
 
 	/* The scan kept no mapped files (memory); read them again, if the file is the same. */

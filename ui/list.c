@@ -5,10 +5,13 @@
 #include <curses.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/fmt.h"
 #include "base/sig.h"
+#include "output/report.h"
+#include "output/report_doctor.h"
 #include "screens.h"
 
 /* Three lines of facts and a line of column names when there is room, else one line. */
@@ -125,6 +128,10 @@ static void header_facts(struct ui *u, int w)
 	struct scan_progress pr = {0};
 	if (u->scan.bg)
 		bgscan_progress(u->scan.bg, &pr);
+	/* What was deleted since is no longer there. */
+	pr.totals.bytes_disk -= pr.totals.bytes_disk > u->scan.gone_bytes ? u->scan.gone_bytes
+									   : pr.totals.bytes_disk;
+	pr.totals.files -= pr.totals.files > u->scan.gone_files ? u->scan.gone_files : pr.totals.files;
 	struct sbuf line;
 	sbuf_init(&line);
 	bool si = u->opts->si;
@@ -155,9 +162,17 @@ static void header_facts(struct ui *u, int w)
 					    : (u->term.ascii ? "v" : "\xe2\x96\xbc");
 	sbuf_printf(&line, ", by %s%s%s", u->view.sort == VSORT_SIZE && u->view.apparent ? "apparent " : "",
 		    view_sort_name(u->view.sort), arrow);
-	if (u->view.filter)
-		sbuf_printf(&line, " | /%s (%zu)", draw_safe(u, u->view.filter), u->view.nrows);
-	draw_text(2, 0, w, line.s, A_NORMAL);
+	/* The filter at the right end, whole: the facts before it give way. */
+	int fw = 0;
+	if (u->view.filter) {
+		struct sbuf f;
+		sbuf_init(&f);
+		sbuf_printf(&f, " | /%s (%zu)", draw_safe(u, u->view.filter), u->view.nrows);
+		fw = draw_width(f.s) < w ? draw_width(f.s) : w / 2;
+		draw_text(2, w - fw, fw, f.s, A_BOLD);
+		sbuf_free(&f);
+	}
+	draw_text(2, 0, w - fw, line.s, A_NORMAL);
 	sbuf_free(&line);
 }
 
@@ -177,7 +192,7 @@ static void header_columns(struct ui *u, int w)
 		case COL_AGE: h = "AGE"; break;
 		case COL_SIG: h = "SIGNAL"; break;
 		case COL_PID: h = "PID"; break;
-		case COL_CMD: h = "COMMAND"; break;
+		case COL_CMD: h = "PROGRAM"; break;
 		}
 		if (groups && x >= l.bar_end)
 			break;
@@ -228,7 +243,7 @@ static const char *dump_cell(struct ui *u, const struct dump *d, enum col_id id,
 			return NULL;
 		snprintf(buf, len, "%" PRId64, d->core.pid);
 		return buf;
-	case COL_CMD: return draw_safe(u, dump_command(d));
+	case COL_CMD: return draw_safe(u, dump_program(d));
 	}
 	return NULL;
 }
@@ -316,6 +331,25 @@ static void draw_group_row(struct ui *u, int y, size_t row, bool sel, int w)
 
 /* ---- footer ------------------------------------------------------------------------------- */
 
+/* The directory of the dump under the cursor, at most half the width (its end: the end of a
+ * path says most), so that the path column's few characters never hide where a dump is.
+ * Returns the column after it. */
+static int footer_dir(struct ui *u, int y, int w)
+{
+	const struct dump *d = view_row_dump(&u->view, u->view.cursor);
+	const char *slash = d ? strrchr(d->path, '/') : NULL;
+	if (!slash || w < 40)
+		return 0;
+	char *dir = xstrndup(d->path, (size_t)(slash - d->path) + 1);
+	const char *safe = draw_safe(u, dir);
+	int a = u->term.attrs[UA_HEADER], room = w / 2 - 1;
+	draw_text(y, 0, 1, " ", a);
+	int used = 1 + draw_path(u, y, 1, room, safe, a | A_BOLD);
+	free(dir);
+	draw_text(y, used, 2, " |", a);
+	return used + 2;
+}
+
 static void footer(struct ui *u, int w)
 {
 	int y = LINES - 1, a = u->term.attrs[UA_HEADER];
@@ -346,14 +380,15 @@ static void footer(struct ui *u, int w)
 	} else {
 		size_t n = view_marked_count(&u->view);
 		if (n)
-			sbuf_printf(&line, " %zu marked, %s on disk | space mark  A all  U none", n,
-				    fmt_size(buf, view_marked_bytes(&u->view), u->opts->si));
+			sbuf_printf(&line, " %zu marked, %s on disk | d delete  z compress  space mark  "
+				    "A all  U none", n, fmt_size(buf, view_marked_bytes(&u->view), u->opts->si));
 		else
 			sbuf_printf(&line, " %zu rows | space mark  g view  s/n/M/C sort  / filter  i inspect  w why",
 				    u->view.nrows);
 		if (u->scan.stopped)
 			sbuf_adds(&line, " | scan stopped: partial, r rescans");
-		draw_text(y, 0, w, line.s, a);
+		int x = footer_dir(u, y, w);
+		draw_text(y, x, w - x, line.s, a);
 	}
 	sbuf_free(&line);
 }
@@ -402,6 +437,38 @@ void list_draw(struct ui *u)
 }
 
 /* ---- keys --------------------------------------------------------------------------------- */
+
+/* G: coredumpctl debug's hand-off, as a line to copy: the gdb command for the core under
+ * the cursor, in the footer. */
+static void gdb_command(struct ui *u)
+{
+	const struct dump *d = view_row_dump(&u->view, u->view.cursor);
+	struct sbuf cmd;
+	sbuf_init(&cmd);
+	if (d)
+		report_info_gdb(&cmd, d, u->term.san_flags, " ");
+	if (!report_info_gdb_installed())
+		snprintf(u->message, sizeof(u->message), " G: gdb is not installed (apt-get install gdb)");
+	else if (!cmd.len)
+		snprintf(u->message, sizeof(u->message), " G: gdb opens process cores (a dump row)");
+	else if (cmd.len + 2 < sizeof(u->message) && draw_width(cmd.s) < COLS)
+		snprintf(u->message, sizeof(u->message), " %s", cmd.s);
+	else { /* too wide for the footer: a pane, an argument a line, each line to copy */
+		struct sbuf text;
+		sbuf_init(&text);
+		sbuf_reset(&cmd);
+		report_info_gdb(&cmd, d, u->term.san_flags, " \\\n  ");
+		for (const char *p = cmd.s; *p;) {
+			size_t n = strcspn(p, "\n");
+			sbuf_printf(&text, "%c%.*s\n", REPORT_COPYABLE, (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+		sbuf_adds(&text, "\nCopy it, quit (q), and run it.\n");
+		pane_open(u, "G: debug with gdb", text.s);
+		sbuf_free(&text);
+	}
+	sbuf_free(&cmd);
+}
 
 static void filter_key(struct ui *u, int ch)
 {
@@ -455,6 +522,7 @@ enum ui_action list_key(struct ui *u, int ch)
 			return UI_INSPECT;
 		break;
 	case 'w': return UI_WHY;
+	case 'G': gdb_command(u); break;
 	case 'i':
 		if (view_row_dump(v, v->cursor))
 			return UI_INSPECT;

@@ -36,6 +36,8 @@ enum ui_action {
 	UI_HELP,
 	UI_DELETE,    /* the marked dumps, or the row under the cursor */
 	UI_COMPRESS,  /* the same, to NAME.zst */
+	UI_DELETE_EXPLAINED, /* the dumps w's pane explains (pane.dumps) */
+	UI_DELETED,   /* a deletion ended: refresh the header's facts */
 };
 
 enum ui_screen { SCR_LIST, SCR_PANE };
@@ -57,8 +59,10 @@ struct ui_scan {
 	bool stopped;        /* the user stopped it: results are partial */
 	size_t errors;
 	char error[512];
-	struct fsusage fs;
+	struct fsusage fs;   /* read again after each deletion */
 	int64_t now;         /* ages are counted to this time: the end of the scan */
+	uint64_t gone_bytes; /* deleted since the scan: taken off its totals in the header */
+	uint64_t gone_files;
 };
 
 /* list.c */
@@ -74,6 +78,8 @@ struct ui_pane {
 	char **text;
 	size_t ntext, top;
 	bool why;            /* it shows w's analysis */
+	const struct dump **dumps; /* w: the dumps it explains, which d deletes; else NULL */
+	size_t ndumps;
 	bool inspect;        /* it shows inspect's page */
 };
 
@@ -173,6 +179,8 @@ void help_open(struct ui *u);
 
 /* delui.c (the browser's side of src/delete/delete.c) */
 void delui_start(struct ui *u, bool compress);
+/* The same for a given set of dumps (w's pane), whatever is marked. */
+void delui_start_set(struct ui *u, const struct dump **set, size_t n, bool compress);
 void delui_draw(struct ui *u);
 void delui_key(struct ui *u, int ch);
 /* Work for a slice of time while a run is on (del.stage DS_RUNNING); at its end, the

@@ -39,21 +39,28 @@ void why_line(struct ui *u, struct sbuf *out, const struct dump *d)
 	doctor_why(out, d, why_hints(u), proc_root(u));
 }
 
-/* The doctor groups holding the dump under the cursor, or any dump of the group there. */
-static size_t mark_groups(const struct ui *u, const struct doctor *doc, bool *only)
+/* The dumps w explains: those of the group under the cursor, or, on a dump, those in view
+ * that share its doctor group (program, signal and cause): what one fix stops. */
+static const struct dump **explained(const struct view *v, const struct doctor *all, size_t *n)
 {
-	const struct view *v = &u->view;
 	const struct dump *d = view_row_dump(v, v->cursor);
 	const struct view_group *vg = view_row_group(v, v->cursor);
-	size_t n = 0;
-	for (size_t i = 0; d ? i < 1 : vg && i < vg->n; i++) {
-		ssize_t g = doctor_group_of(doc, d ? d : v->ix.v[vg->members[i]]);
-		if (g >= 0 && !only[g]) {
-			only[g] = true;
-			n++;
-		}
+	const struct dump **set;
+	*n = 0;
+	if (vg) {
+		set = xmalloc((vg->n ? vg->n : 1) * sizeof(*set));
+		for (size_t i = 0; i < vg->n; i++)
+			set[(*n)++] = v->ix.v[vg->members[i]];
+		return set;
 	}
-	return n;
+	ssize_t gi = d ? doctor_group_of(all, d) : -1;
+	const struct doctor_group *g = gi >= 0 ? &all->groups[gi] : NULL;
+	set = xmalloc((g ? g->n : 1) * sizeof(*set));
+	for (size_t i = 0; g && i < g->n; i++)
+		set[(*n)++] = g->dumps[i];
+	if (!g && d)
+		set[(*n)++] = d;
+	return set;
 }
 
 void why_open(struct ui *u)
@@ -76,13 +83,20 @@ void why_open(struct ui *u)
 		.crashes = 10, .self = (long)getpid(), .shell = (long)getppid(), .root = root,
 		.stacks = u->opts->stacks,
 	};
-	if (doctor_run(&doc, &o, &v->ix, err, sizeof(err)) != 0) {
+	/* First over every dump in view, to find the doctor group of the dump under the cursor
+	 * (no stack read: timeout 0); then over the dumps explained alone, so that counts, pace,
+	 * prlimit lines and the Python frame are theirs. */
+	o.stacks.timeout = 0;
+	if (doctor_run(&doc, &o, (const struct dump *const *)v->ix.v, v->ix.n, err, sizeof(err)) != 0) {
 		snprintf(u->message, sizeof(u->message), " hints table: %.200s", err);
 		free(root);
 		return;
 	}
-	bool *only = xcalloc(doc.ngroups ? doc.ngroups : 1, sizeof(*only));
-	size_t n = mark_groups(u, &doc, only);
+	size_t n;
+	const struct dump **set = explained(v, &doc, &n);
+	doctor_free(&doc);
+	o.stacks = u->opts->stacks;
+	doctor_run(&doc, &o, set, n, err, sizeof(err));
 
 	char *text = NULL;
 	size_t len = 0;
@@ -93,25 +107,26 @@ void why_open(struct ui *u)
 		r.si = u->opts->si;
 		r.san_flags = u->term.san_flags;
 		r.now = o.now;
-		struct doctor_text_opts t = {COLS - 1 < UI_MAX_WIDTH ? COLS - 1 : UI_MAX_WIDTH, false, only};
+		struct doctor_text_opts t = {COLS - 1 < UI_MAX_WIDTH ? COLS - 1 : UI_MAX_WIDTH, false, true};
 		report_doctor_text(f, &r, &doc, &t);
 		fclose(f);
 		struct sbuf title;
 		sbuf_init(&title);
-		const struct doctor_group *g = NULL;
-		for (size_t i = 0; i < doc.ngroups && !g; i++)
-			g = only[i] ? &doc.groups[i] : NULL;
-		if (n == 1)
+		const struct doctor_group *g = doc.ngroups ? &doc.groups[0] : NULL;
+		if (doc.ngroups == 1)
 			sbuf_printf(&title, "Why: %s, %s, %s", draw_safe(u, g->program), g->signal,
 				    cause_class_id(g->cause));
 		else
-			sbuf_printf(&title, "Why: %zu groups of dumps", n);
+			sbuf_printf(&title, "Why: %zu groups of dumps", doc.ngroups);
 		pane_open(u, title.s, text);
 		u->pane.why = true;
+		u->pane.dumps = set;
+		u->pane.ndumps = n;
+		set = NULL;
 		sbuf_free(&title);
 		free(text);
 	}
-	free(only);
+	free(set);
 	free(root);
 	doctor_free(&doc);
 }

@@ -27,11 +27,9 @@ int prune_parse_per(const char *s)
 
 static bool candidate(const struct prune_policy *p, const struct dump *d)
 {
-	char sig[16];
 	if (p->has_min && d->size_disk < p->min_size)
 		return false;
-	return !p->match || strcasestr(dump_command(d), p->match) || strcasestr(d->path, p->match) ||
-	       strcasestr(dump_signal_name(d, sig), p->match);
+	return !p->match || dump_matches(d, p->match);
 }
 
 static int newest_first(const void *a, const void *b)

@@ -12,7 +12,6 @@
 #include "base/procfs.h"
 #include "base/util.h"
 #include "kinds/dump.h"
-#include "model/index.h"
 
 /* ---- grouping -------------------------------------------------------------------------- */
 
@@ -65,28 +64,29 @@ static int64_t median_interval(const struct doctor_group *g)
 	return med;
 }
 
-/* Bytes per hour over the last 24 h: the window's bytes divided by the time they span,
- * from the first dump in the window (or 24 h ago) to now, at least an hour.  One dump
- * alone makes no rate. */
+/* The pace over the true window: the dumps of the last 24 h, the bytes written after the
+ * first of them over the seconds from the first to the last (at least one).  Four cores 47 s
+ * apart are 141 s of writing, not an hour's.  One dump alone makes no pace. */
 static void growth(struct doctor_group *g, int64_t now)
 {
-	int64_t since = now - DOCTOR_WINDOW, first = 0;
+	int64_t since = now - DOCTOR_WINDOW, first = 0, last = 0;
+	uint64_t first_bytes = 0;
 	g->rate = -1;
 	for (size_t i = 0; i < g->n; i++) {
 		const struct dump *d = g->dumps[i];
 		if (d->mtime < since || d->mtime > now)
 			continue;
-		if (!g->n_window++)
+		if (!g->n_window++) {
 			first = d->mtime;
+			first_bytes = d->size_disk;
+		}
+		last = d->mtime;
 		g->bytes_window = sat_add_u64(g->bytes_window, d->size_disk);
 	}
 	if (g->n_window < 2)
 		return;
-	/* A group older than the window grew over all of it. */
-	int64_t span = g->first < since ? DOCTOR_WINDOW : now - first;
-	if (span < 3600)
-		span = 3600;
-	g->rate = (double)g->bytes_window * 3600.0 / (double)span;
+	g->span = last - first;
+	g->rate = (double)(g->bytes_window - first_bytes) * 3600.0 / (double)(g->span > 0 ? g->span : 1);
 }
 
 /* The mount point holding path: climb while the parent is on the same device (lstat:
@@ -140,27 +140,13 @@ static size_t fs_for(struct doctor *doc, const struct dump *d)
 
 /* ---- live processes behind a group ------------------------------------------------------ */
 
-static const char *base_name(const char *p)
-{
-	const char *s = p ? strrchr(p, '/') : NULL;
-	return s ? s + 1 : p ? p : "";
-}
-
-/* Running the same program: the same comm as the dump, or the same executable. */
-static bool runs_program(const struct liveproc *p, const struct dump *d)
-{
-	if (d->core.comm[0] && strcmp(p->comm, d->core.comm) == 0)
-		return true;
-	const char *exe = d->core.exe ? d->core.exe : d->core.exe_mapped;
-	return exe && p->exe && strcmp(base_name(p->exe), base_name(exe)) == 0;
-}
-
+/* The live processes of the group's program, by the same identity as the dumps': a
+ * gunicorn worker is not any python3. */
 static void find_running(struct doctor *doc, struct doctor_group *g)
 {
-	const struct dump *newest = g->dumps[g->n - 1];
 	for (size_t i = 0; i < doc->procs.n; i++) {
 		const struct liveproc *p = &doc->procs.v[i];
-		if (!runs_program(p, newest))
+		if (!p->program || strcmp(p->program, g->program) != 0)
 			continue;
 		g->running = xrealloc(g->running, (g->nrunning + 1) * sizeof(*g->running));
 		g->running[g->nrunning++] = p->pid;
@@ -199,15 +185,40 @@ static void find_sender(struct doctor_group *g, const char *proc)
 	g->sender_cmdline = live_sender_cmdline(proc, d);
 }
 
+/* The environment values a dump keeps (the allow-list's), one string for the hints. */
+static char *kept_env(const struct dump *d)
+{
+	struct sbuf s;
+	sbuf_init(&s);
+	const struct core_info *c = &d->core;
+	for (size_t i = 0; c->env && i < c->env_len; i += strlen(c->env + i) + 1)
+		if (strchr(c->env + i, '='))
+			sbuf_printf(&s, "%s%s", s.len ? " " : "", c->env + i);
+	char *env = sbuf_take(&s);
+	sbuf_free(&s);
+	return env;
+}
+
+static const struct hint *match(const struct hints *h, const struct dump *d, const char *signal,
+				enum cause_class cause, const char *parent,
+				enum hint_confidence *conf)
+{
+	char *env = kept_env(d);
+	struct hint_subject s = {
+		.comm = dump_command(d), .cmdline = d->core.cmdline ? d->core.cmdline : "",
+		.exe = d->core.exe ? d->core.exe : d->core.exe_mapped, .program = dump_program(d),
+		.env = env, .signal = signal, .kind = dump_kind_name(d->kind), .cause = cause,
+		.parent_cmdline = parent,
+	};
+	const struct hint *x = hints_match(h, &s, conf);
+	free(env);
+	return x;
+}
+
 static void match_hint(struct doctor *doc, struct doctor_group *g)
 {
-	const struct dump *d = g->dumps[g->n - 1];
-	struct hint_subject s = {
-		.comm = dump_command(d), .cmdline = d->core.cmdline,
-		.exe = d->core.exe ? d->core.exe : d->core.exe_mapped, .signal = g->signal,
-		.cause = g->cause, .parent_cmdline = g->sender_cmdline,
-	};
-	g->hint = hints_match(&doc->hints, &s, &g->confidence);
+	g->hint = match(&doc->hints, g->dumps[g->n - 1], g->signal, g->cause, g->sender_cmdline,
+			&g->confidence);
 }
 
 static int larger_first(const void *a, const void *b)
@@ -218,20 +229,20 @@ static int larger_first(const void *a, const void *b)
 	return strcmp(x->program, y->program);
 }
 
-static void build_groups(struct doctor *doc, const struct index *ix)
+static void build_groups(struct doctor *doc, const struct dump *const *dumps, size_t n)
 {
-	struct keyed *k = xmalloc((ix->n ? ix->n : 1) * sizeof(*k));
-	for (size_t i = 0; i < ix->n; i++) {
-		k[i].d = ix->v[i];
-		k[i].program = dump_command(ix->v[i]);
+	struct keyed *k = xmalloc((n ? n : 1) * sizeof(*k));
+	for (size_t i = 0; i < n; i++) {
+		k[i].d = dumps[i];
+		k[i].program = dump_program(dumps[i]);
 		char buf[16];
-		snprintf(k[i].signal, sizeof(k[i].signal), "%s", dump_signal_name(ix->v[i], buf));
-		k[i].cause = cause_classify(&ix->v[i]->core);
+		snprintf(k[i].signal, sizeof(k[i].signal), "%s", dump_signal_name(dumps[i], buf));
+		k[i].cause = cause_classify(&dumps[i]->core);
 	}
-	sort_array(k, ix->n, sizeof(*k), cmp_keyed);
-	for (size_t i = 0; i < ix->n;) {
+	sort_array(k, n, sizeof(*k), cmp_keyed);
+	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
-		while (j < ix->n && same_group(&k[i], &k[j]))
+		while (j < n && same_group(&k[i], &k[j]))
 			j++;
 		doc->groups = xrealloc(doc->groups, (doc->ngroups + 1) * sizeof(*doc->groups));
 		struct doctor_group *g = &doc->groups[doc->ngroups++];
@@ -300,44 +311,79 @@ static void analyse_group(struct doctor *doc, struct doctor_group *g, const char
 
 /* ---- remedies --------------------------------------------------------------------------- */
 
-/* prlimit targets: processes of the dumping programs that can dump now, largest group
- * first; with no dumps, the processes at risk. */
+/* A live process tied to the dumps, once: it can dump now. */
+static void tie(struct doctor *doc, const struct liveproc *p, const char **unit)
+{
+	if (!p || !p->can_dump)
+		return;
+	for (size_t k = 0; k < doc->ntied; k++)
+		if (doc->tied[k] == p->pid)
+			return;
+	doc->tied = xrealloc(doc->tied, (doc->ntied + 1) * sizeof(*doc->tied));
+	doc->tied[doc->ntied++] = p->pid;
+	if (!*unit)
+		*unit = p->unit;
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return (x > y) - (x < y);
+}
+
+/* prlimit targets: the processes tied to the dumps (their programs, and the senders still
+ * running), largest group first; with no dumps, the processes at risk. */
 static void build_remedies(struct doctor *doc, const struct doctor_opts *o)
 {
-	long *pids = NULL;
-	size_t n = 0;
 	const char *unit = NULL;
 	for (size_t gi = 0; gi < doc->ngroups; gi++) {
 		const struct doctor_group *g = &doc->groups[gi];
-		for (size_t i = 0; i < g->nrunning; i++) {
-			const struct liveproc *p = liveproc_find(&doc->procs, g->running[i]);
-			bool seen = false;
-			for (size_t k = 0; k < n; k++)
-				seen = seen || pids[k] == p->pid;
-			if (!p->can_dump || seen)
-				continue;
-			pids = xrealloc(pids, (n + 1) * sizeof(*pids));
-			pids[n++] = p->pid;
-			if (!unit)
-				unit = p->unit;
-		}
+		if (g->sender_cmdline)
+			tie(doc, liveproc_find(&doc->procs, g->sender), &unit);
+		for (size_t i = 0; i < g->nrunning; i++)
+			tie(doc, liveproc_find(&doc->procs, g->running[i]), &unit);
 	}
-	for (size_t i = 0; i < doc->procs.n && doc->ngroups == 0; i++) {
-		const struct liveproc *p = &doc->procs.v[i];
-		if (!p->at_risk)
-			continue;
-		pids = xrealloc(pids, (n + 1) * sizeof(*pids));
-		pids[n++] = p->pid;
-		if (!unit)
-			unit = p->unit;
-	}
-	struct remedy_ctx rc = {&doc->env, &doc->conf, unit, pids, n, o->root};
+	for (size_t i = 0; i < doc->procs.n && doc->ngroups == 0; i++)
+		if (doc->procs.v[i].at_risk)
+			tie(doc, &doc->procs.v[i], &unit);
+	sort_array(doc->tied, doc->ntied, sizeof(*doc->tied), cmp_long);
+	struct remedy_ctx rc = {&doc->env, &doc->conf, unit, doc->tied, doc->ntied, doc->ngroups > 0,
+				o->root};
 	remedy_build(&doc->remedies, &rc);
-	free(pids);
 }
 
-int doctor_run(struct doctor *doc, const struct doctor_opts *o, const struct index *ix, char *err,
-	       size_t errlen)
+static int cmp_paths(const void *a, const void *b)
+{
+	return strcmp((*(const struct dump *const *)a)->path, (*(const struct dump *const *)b)->path);
+}
+
+/* The settings say one core per directory; do the files agree?  The directory holding the
+ * most process cores, when it holds more than one. */
+static void check_files(struct doctor *doc, const struct dump *const *dumps, size_t n)
+{
+	const struct dump **v = xmalloc((n ? n : 1) * sizeof(*v));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (dumps[i]->kind == DUMP_ELF_CORE)
+			v[k++] = dumps[i];
+	doc->files.kernel_cores = k;
+	sort_array(v, k, sizeof(*v), cmp_paths);
+	for (size_t i = 0, run = 0; i < k; i++) {
+		const char *a = v[i]->path, *sa = strrchr(a, '/');
+		const char *b = i ? v[i - 1]->path : NULL, *sb = b ? strrchr(b, '/') : NULL;
+		bool same = sb && sa - a == sb - b && memcmp(a, b, (size_t)(sa - a)) == 0;
+		run = same ? run + 1 : 1;
+		if (run > 1 && run > doc->files.crowded && doc->conf.accumulation == ACC_ONE_PER_DIR) {
+			free(doc->files.crowded_dir);
+			doc->files.crowded_dir = xstrndup(a, (size_t)(sa - a));
+			doc->files.crowded = run;
+		}
+	}
+	free(v);
+}
+
+int doctor_run(struct doctor *doc, const struct doctor_opts *o, const struct dump *const *dumps,
+	       size_t n, char *err, size_t errlen)
 {
 	memset(doc, 0, sizeof(*doc));
 	doc->now = o->now;
@@ -352,7 +398,8 @@ int doctor_run(struct doctor *doc, const struct doctor_opts *o, const struct ind
 	struct envinfo_probe ep = {o->proc, o->rootfs ? o->rootfs : "/", o->envp};
 	envinfo_detect(&doc->env, &ep);
 
-	build_groups(doc, ix);
+	build_groups(doc, dumps, n);
+	check_files(doc, dumps, n);
 	for (size_t i = 0; i < doc->ngroups; i++) {
 		analyse_group(doc, &doc->groups[i], o->proc);
 		find_frame(&doc->groups[i], &o->stacks);
@@ -385,6 +432,8 @@ void doctor_free(struct doctor *doc)
 		free(doc->fs[i].path);
 	free(doc->fs);
 	liveproc_free(&doc->procs);
+	free(doc->tied);
+	free(doc->files.crowded_dir);
 	hints_free(&doc->hints);
 	remedy_free(&doc->remedies);
 	memset(doc, 0, sizeof(*doc));
@@ -407,13 +456,8 @@ void doctor_why(struct sbuf *out, const struct dump *d, const struct hints *h, c
 	/* An imported dump's sender ran on its own host: no process here says anything of it. */
 	bool local_sender = (cause == CAUSE_PARENT || cause == CAUSE_OTHER) && !d->source;
 	char *parent = local_sender ? live_sender_cmdline(proc, d) : NULL;
-	struct hint_subject s = {
-		.comm = dump_command(d), .cmdline = d->core.cmdline,
-		.exe = d->core.exe ? d->core.exe : d->core.exe_mapped,
-		.signal = dump_signal_name(d, sig), .cause = cause, .parent_cmdline = parent,
-	};
 	enum hint_confidence conf;
-	const struct hint *x = h ? hints_match(h, &s, &conf) : NULL;
+	const struct hint *x = h ? match(h, d, dump_signal_name(d, sig), cause, parent, &conf) : NULL;
 	if (x)
 		sbuf_printf(out, "%s%s", x->summary, conf == HINT_UNCONFIRMED ? " (likely)" : "");
 	else

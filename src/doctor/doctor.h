@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "doctor/cause.h"
+#include "kinds/cause.h"
 #include "doctor/coreconf.h"
 #include "doctor/envinfo.h"
 #include "doctor/hints.h"
@@ -50,15 +50,17 @@ struct doctor_group {
 	int64_t cadence;         /* median seconds between consecutive dumps, -1 if n < 2 */
 	size_t n_window;         /* dumps written in the last 24 h */
 	uint64_t bytes_window;
-	double rate;             /* bytes per hour, -1 with fewer than 2 dumps in the window */
-	double hours_to_full;    /* at this group's rate, -1 if unknown */
+	int64_t span;            /* seconds from the first to the last of them */
+	double rate;             /* bytes per hour over that span: the pace, -1 with fewer than
+				  * 2 dumps in the window */
+	double hours_to_full;    /* at this group's pace, -1 if unknown */
 	size_t fs;               /* index in doctor.fs */
 	char *cause_text;        /* of the newest dump */
 	long sender;             /* its sender, -1 if none */
 	char *sender_cmdline;    /* when the sender is alive and started before the dump */
 	const struct hint *hint;
 	enum hint_confidence confidence;
-	long *running;           /* live processes running the same program, ascending */
+	long *running;           /* live processes of the same program (program.h), ascending */
 	size_t nrunning, nrunning_can_dump;
 	/* A hint with "stack: python": the application's frame in the newest dump's Python
 	 * stack (pystack_app_frame), or why there is none. */
@@ -66,6 +68,14 @@ struct doctor_group {
 	int frame_line;           /* -1: unknown */
 	bool frame_coroutine;     /* found in a suspended coroutine, not a thread */
 	char *frame_problem;      /* NULL when a frame was found */
+};
+
+/* What the files found show against the kernel's settings. */
+struct doctor_files {
+	char *crowded_dir;       /* a directory with more process cores than the settings allow
+				  * (one per directory), NULL if none */
+	size_t crowded;          /* its process cores */
+	size_t kernel_cores;     /* process cores found at all (elf-core) */
 };
 
 struct doctor {
@@ -82,6 +92,11 @@ struct doctor {
 	size_t dumps;
 	uint64_t disk;
 	const struct liveproc *shell; /* the operator's shell (coredu's parent), if seen */
+	long *tied;                   /* processes tied to the dumps, ascending: they run a
+				       * group's program or sent its signal, and can dump now:
+				       * the prlimit lines, exactly */
+	size_t ntied;
+	struct doctor_files files;
 	struct remedies remedies;
 	bool attention;               /* dumps found, or a process at risk: exit status 4 */
 };
@@ -97,9 +112,10 @@ struct doctor_opts {
 	struct stack_opts stacks; /* for the hints that read a stack; timeout 0: none */
 };
 
-/* Returns 0, or -1 with a reason (the hints table does not parse). */
-int doctor_run(struct doctor *d, const struct doctor_opts *o, const struct index *ix, char *err,
-	       size_t errlen);
+/* Over the given dumps (all that were found, or the browser's in view).  Returns 0, or -1
+ * with a reason (the hints table does not parse). */
+int doctor_run(struct doctor *d, const struct doctor_opts *o, const struct dump *const *dumps,
+	       size_t n, char *err, size_t errlen);
 void doctor_free(struct doctor *d);
 /* One line for one dump: the summary of the hint that matches it, else its cause (the
  * browser's inspect pane).  proc: the procfs root, to check that the sender is alive. */

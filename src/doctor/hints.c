@@ -32,7 +32,9 @@ static void hint_free(struct hint *h)
 	free(h->detail);
 	list_free(&h->programs);
 	list_free(&h->signals);
+	list_free(&h->kinds);
 	list_free(&h->parents);
+	list_free(&h->confirms);
 	list_free(&h->remedies);
 	list_free(&h->see);
 }
@@ -121,6 +123,10 @@ static int set_field(struct hint *h, const char *key, const char *value, unsigne
 		split_alternatives(&h->signals, value);
 	else if (strcmp(key, "parent") == 0)
 		split_alternatives(&h->parents, value);
+	else if (strcmp(key, "kind") == 0)
+		split_alternatives(&h->kinds, value);
+	else if (strcmp(key, "confirm") == 0)
+		split_alternatives(&h->confirms, value);
 	else if (strcmp(key, "remedy") == 0)
 		list_add(&h->remedies, value, strlen(value));
 	else if (strcmp(key, "see") == 0)
@@ -228,8 +234,8 @@ int hints_builtin(struct hints *h, char *err, size_t errlen)
 	return hints_parse(h, hints_text, err, errlen);
 }
 
-/* Does a word of s (a run of letters, digits, '.', '_' or '-') start with w? */
-static bool has_word(const char *s, const char *w)
+/* Does a word of s (a run of letters, digits, '.', '_' or '-') start with w (whole: be w)? */
+static bool has_word(const char *s, const char *w, bool whole)
 {
 	size_t wl = strlen(w);
 	if (!s || !wl)
@@ -240,17 +246,19 @@ static bool has_word(const char *s, const char *w)
 		const char *start = p;
 		while (*p && (isalnum((unsigned char)*p) || strchr("._-", *p)))
 			p++;
-		if ((size_t)(p - start) >= wl && strncasecmp(start, w, wl) == 0)
+		if ((size_t)(p - start) >= wl && strncasecmp(start, w, wl) == 0 &&
+		    (!whole || (size_t)(p - start) == wl))
 			return true;
 	}
 	return false;
 }
 
-static bool any_word(const struct hint_list *l, const char *const *subjects, size_t ns)
+static bool any_word(const struct hint_list *l, const char *const *subjects, size_t ns,
+		     bool whole)
 {
 	for (size_t i = 0; i < l->n; i++)
 		for (size_t k = 0; k < ns; k++)
-			if (has_word(subjects[k], l->v[i]))
+			if (has_word(subjects[k], l->v[i], whole))
 				return true;
 	return false;
 }
@@ -258,12 +266,18 @@ static bool any_word(const struct hint_list *l, const char *const *subjects, siz
 const struct hint *hints_match(const struct hints *h, const struct hint_subject *s,
 			       enum hint_confidence *conf)
 {
-	const char *prog[] = {s->comm, s->cmdline, s->exe};
+	const char *prog[] = {s->comm, s->cmdline, s->exe, s->program};
+	const char *own[] = {s->cmdline, s->env};
 	for (size_t i = 0; i < h->n; i++) {
 		const struct hint *x = &h->v[i];
-		if (x->programs.n && !any_word(&x->programs, prog, ARRAY_SIZE(prog)))
+		if (x->programs.n && !any_word(&x->programs, prog, ARRAY_SIZE(prog), false))
 			continue;
 		if (x->causes && !(x->causes & (1u << s->cause)))
+			continue;
+		bool kind = !x->kinds.n;
+		for (size_t k = 0; k < x->kinds.n && !kind; k++)
+			kind = s->kind && strcmp(x->kinds.v[k], s->kind) == 0;
+		if (!kind)
 			continue;
 		bool sig = !x->signals.n;
 		for (size_t k = 0; k < x->signals.n && !sig; k++)
@@ -273,8 +287,8 @@ const struct hint *hints_match(const struct hints *h, const struct hint_subject 
 		enum hint_confidence c = HINT_MATCHED;
 		if (x->parents.n) {
 			if (!s->parent_cmdline)
-				c = HINT_UNCONFIRMED;
-			else if (!any_word(&x->parents, &s->parent_cmdline, 1))
+				c = any_word(&x->confirms, own, ARRAY_SIZE(own), true) ? HINT_OWN : HINT_UNCONFIRMED;
+			else if (!any_word(&x->parents, &s->parent_cmdline, 1, false))
 				continue;
 		}
 		if (conf)

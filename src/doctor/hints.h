@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "doctor/cause.h"
+#include "kinds/cause.h"
 
 struct hint_list {
 	char **v;
@@ -20,9 +20,12 @@ struct hint_list {
 struct hint {
 	char *id;
 	struct hint_list programs; /* empty: any program */
+	struct hint_list kinds;    /* "hprof"... (dump_kind_name); empty: any */
 	struct hint_list signals;  /* "SIGABRT"...; empty: any */
 	unsigned causes;           /* bit (1 << enum cause_class); 0: any */
 	struct hint_list parents;  /* words the live sender's command line must hold */
+	struct hint_list confirms; /* words of the dump's own command line or environment that
+				    * confirm it when the sender is gone */
 	char *summary;             /* one line */
 	char *detail;              /* a paragraph, "" if none */
 	struct hint_list remedies;
@@ -38,7 +41,10 @@ struct hints {
 /* What a group of dumps offers to match against. */
 struct hint_subject {
 	const char *comm, *cmdline, *exe; /* any may be "" or NULL */
+	const char *program;              /* program.h's name, or NULL */
+	const char *env;                  /* the dump's kept "NAME=value"s, space-separated, or NULL */
 	const char *signal;               /* "SIGABRT" */
+	const char *kind;                 /* dump_kind_name: "elf-core", "hprof"; NULL: unknown */
 	enum cause_class cause;
 	const char *parent_cmdline; /* the sender's command line if it is still alive, else NULL */
 };
@@ -46,6 +52,8 @@ struct hint_subject {
 enum hint_confidence {
 	HINT_MATCHED,     /* every condition held */
 	HINT_UNCONFIRMED, /* the parent condition could not be checked: the sender is gone */
+	HINT_OWN,         /* the sender is gone, but the dump's own command line or environment
+			   * holds a `confirm` word */
 };
 
 /* Parse a table.  Returns 0, or -1 with a message naming the line in err. */

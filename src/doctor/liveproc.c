@@ -12,6 +12,7 @@
 #include "base/procfs.h"
 #include "base/util.h"
 #include "doctor/coreconf.h"
+#include "kinds/program.h"
 
 /* The last ".service" in the cgroup path: the unit a systemd host runs the process in. */
 static char *cgroup_unit(const char *proc, long pid)
@@ -104,6 +105,7 @@ static void read_one(struct liveproc *p, const struct liveproc_opts *o)
 		p->exe = xstrdup(buf);
 	if (procfs_readlink_pid(o->proc, p->pid, "cwd", buf, sizeof(buf)) > 0)
 		p->cwd = xstrdup(buf);
+	p->program = program_of_process(p->cmdline, p->exe, p->comm);
 	p->unit = cgroup_unit(o->proc, p->pid);
 	int64_t start;
 	if (procfs_start_time(o->proc, p->pid, &start) == 0)
@@ -169,6 +171,7 @@ void liveproc_free(struct liveprocs *lp)
 	for (size_t i = 0; i < lp->n; i++) {
 		struct liveproc *p = &lp->v[i];
 		free(p->cmdline);
+		free(p->program);
 		free(p->exe);
 		free(p->cwd);
 		free(p->unit);

@@ -19,6 +19,7 @@ struct liveproc {
 	int64_t start_time;   /* seconds since the epoch, 0 if unknown */
 	char comm[17];
 	char *cmdline;        /* at most LIVEPROC_CMDLINE_MAX bytes, "" if unreadable */
+	char *program;        /* program.h's name: what its dumps would be grouped by */
 	char *exe;            /* NULL when unreadable */
 	char *cwd;            /* NULL when unreadable */
 	char *unit;           /* the systemd unit from /proc/PID/cgroup, NULL if none */

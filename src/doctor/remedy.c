@@ -16,7 +16,13 @@ static void add(struct remedies *r, const char *id, enum remedy_kind kind, char 
 		char *snippet)
 {
 	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
-	r->v[r->n++] = (struct remedy){id, kind, text, snippet};
+	r->v[r->n++] = (struct remedy){id, kind, text, snippet, NULL};
+}
+
+/* The last remedy added is a lasting fix the summary names by its place. */
+static void where(struct remedies *r, const char *w)
+{
+	r->v[r->n - 1].where = w;
 }
 
 #define ADD(r, id, kind, text, snippet) add(r, id, kind, xstrdup(text), (snippet) ? xstrdup(snippet) : NULL)
@@ -48,6 +54,7 @@ static void stop_ecs(struct remedies *r)
 	    "In the task definition, add this to the app's container definition and deploy the "
 	    "new revision (Fargate honours the core ulimit):",
 	    "\"ulimits\":[{\"name\":\"core\",\"softLimit\":0,\"hardLimit\":0}]");
+	where(r, "in the task definition's container");
 }
 
 static void stop_kubernetes(struct remedies *r)
@@ -56,6 +63,7 @@ static void stop_kubernetes(struct remedies *r)
 	    "A pod spec has no ulimit field (kubernetes#3595; KEP-5758's securityContext.ulimits is "
 	    "alpha at best), so set the limit in the container's command:",
 	    "command: [\"/bin/sh\", \"-c\", \"ulimit -c 0 && exec YOUR-COMMAND\"]");
+	where(r, "in the container's command");
 	ADD(r, "kubernetes-node", REMEDY_STOP,
 	    "Or on every node (this affects all pods): give the container runtime a zero core "
 	    "limit, e.g. systemctl edit containerd.service:",
@@ -67,6 +75,7 @@ static void stop_docker(struct remedies *r, bool podman)
 	if (podman) {
 		ADD(r, "podman-run", REMEDY_STOP, "Start the container with a zero core limit:",
 		    "podman run --ulimit core=0 ...");
+		where(r, "when starting the container");
 		ADD(r, "podman-containers-conf", REMEDY_STOP,
 		    "Or for every container, in containers.conf:",
 		    "[containers]\ndefault_ulimits = [\"core=0:0\"]");
@@ -74,6 +83,7 @@ static void stop_docker(struct remedies *r, bool podman)
 	}
 	ADD(r, "docker-run", REMEDY_STOP, "Start the container with a zero core limit:",
 	    "docker run --ulimit core=0 ...");
+	where(r, "when starting the container");
 	ADD(r, "docker-compose", REMEDY_STOP, "With Compose, in the service:",
 	    "ulimits: {core: 0}");
 	ADD(r, "docker-daemon", REMEDY_STOP,
@@ -88,6 +98,7 @@ static void stop_systemd(struct remedies *r, const struct remedy_ctx *c)
 	    xasprintf("For the service: systemctl edit %s, add the lines below, then systemctl "
 		      "restart %s:", unit, unit),
 	    xstrdup("[Service]\nLimitCORE=0"));
+	where(r, "in the service's unit (systemctl edit)");
 	if (c->conf->handler == HANDLER_SYSTEMD)
 		ADD(r, "systemd-coredump", REMEDY_STOP,
 		    "Or keep systemd-coredump from storing or processing any core, in "
@@ -102,6 +113,7 @@ static void stop_host(struct remedies *r)
 {
 	ADD(r, "start-script", REMEDY_STOP,
 	    "In the service's start script, before it starts the program:", "ulimit -c 0");
+	where(r, "in the start script, before the program");
 }
 
 static void stop_everywhere(struct remedies *r, const struct remedy_ctx *c)
@@ -127,10 +139,12 @@ static void now(struct remedies *r, const struct remedy_ctx *c)
 	for (size_t i = 0; i < shown; i++)
 		sbuf_printf(&s, "%sprlimit --core=0:0 --pid %ld", i ? "\n" : "", c->pids[i]);
 	add(r, "prlimit", REMEDY_NOW,
-	    xasprintf("Without a restart: lower the core limit of the %zu running "
-		      "process%s that can dump core%s.  Children forked later inherit it; a "
-		      "restart undoes it, so make the lasting change too.",
+	    xasprintf("Without a restart: lower the core limit of the %zu process%s %s that can "
+		      "dump core%s.  Children forked later inherit it; a restart undoes it, so "
+		      "make the lasting change too.",
 		      c->npids, c->npids == 1 ? "" : "es",
+		      c->from_dumps ? "tied to these dumps (running their programs, or having sent "
+				      "their signals)" : "at risk",
 		      shown < c->npids ? " (the first 8 shown)" : ""),
 	    sbuf_take(&s));
 	sbuf_free(&s);
@@ -172,6 +186,7 @@ void remedy_build(struct remedies *r, const struct remedy_ctx *c)
 		ADD(r, "container-entrypoint", REMEDY_STOP,
 		    "Give the container a zero core limit with its runtime's ulimit option, or in "
 		    "its entrypoint:", "ulimit -c 0 && exec YOUR-COMMAND");
+		where(r, "in the container's entrypoint");
 		break;
 	case ENV_SYSTEMD: stop_systemd(r, c); break;
 	case ENV_HOST: stop_host(r); break;

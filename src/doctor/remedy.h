@@ -6,6 +6,7 @@
 #ifndef COREDU_REMEDY_H
 #define COREDU_REMEDY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct coreconf;
@@ -22,6 +23,8 @@ struct remedy {
 	enum remedy_kind kind;
 	char *text;           /* what to do, one paragraph */
 	char *snippet;        /* the exact text to paste, lines separated by '\n'; NULL if none */
+	const char *where;    /* a lasting fix's place in a few words, for the summary's one
+			       * line ("in the task definition's container"); NULL if none */
 };
 
 struct remedies {
@@ -33,8 +36,10 @@ struct remedy_ctx {
 	const struct envinfo *env;
 	const struct coreconf *conf;
 	const char *unit;     /* the systemd unit running the dumping program, NULL if unknown */
-	const long *pids;     /* running processes that can dump core now */
+	const long *pids;     /* running processes that can dump core now: tied to the dumps,
+			       * or (no dumps) at risk */
 	size_t npids;
+	bool from_dumps;      /* pids are tied to dumps */
 	const char *root;     /* the scanned directory, for coredu prune; NULL: none */
 };
 

@@ -40,22 +40,36 @@ static int open_item(int dirfd, const char *name)
 }
 
 /* A text item, without trailing newlines; NULL if missing or not a regular file. */
-static char *read_item(int dirfd, const char *name)
+/* An item's text, at most max bytes (*cut: there was more). */
+static char *read_item_max(int dirfd, const char *name, size_t max, bool *cut)
 {
 	int fd = open_item(dirfd, name);
 	if (fd < 0)
 		return NULL;
 	struct stat st;
-	char buf[TEXT_MAX + 1];
+	char *buf = xmalloc(max + 1);
 	ssize_t n = -1;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-		n = pread(fd, buf, TEXT_MAX, 0);
+		n = pread(fd, buf, max + 1, 0);
 	close(fd);
-	if (n < 0)
+	if (n < 0) {
+		free(buf);
 		return NULL;
+	}
+	*cut = (size_t)n > max;
+	if (*cut)
+		n = (ssize_t)max;
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		n--;
-	return xstrndup(buf, (size_t)n);
+	char *text = xstrndup(buf, (size_t)n);
+	free(buf);
+	return text;
+}
+
+static char *read_item(int dirfd, const char *name)
+{
+	bool cut;
+	return read_item_max(dirfd, name, TEXT_MAX, &cut);
 }
 
 static uint64_t mix(uint64_t h)
@@ -136,8 +150,9 @@ void abrt_parse_items(int dirfd, struct core_info *ci, struct dump_meta *m)
 		free(ci->exe);
 		ci->exe = v;
 	}
-	if ((v = read_item(dirfd, "cmdline"))) {
-		snprintf(ci->cmdline, sizeof(ci->cmdline), "%s", v);
+	bool cut;
+	if ((v = read_item_max(dirfd, "cmdline", CORE_CMDLINE_MAX, &cut))) {
+		elfcore_set_cmdline(ci, v, strlen(v), CORE_CMDLINE_MAX, cut);
 		free(v);
 	}
 	/* The core's own pid and uid first; the text items where there is no core. */

@@ -151,7 +151,7 @@ void apport_parse(const struct bsrc *src, struct core_info *ci, struct dump_meta
 			if (!ci->exe)
 				ci->exe = xstrdup(v);
 		} else if ((v = value_of(line, "ProcCmdline"))) {
-			snprintf(ci->cmdline, sizeof(ci->cmdline), "%s", v);
+			elfcore_set_cmdline(ci, v, strlen(v), CORE_CMDLINE_MAX, strlen(v) >= LINES_MAX);
 		} else if ((v = value_of(line, "Signal"))) {
 			ci->signal = (int)strtol(v, NULL, 10);
 		} else if ((v = value_of(line, "Date"))) {

@@ -4,6 +4,7 @@
 #include "kinds/dump.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/sanitize.h"
 #include "base/sig.h"
 #include "kinds/kinds.h"
+#include "kinds/program.h"
 #include "kinds/reader.h"
 
 static const char *const kind_names[DUMP_KINDS] = {
@@ -53,32 +56,58 @@ void dump_free(struct dump *d)
 		return;
 	elfcore_free(&d->core);
 	dump_meta_free(&d->meta);
+	free(d->program);
 	free(d->path);
 	free(d->host);
 	free(d);
 }
 
-const char *dump_command(const struct dump *d)
+/* What the kind says when the process does not: a kernel, or a JVM. */
+static const char *kind_default(const struct dump *d)
 {
-	if (d->core.comm[0])
-		return d->core.comm;
-	const char *exe = d->core.exe ? d->core.exe : d->core.exe_mapped;
-	if (exe && *exe) {
-		const char *slash = strrchr(exe, '/');
-		return slash && slash[1] ? slash + 1 : exe;
-	}
 	switch (d->kind) {
 	case DUMP_VMCORE:
 	case DUMP_KDUMP: return "kernel";
 	case DUMP_HPROF:
 	case DUMP_HS_ERR: return "java";
-	default: break;
+	default: return "?";
 	}
-	return "?";
+}
+
+static const char *exe_base(const struct dump *d)
+{
+	const char *exe = d->core.exe ? d->core.exe : d->core.exe_mapped;
+	if (!exe || !*exe)
+		return NULL;
+	const char *slash = strrchr(exe, '/');
+	return slash && slash[1] ? slash + 1 : exe;
+}
+
+const char *dump_command(const struct dump *d)
+{
+	const char *exe = exe_base(d);
+	return d->core.comm[0] ? d->core.comm : exe ? exe : kind_default(d);
+}
+
+const char *dump_program(const struct dump *d)
+{
+	const char *exe = exe_base(d);
+	return d->program ? d->program : exe ? exe : d->core.comm[0] ? d->core.comm : kind_default(d);
+}
+
+/* The rules of program.h over the command line; hs_err's lacks the launcher's name. */
+static void identify(struct dump *d)
+{
+	free(d->program);
+	d->program = program_from_cmdline(&d->core, d->kind == DUMP_HS_ERR ? "java" : NULL);
 }
 
 const char *dump_signal_name(const struct dump *d, char buf[16])
 {
+	if (d->core.has_exception) { /* no signal: named as what it is */
+		snprintf(buf, 16, "exc 0x%08" PRIX32, d->core.exception_code);
+		return buf;
+	}
 	if (d->core.signal_text[0] && !d->core.gcore)
 		return d->core.signal_text; /* another OS's name, as the dump writes it */
 	if (d->core.gcore || d->core.signal == 0)
@@ -88,6 +117,25 @@ const char *dump_signal_name(const struct dump *d, char buf[16])
 		return n;
 	snprintf(buf, 16, "%d", d->core.signal);
 	return buf;
+}
+
+void dump_cmdline_text(struct sbuf *out, const struct core_info *c, unsigned san_flags)
+{
+	if (!c->cmdline)
+		return;
+	sanitize_appends(out, c->cmdline, san_flags);
+	if (c->cmdline_cut)
+		sbuf_adds(out, san_flags & SAN_ASCII ? "..." : "\xe2\x80\xa6");
+}
+
+bool dump_matches(const struct dump *d, const char *text)
+{
+	char sig[16];
+	const char *exe = d->core.exe ? d->core.exe : d->core.exe_mapped;
+	return strcasestr(dump_program(d), text) || strcasestr(d->core.comm, text) ||
+	       (d->core.cmdline && strcasestr(d->core.cmdline, text)) ||
+	       (exe && strcasestr(exe, text)) || strcasestr(d->path, text) ||
+	       strcasestr(dump_signal_name(d, sig), text);
 }
 
 int64_t dump_time(const struct dump *d)
@@ -210,18 +258,16 @@ static void parse_kind(struct dump *d, const struct bsrc *src, int fd, unsigned 
 void dump_parse_src(struct dump *d, const struct bsrc *file, int fd, unsigned flags)
 {
 	struct bsrc src;
-	if (d->compression == COMP_NONE) {
+	struct decomp *z = NULL;
+	if (d->compression == COMP_NONE)
 		parse_kind(d, file, fd, flags);
-		return;
-	}
-	struct decomp *z = decomp_open(d->compression, file, &src, &d->size_original);
-	if (z) {
+	else if ((z = decomp_open(d->compression, file, &src, &d->size_original)))
 		parse_kind(d, &src, fd, flags);
-		decomp_close(z);
-		return;
-	}
-	snprintf(d->core.problem, sizeof(d->core.problem), "%s data cannot be read",
-		 decomp_name(d->compression));
+	else
+		snprintf(d->core.problem, sizeof(d->core.problem), "%s data cannot be read",
+			 decomp_name(d->compression));
+	decomp_close(z);
+	identify(d);
 }
 
 static void parse_core(struct dump *d, int fd, uint64_t st_size, unsigned flags)
@@ -264,6 +310,7 @@ void dump_parse_dir(struct dump *d, int dirfd, unsigned flags)
 		close(fd);
 	}
 	abrt_parse_items(dirfd, &d->core, &d->meta);
+	identify(d);
 }
 
 int dump_reparse(const struct dump *d, unsigned flags, struct core_info *out,
@@ -288,6 +335,7 @@ int dump_reparse(const struct dump *d, unsigned flags, struct core_info *out,
 	struct dump copy = *d;
 	memset(&copy.core, 0, sizeof(copy.core));
 	memset(&copy.meta, 0, sizeof(copy.meta));
+	copy.program = NULL;
 	if (dir) {
 		copy.size_disk = (uint64_t)st.st_blocks * 512;
 		dump_parse_dir(&copy, fd, flags);
@@ -295,6 +343,7 @@ int dump_reparse(const struct dump *d, unsigned flags, struct core_info *out,
 		dump_parse_fd(&copy, fd, (uint64_t)st.st_size, flags);
 	}
 	close(fd);
+	free(copy.program);
 	if (dir && copy.meta.dir_digest != d->meta.dir_digest) {
 		elfcore_free(&copy.core);
 		dump_meta_free(&copy.meta);

@@ -55,6 +55,7 @@ struct dump {
 	unsigned char head[DUMP_HEAD_LEN];
 	struct core_info core;  /* the crashed process, as far as the kind tells */
 	struct dump_meta meta;
+	char *program;          /* program.h's name from the command line; NULL: none */
 };
 
 /* The device as the index and the marks key a dump by: an imported dump's source in the
@@ -74,9 +75,20 @@ void dump_set_stat(struct dump *d, const struct stat *st);
 /* What the reports call COMMAND: the comm of the process, else the executable's base name,
  * else what the kind says ("kernel" for vmcore and kdump, "java" for hprof). */
 const char *dump_command(const struct dump *d);
+/* The program, as an operator names it, and the key that groups dumps (program.h): the
+ * script, module or class an interpreter or launcher runs, else the executable's base name,
+ * else the comm, else what the kind says. */
+const char *dump_program(const struct dump *d);
 /* The signal's name as the reports and the browser show it ("SIGABRT"), its number where
- * the architecture's table has no name, "-" for a gcore snapshot or no signal. */
+ * the architecture's table has no name, "-" for a gcore snapshot or no signal, and
+ * "exc 0xC0000005" for a minidump's exception code that is no signal. */
 const char *dump_signal_name(const struct dump *d, char buf[16]);
+/* The command line for people: sanitised (san_flags), ending in "…" ("..." with SAN_ASCII)
+ * where it is cut; nothing when it is unknown. */
+void dump_cmdline_text(struct sbuf *out, const struct core_info *c, unsigned san_flags);
+/* Does the text occur (case-insensitively) in the dump's program, comm, command line,
+ * executable, path or signal name?  The browser's filter and prune --match. */
+bool dump_matches(const struct dump *d, const char *text);
 /* When it happened: the time the content or the name records, else the file's mtime. */
 int64_t dump_time(const struct dump *d);
 const char *dump_compression_name(enum dump_compression c);

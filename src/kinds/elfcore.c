@@ -14,6 +14,7 @@
 
 #include "base/sig.h"
 #include "base/util.h"
+#include "kinds/procargs.h"
 #include "kinds/prstatus.h"
 
 #ifndef EM_LOONGARCH
@@ -65,6 +66,7 @@ struct parser {
 	size_t siginfo_len;
 	unsigned char *filenote;
 	size_t filenote_len;
+	char psargs[81]; /* pr_psargs as the kernel wrote it: argv's NULs as spaces */
 };
 
 static void problem(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -384,11 +386,11 @@ static void parse_prpsinfo(struct parser *p, uint64_t off, uint64_t size)
 	ci->pgrp = (int32_t)get32(p, d + pid + 8);
 	ci->sid = (int32_t)get32(p, d + pid + 12);
 	copy_cstr(ci->comm, sizeof(ci->comm), d + fname, 16);
-	copy_cstr(ci->cmdline, sizeof(ci->cmdline), d + psargs, 80);
-	/* The kernel turns argv's NULs into spaces, the last one included. */
-	size_t n = strlen(ci->cmdline);
-	if (n > 0 && ci->cmdline[n - 1] == ' ')
-		ci->cmdline[n - 1] = '\0';
+	copy_cstr(p->psargs, sizeof(p->psargs), d + psargs, 80);
+	/* The kernel copies at most 79 bytes of argv, its NULs as spaces (the last one
+	 * included): 79 means the line may go on. */
+	size_t n = strlen(p->psargs);
+	elfcore_set_cmdline(ci, p->psargs, n, 80, n >= 79);
 }
 
 /* VMCOREINFO is "KEY=value" lines; OSRELEASE comes first and CRASHTIME last. */
@@ -603,6 +605,32 @@ static void parse_siginfo(struct parser *p)
 	}
 }
 
+static const unsigned char *stack_read(void *ctx, uint64_t vaddr, size_t n, size_t *got)
+{
+	return read_vmem(ctx, vaddr, n, got);
+}
+
+/* The whole argv, and the environment, from the stack that holds AT_EXECFN. */
+static void recover_args(struct parser *p, uint64_t execfn)
+{
+	const struct load *l = load_containing(p->loads, p->nloads, execfn);
+	if (!l)
+		return;
+	struct procargs_mem m = {stack_read, p, p->be, p->word, l->vaddr, l->vaddr + l->filesz};
+	struct procargs_found f;
+	struct core_info *ci = p->ci;
+	if (!procargs_recover(&m, execfn, p->auxv, p->auxv_len, ci->has_prpsinfo ? p->psargs : NULL,
+			      p->flags & ELFCORE_KEEP_ENV, &f))
+		return;
+	elfcore_set_argv(ci, f.argv, f.argv_len, CORE_ARGV_MAX, f.argv_cut);
+	free(f.argv);
+	ci->argv_stack = true;
+	ci->env = f.env;
+	ci->env_len = f.env_len;
+	ci->envc = f.envc;
+	ci->env_cut = f.env_cut;
+}
+
 static void parse_auxv(struct parser *p, uint64_t *entry, uint64_t *phdr)
 {
 	struct core_info *ci = p->ci;
@@ -632,8 +660,10 @@ static void parse_auxv(struct parser *p, uint64_t *entry, uint64_t *phdr)
 		}
 	}
 	ci->at_phdr = *phdr, ci->at_entry = *entry, ci->at_execfn = execfn;
-	if (execfn)
+	if (execfn) {
 		ci->exe = read_vstring(p, execfn);
+		recover_args(p, execfn);
+	}
 	if (ci->exe && !ci->exe[0]) {
 		/* A real AT_EXECFN is never empty: zeroed stack bytes, not a name. */
 		free(ci->exe);
@@ -1024,8 +1054,78 @@ int elfcore_parse(const struct bsrc *src, struct core_info *ci, unsigned flags)
 	return 0;
 }
 
+/* Drop any command line, then take n bytes of s. */
+static void take_cmdline(struct core_info *ci, const char *s, size_t n)
+{
+	free(ci->cmdline);
+	free(ci->argv);
+	ci->argv = NULL;
+	ci->argc = 0;
+	ci->argv_stack = false;
+	ci->cmdline = xmalloc(n + 1);
+	memcpy(ci->cmdline, s, n);
+	ci->cmdline[n] = '\0';
+}
+
+void elfcore_set_cmdline(struct core_info *ci, const char *s, size_t n, size_t max, bool cut)
+{
+	if (n > max) {
+		n = max;
+		cut = true;
+	}
+	if (n > 0 && s[n - 1] == ' ')
+		n--; /* pr_psargs ends with the space that was argv's last NUL */
+	take_cmdline(ci, s, n);
+	ci->cmdline_cut = cut;
+}
+
+void elfcore_set_argv(struct core_info *ci, const char *block, size_t n, size_t max, bool cut)
+{
+	if (n > max) {
+		n = max;
+		cut = true;
+	}
+	while (n > 0 && block[n - 1] == '\0')
+		n--; /* the last argument's NUL, and any a rewritten title left */
+	take_cmdline(ci, block, n);
+	ci->cmdline_cut = cut;
+	uint32_t cap = 0;
+	if (!n)
+		return;
+	for (size_t i = 0, start = 0; i <= n; i++) {
+		if (i < n && ci->cmdline[i] != '\0')
+			continue;
+		if (ci->argc == CORE_ARGC_MAX) { /* arguments beyond the bound are cut */
+			ci->cmdline[start - 1] = '\0';
+			cut = true;
+			break;
+		}
+		if (ci->argc == cap) {
+			cap = cap ? 2 * cap : 8;
+			ci->argv = xrealloc(ci->argv, cap * sizeof(*ci->argv));
+		}
+		ci->argv[ci->argc++] = (uint32_t)start;
+		if (i < n)
+			ci->cmdline[i] = ' ';
+		start = i + 1;
+	}
+	ci->cmdline_cut = cut;
+}
+
+const char *elfcore_arg(const struct core_info *ci, uint32_t i, size_t *len)
+{
+	size_t start = ci->argv[i], end = i + 1 < ci->argc ? ci->argv[i + 1] - 1 : strlen(ci->cmdline);
+	*len = end > start ? end - start : 0;
+	return ci->cmdline + start;
+}
+
 void elfcore_free(struct core_info *ci)
 {
+	free(ci->cmdline);
+	free(ci->argv);
+	free(ci->env);
+	ci->cmdline = ci->env = NULL;
+	ci->argv = NULL;
 	free(ci->exe);
 	free(ci->exe_mapped);
 	free(ci->platform);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kinds/procargs.h"
 #include "kinds/reader.h"
 
 /* One NT_FILE entry: [start, end) maps `offset` bytes into the file named at names[name]. */
@@ -46,6 +47,9 @@ struct core_info {
 
 	bool has_prstatus, has_prpsinfo, has_siginfo, has_auxv, has_file_note;
 	bool gcore;  /* written by gdb's gcore: a snapshot, not a crash */
+	bool heap_dump; /* a JVM heap dump (hprof): written on OutOfMemoryError or on request */
+	bool has_exception;      /* a minidump's exception code that is no signal: signal is 0 */
+	uint32_t exception_code; /* Windows' NTSTATUS (0xC0000005), Crashpad's 0x43507378 */
 	bool requested; /* a dump the program asked for (Breakpad's "dump requested"): not a
 			 * crash either */
 	bool vmcore; /* a VMCOREINFO or QEMU note: a kernel crash dump, or a guest's memory */
@@ -57,7 +61,22 @@ struct core_info {
 	int64_t uid, gid, euid, egid;      /* -1 when unknown */
 	int secure;                        /* AT_SECURE, -1 when unknown */
 	char comm[17];                     /* pr_fname */
-	char cmdline[81];                  /* pr_psargs, trailing space removed */
+	/* The command line: the arguments joined by spaces, raw bytes.  From the dumped stack
+	 * when argv could be recovered (up to CORE_ARGV_MAX bytes), else what the kind records
+	 * (the kernel's pr_psargs: 79 bytes at most; a text kind's, up to CORE_CMDLINE_MAX).
+	 * NULL when unknown.  Set it with elfcore_set_cmdline or elfcore_set_argv only. */
+	char *cmdline;
+	uint32_t *argv;    /* where each argument starts in cmdline; NULL if argv is unknown */
+	uint32_t argc;     /* arguments in argv */
+	bool cmdline_cut;  /* cmdline is, or may be, cut: the kernel's 80 bytes, or a bound */
+	bool argv_stack;   /* argv came from the dumped stack */
+	/* The environment from the dumped stack: "NAME=value" or, for a value not kept, "NAME",
+	 * each NUL-terminated (env_len bytes, envc entries).  Values are kept only for the
+	 * allow-list (procargs.h), or all of them with ELFCORE_KEEP_ENV. */
+	char *env;
+	size_t env_len;
+	uint32_t envc;
+	bool env_cut;      /* more entries or bytes than the bounds */
 	char *exe;                         /* AT_EXECFN read from the dumped stack */
 	char *exe_mapped;                  /* NT_FILE path that maps AT_ENTRY */
 	char *platform;                    /* AT_PLATFORM */
@@ -109,7 +128,12 @@ enum {
 	/* keep the dumped memory (for the stack readers, src/stack/) and every thread's
 	 * registers; the byte source must outlive the core_info */
 	ELFCORE_KEEP_MEM = 1 << 1,
+	ELFCORE_KEEP_ENV = 1 << 2, /* keep every environment value (info --env) */
 };
+
+#define CORE_CMDLINE_MAX (32u * 1024) /* bytes of a text kind's command line kept */
+#define CORE_ARGV_MAX PROCARGS_ARGV_MAX /* bytes of argv read from the dumped stack */
+#define CORE_ARGC_MAX 4096            /* arguments kept */
 
 /* Minimum bytes needed to recognise an ELF core: e_ident plus e_type. */
 #define ELFCORE_MIN_HEAD 18
@@ -122,6 +146,14 @@ int elfcore_parse(const struct bsrc *src, struct core_info *ci, unsigned flags);
 void elfcore_free(struct core_info *ci);
 /* Every field unknown (ids -1): the starting point for the other kinds' parsers. */
 void elfcore_init(struct core_info *ci);
+/* Replace the command line with n bytes of s (at most `max`; more, or `cut`, sets
+ * cmdline_cut); argv becomes unknown.  A trailing space (pr_psargs) is dropped. */
+void elfcore_set_cmdline(struct core_info *ci, const char *s, size_t n, size_t max, bool cut);
+/* Replace it with a NUL-separated argv of n bytes (as /proc/PID/cmdline; trailing NULs are
+ * not arguments), at most `max` bytes and CORE_ARGC_MAX arguments. */
+void elfcore_set_argv(struct core_info *ci, const char *block, size_t n, size_t max, bool cut);
+/* The i-th argument (i < argc) and its length. */
+const char *elfcore_arg(const struct core_info *ci, uint32_t i, size_t *len);
 /* The signal's name ("SIGSEGV"), as the dump writes it for another OS's numbering, else
  * from the architecture's table; NULL if unknown.  The si_code's name likewise. */
 const char *elfcore_signal_name(const struct core_info *ci);

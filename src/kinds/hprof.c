@@ -25,6 +25,7 @@ void hprof_parse(const struct bsrc *src, struct core_info *ci, struct dump_meta 
 	size_t got;
 	reader_init(&r, src);
 	ci->file_size = src->size;
+	ci->heap_dump = true;
 	const unsigned char *h = reader_get_upto(&r, 0, HPROF_HEADER_MAX, &got);
 	const unsigned char *nul = h ? memchr(h, '\0', got) : NULL;
 	if (!nul || (size_t)(nul - h) + 13 > got) {

@@ -212,8 +212,9 @@ void hserr_parse(const struct bsrc *src, struct core_info *ci, struct dump_meta 
 			else if (loc && loc[18] == '/')
 				m->linked = xstrndup(loc + 18, strcspn(loc + 18, " "));
 		} else if ((v = after(line, "Command Line: ")) || (v = after(line, "java_command: "))) {
-			if (!ci->cmdline[0])
-				snprintf(ci->cmdline, sizeof(ci->cmdline), "%s", v);
+			if (!ci->cmdline)
+				elfcore_set_cmdline(ci, v, strlen(v), CORE_CMDLINE_MAX,
+						    strlen(v) >= LINES_MAX);
 		} else if ((v = after(line, "Time: ")) || (v = after(line, "time: "))) {
 			if (!m->time)
 				m->time = parse_time(v);

@@ -10,7 +10,7 @@
 #include "base/util.h"
 #include "kinds/reader.h"
 
-#define LINES_MAX 4096
+#define LINES_MAX (32 * 1024) /* a command line (hs_err, Apport) is kept whole up to this */
 
 struct lines {
 	struct reader rd;

@@ -85,21 +85,13 @@ static void proc_status(struct reader *r, uint32_t rva, uint32_t size, struct co
 	free(text);
 }
 
+/* NUL-separated argv, as /proc/PID/cmdline. */
 static void cmd_line(struct reader *r, uint32_t rva, uint32_t size, struct core_info *ci)
 {
-	size_t n = size < sizeof(ci->cmdline) - 1 ? size : sizeof(ci->cmdline) - 1;
+	size_t n = size < CORE_CMDLINE_MAX ? size : CORE_CMDLINE_MAX;
 	const unsigned char *t = reader_get(r, rva, n);
-	if (!t)
-		return;
-	/* NUL-separated argv, as /proc/PID/cmdline; spaces between, as pr_psargs. */
-	memcpy(ci->cmdline, t, n);
-	ci->cmdline[n] = '\0';
-	while (n > 0 && ci->cmdline[n - 1] == '\0')
-		n--;
-	for (size_t i = 0; i < n; i++)
-		if (ci->cmdline[i] == '\0')
-			ci->cmdline[i] = ' ';
-	ci->cmdline[n] = '\0';
+	if (t)
+		elfcore_set_argv(ci, (const char *)t, n, CORE_CMDLINE_MAX, size > CORE_CMDLINE_MAX);
 }
 
 static void exception(struct reader *r, uint32_t rva, uint32_t size, struct core_info *ci)
@@ -117,6 +109,11 @@ static void exception(struct reader *r, uint32_t rva, uint32_t size, struct core
 		/* ExceptionHandler::WriteMinidump(): a snapshot on request, no signal at all */
 		ci->requested = true;
 		ci->signal = 0;
+		return;
+	}
+	if (code <= 0 || code > 64) { /* no signal: a Windows exception code, or Crashpad's own */
+		ci->has_exception = true;
+		ci->exception_code = raw;
 		return;
 	}
 	/* Breakpad on Linux: the signal, si_code, si_addr. */

@@ -111,7 +111,7 @@ static int compare_key(const struct dump *a, const struct dump *b, enum index_so
 	case SORT_TIME:
 		return b->mtime != a->mtime ? CMP(b->mtime, a->mtime) : CMP(b->mtime_nsec, a->mtime_nsec);
 	case SORT_PID: return CMP(a->core.pid, b->core.pid);
-	case SORT_COMMAND: return strcmp(dump_command(a), dump_command(b));
+	case SORT_COMMAND: return strcmp(dump_program(a), dump_program(b));
 	case SORT_SIGNAL: {
 		const char *x = elfcore_signal_name(&a->core);
 		const char *y = elfcore_signal_name(&b->core);
@@ -186,10 +186,13 @@ static bool has_process(const struct dump *d)
 	return d->kind != DUMP_VMCORE && d->kind != DUMP_KDUMP && d->core.pid > 0;
 }
 
+/* The same program, or the same process name: a JVM's core whose command line the kernel
+ * cut before the main class, and its hs_err log that names the class, are both "java". */
 static bool same_program(const struct dump *a, const struct dump *b)
 {
-	const char *x = dump_command(a), *y = dump_command(b);
-	return strcmp(x, y) == 0 || strcmp(x, "?") == 0 || strcmp(y, "?") == 0;
+	const char *x = dump_program(a), *y = dump_program(b);
+	return strcmp(x, y) == 0 || strcmp(x, "?") == 0 || strcmp(y, "?") == 0 ||
+	       strcmp(dump_command(a), dump_command(b)) == 0;
 }
 
 size_t index_link_same_crash(struct index *ix)

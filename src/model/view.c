@@ -9,6 +9,7 @@
 
 #include "base/idset.h"
 #include "base/util.h"
+#include "kinds/cause.h"
 
 /* ---- marks: a set of file identities ---------------------------------------------------- */
 
@@ -232,8 +233,14 @@ const char *view_group_key(enum view_mode m, const struct dump *d, struct sbuf *
 {
 	sbuf_reset(buf);
 	switch (m) {
+	case VIEW_CAUSE: {
+		char sig[16];
+		sbuf_printf(buf, "%s, %s, %s", dump_program(d), dump_signal_name(d, sig),
+			    cause_class_id(cause_classify(&d->core)));
+		return buf->s;
+	}
 	case VIEW_PROGRAM:
-		return dump_command(d);
+		return dump_program(d);
 	case VIEW_SIGNAL: {
 		char sig[16];
 		sbuf_adds(buf, dump_signal_name(d, sig));
@@ -258,11 +265,7 @@ const char *view_group_key(enum view_mode m, const struct dump *d, struct sbuf *
 
 static bool matches(const struct view *v, const struct dump *d)
 {
-	if (!v->filter)
-		return true;
-	char sig[16];
-	return strcasestr(dump_command(d), v->filter) || strcasestr(d->path, v->filter) ||
-	       strcasestr(dump_signal_name(d, sig), v->filter);
+	return !v->filter || dump_matches(d, v->filter);
 }
 
 static uint64_t dump_size(const struct view *v, const struct dump *d)
@@ -278,6 +281,34 @@ static uint64_t group_size(const struct view *v, const struct view_group *g)
 /* ---- sorting ---------------------------------------------------------------------------- */
 
 #define CMP(a, b) ((a) < (b) ? -1 : (a) > (b))
+
+/* Two dumps in the view's order, before ties. */
+static int dump_order(const struct view *v, const struct dump *a, const struct dump *b)
+{
+	switch (v->sort) {
+	case VSORT_SIZE:
+	case VSORT_COUNT: return CMP(dump_size(v, b), dump_size(v, a));
+	case VSORT_TIME:
+		return a->mtime != b->mtime ? CMP(b->mtime, a->mtime) : CMP(b->mtime_nsec, a->mtime_nsec);
+	case VSORT_NAME: return strcmp(dump_program(a), dump_program(b));
+	}
+	return 0;
+}
+
+static int compare_dumps(const void *pa, const void *pb, void *arg)
+{
+	const struct view *v = arg;
+	const struct dump *a = *(const struct dump *const *)pa, *b = *(const struct dump *const *)pb;
+	int c = dump_order(v, a, b);
+	if (c == 0)
+		c = strcmp(a->path, b->path);
+	return v->reverse ? -c : c;
+}
+
+void view_sort_dumps(const struct view *v, const struct dump **set, size_t n)
+{
+	sort_array_r(set, n, sizeof(*set), compare_dumps, (void *)v);
+}
 
 static int compare_rows(const void *pa, const void *pb, void *arg)
 {
@@ -295,15 +326,7 @@ static int compare_rows(const void *pa, const void *pb, void *arg)
 		if (c == 0)
 			c = strcmp(a->key, b->key);
 	} else {
-		const struct dump *a = v->ix.v[ra->idx], *b = v->ix.v[rb->idx];
-		switch (v->sort) {
-		case VSORT_SIZE:
-		case VSORT_COUNT: c = CMP(dump_size(v, b), dump_size(v, a)); break;
-		case VSORT_TIME:
-			c = a->mtime != b->mtime ? CMP(b->mtime, a->mtime) : CMP(b->mtime_nsec, a->mtime_nsec);
-			break;
-		case VSORT_NAME: c = strcmp(dump_command(a), dump_command(b)); break;
-		}
+		c = dump_order(v, v->ix.v[ra->idx], v->ix.v[rb->idx]);
 		if (c == 0) /* paths order ties; their ranks were computed once, not per comparison */
 			c = CMP(v->marks->path_rank[ra->idx], v->marks->path_rank[rb->idx]);
 	}
@@ -726,7 +749,8 @@ uint64_t view_marked_bytes(const struct view *v) { return v->marks->marked_bytes
 
 const char *view_mode_name(enum view_mode m)
 {
-	static const char *const names[] = {"flat", "program", "signal", "directory", "kind", "host"};
+	static const char *const names[] = {"flat", "cause", "program", "signal", "directory", "kind",
+					     "host"};
 	return m < VIEW_MODES ? names[m] : "?";
 }
 

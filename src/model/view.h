@@ -2,7 +2,7 @@
 /* view: what the browser shows, without a terminal.
  *
  * The rows of the current screen come from the dumps found so far: grouped (flat, by
- * program, by signal, by directory, by kind), filtered by a substring, and sorted.  A group
+ * cause, by program, by signal, by directory, by kind), filtered by a substring, and sorted.  A group
  * can be opened to list its dumps.  Marks belong to files, not rows: a mark is the file's
  * identity (device, inode, size, mtime), so it survives regrouping, sorting, filtering and a
  * rescan that finds the file unchanged, and is dropped if the file changed.  The cursor
@@ -19,8 +19,11 @@
 
 struct sbuf;
 
-/* VIEW_HOST is offered only when dumps of more than one host are loaded (view.sources). */
-enum view_mode { VIEW_FLAT, VIEW_PROGRAM, VIEW_SIGNAL, VIEW_DIR, VIEW_KIND, VIEW_HOST, VIEW_MODES };
+/* VIEW_CAUSE groups by program, signal and cause (cause.h): the doctor's groups, each one
+ * that a single fix stops, so marking one marks exactly what that fix is about.  VIEW_HOST is
+ * offered only when dumps of more than one host are loaded (view.sources). */
+enum view_mode { VIEW_FLAT, VIEW_CAUSE, VIEW_PROGRAM, VIEW_SIGNAL, VIEW_DIR, VIEW_KIND, VIEW_HOST,
+		 VIEW_MODES };
 enum view_sort { VSORT_SIZE, VSORT_NAME, VSORT_TIME, VSORT_COUNT };
 enum view_mark_state { MARK_NONE, MARK_SOME, MARK_ALL };
 
@@ -68,6 +71,8 @@ void view_add(struct view *v, struct dump *d);
 /* Drop the dumps for which gone(d, ctx) is true (deleted ones), and their marks.  The cursor
  * stays at its position, on what was the next row. */
 void view_remove_if(struct view *v, bool (*gone)(const struct dump *d, void *ctx), void *ctx);
+/* Put dumps in the order the list shows them (the sort, then the path). */
+void view_sort_dumps(const struct view *v, const struct dump **set, size_t n);
 /* The marked dumps that are present now, in the index's order; *n gets their number. */
 const struct dump **view_marked_dumps(const struct view *v, size_t *n);
 /* Forget every dump (a rescan starts); settings and marks stay. */
@@ -80,8 +85,8 @@ void view_cycle_mode(struct view *v);
  * largest first, times newest first, names A to Z). */
 void view_sort_by(struct view *v, enum view_sort s);
 void view_toggle_apparent(struct view *v);
-/* Case-insensitive substring of the command, the path or the signal name; NULL or ""
- * clears. */
+/* Case-insensitive substring of the program, comm, command line, executable, path or
+ * signal name (dump_matches); NULL or "" clears. */
 void view_set_filter(struct view *v, const char *text);
 
 /* Open the group under the cursor; false on a dump row. */
@@ -111,8 +116,9 @@ uint64_t view_marked_bytes(const struct view *v);
 
 const char *view_mode_name(enum view_mode m);
 const char *view_sort_name(enum view_sort s);
-/* The group key of a dump in a mode: command, signal name, directory, kind or host; built in
- * buf when needed.  Exact: a directory's key is its whole path, however long. */
+/* The group key of a dump in a mode: "program, signal, cause", program, signal name,
+ * directory, kind or host; built in buf when needed.  Exact: a directory's key is its whole
+ * path, however long. */
 const char *view_group_key(enum view_mode m, const struct dump *d, struct sbuf *buf);
 /* The hash that groups keys (FNV-1a, 64 bits); equal keys are compared on a hit. */
 uint64_t view_key_hash(const char *key);

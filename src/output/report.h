@@ -16,6 +16,7 @@ struct identity;
 struct index;
 struct json_out;
 struct mdesc;
+struct sbuf;
 struct stack_result;
 struct report_crashes;
 
@@ -32,6 +33,7 @@ struct report {
 	struct mdesc *magic;
 	int64_t now;
 	const struct identity *identity; /* where it runs: `json` writes it; NULL: not */
+	bool gdb;            /* gdb is installed: info gives the command that debugs a core */
 	/* json: the stacks of each dump, in the order of ix->v (coredu json --backtrace);
 	 * NULL: the keys are null */
 	const struct stack_result *stacks;
@@ -66,6 +68,15 @@ void report_info(FILE *f, const struct report *r, const struct dump *d,
 void report_stack_text(FILE *f, const struct stack_result *st, const struct dump *d,
 		       unsigned san_flags, bool crashed_thread_only);
 void report_stack_json(struct json_out *j, const struct stack_result *st);
+
+/* coredumpctl debug's hand-off: the gdb command that opens a process core, shell-quoted
+ * and sanitised ("gdb /usr/bin/app /app/core.41"; with the sysroot when the core was
+ * found under /proc/PID/root).  Its arguments are separated by sep: " ", or " \\\n  "
+ * for one per line.  Nothing for the other kinds. */
+void report_info_gdb(struct sbuf *out, const struct dump *d, unsigned san_flags,
+		     const char *sep);
+/* Is gdb an executable file in a directory of PATH? */
+bool report_info_gdb_installed(void);
 
 /* The members every JSON document starts with: version, tool, scanned. */
 void report_json_header(struct json_out *j, const struct report *r);

@@ -24,7 +24,7 @@ struct dout {
 	const struct report *r;
 	const struct doctor *doc;
 	int width;
-	const bool *shown; /* the groups printed, NULL: all */
+	bool pane;
 	struct sbuf tmp, line;
 };
 
@@ -71,6 +71,35 @@ static void wrapf(struct dout *o, int indent, const char *first, const char *fmt
 	free(text);
 }
 
+/* A line meant to be copied, on its own line and never wrapped: the pane cuts it visibly
+ * where the terminal is narrower (REPORT_COPYABLE); text output keeps it whole. */
+static void copyable(struct dout *o, int indent, const char *text)
+{
+	if (o->pane)
+		fputc(REPORT_COPYABLE, o->f);
+	fprintf(o->f, "%*s%s\n", indent, "", text);
+}
+
+/* One line of prose cut to the width with an ellipsis (the summary's lines stay one each). */
+static void one_line(struct dout *o, const char *first, const char *text)
+{
+	int room = o->width - (int)strlen(first);
+	size_t n = strlen(text);
+	if (room < 2 || (int)n <= room) {
+		fprintf(o->f, "%s%s\n", first, text);
+		return;
+	}
+	size_t cut = (size_t)room - 1; /* at a word's end, for the ellipsis */
+	while (cut > 0 && text[cut] != ' ')
+		cut--;
+	if (cut == 0)
+		cut = (size_t)room - 1;
+	while (cut > 0 && (text[cut] & 0xc0) == 0x80)
+		cut--; /* never inside a UTF-8 character */
+	fprintf(o->f, "%s%.*s%s\n", first, (int)cut, text,
+		o->r->san_flags & SAN_ASCII ? "..." : "\xe2\x80\xa6");
+}
+
 static const char *size(struct dout *o, char buf[FMT_SIZE_LEN], uint64_t v)
 {
 	return fmt_size(buf, v, o->r->si);
@@ -108,9 +137,12 @@ static const char *interval_text(char buf[32], int64_t s)
 
 /* ---- kernel settings -------------------------------------------------------------------- */
 
-/* What the settings imply, in words; shared by the text and the JSON. */
-static void kernel_notes(const struct coreconf *c, struct sbuf *out, size_t *n)
+/* What the settings imply, in words, checked against the files found; shared by the text
+ * and the JSON. */
+static void kernel_notes(const struct doctor *doc, struct sbuf *out, size_t *n)
 {
+	const struct coreconf *c = &doc->conf;
+	const struct doctor_files *files = &doc->files;
 #define NOTE(...) (sbuf_printf(out, __VA_ARGS__), sbuf_addc(out, '\n'), (*n)++)
 	*n = 0;
 	sbuf_reset(out);
@@ -165,8 +197,15 @@ static void kernel_notes(const struct coreconf *c, struct sbuf *out, size_t *n)
 			NOTE("Every crash adds a hidden file: they accumulate without bound.");
 		break;
 	case ACC_ONE_PER_DIR:
-		NOTE("No pid or time in the name and core_uses_pid=0: each crash replaces the "
-		     "previous core, so there is at most one core per directory.");
+		if (files->crowded_dir)
+			NOTE("No pid or time in the name and core_uses_pid=0: a crash replaces the "
+			     "core in its directory, so these settings leave one per directory; yet "
+			     "%s holds %zu process cores: they were written under other settings "
+			     "(core_uses_pid=1, another pattern, another host's) or copied there.",
+			     files->crowded_dir, files->crowded);
+		else
+			NOTE("No pid or time in the name and core_uses_pid=0: each crash replaces the "
+			     "previous core, so there is at most one core per directory.");
 		break;
 	case ACC_PER_NAME:
 		NOTE("No pid or time in the name: at most one core per program (or user, signal) "
@@ -175,6 +214,12 @@ static void kernel_notes(const struct coreconf *c, struct sbuf *out, size_t *n)
 	default:
 		break;
 	}
+	if (files->kernel_cores && (c->kind == PAT_PIPE || c->kind == PAT_SOCKET ||
+				    (c->kind == PAT_EMPTY && !c->pid_appended)))
+		NOTE("The %zu process core%s found %s not written under these settings (the kernel "
+		     "writes no file here): another host's, an earlier setting's, or copied.",
+		     files->kernel_cores, files->kernel_cores == 1 ? "" : "s",
+		     files->kernel_cores == 1 ? "was" : "were");
 	if (c->suid_dumpable == 1)
 		NOTE("suid_dumpable=1: set-id and capability programs dump too, readable by their "
 		     "user: their cores may hold secrets.");
@@ -201,7 +246,7 @@ static void text_kernel(struct dout *o)
 	struct sbuf notes;
 	sbuf_init(&notes);
 	size_t n;
-	kernel_notes(c, &notes, &n);
+	kernel_notes(o->doc, &notes, &n);
 	for (char *p = notes.s; *p;) {
 		char *nl = strchr(p, '\n');
 		*nl = '\0';
@@ -246,6 +291,10 @@ static void text_processes(struct dout *o, bool all)
 	if (doc->procs.unreadable)
 		fprintf(o->f, " (%zu more unreadable)", doc->procs.unreadable);
 	fputc('\n', o->f);
+	if (doc->ngroups)
+		wrapf(o, 4, "  ", "%zu of them %s tied to the dumps above (running their programs, or "
+		      "having sent their signals): the prlimit lines below.", doc->ntied,
+		      doc->ntied == 1 ? "is" : "are");
 	if (!n)
 		wrap(o, 4, "  ", "None: a crash now would write no core (each core limit read is "
 				 "below a page, or core_pattern writes nothing).");
@@ -269,9 +318,8 @@ static void text_processes(struct dout *o, bool all)
 		snprintf(first, sizeof(first), "  %c %7ld  ", p->at_risk ? '!' : ' ', p->pid);
 		wrap(o, 13, first, facts);
 		free(facts);
-		/* The command line on its own line, cut to the width. */
-		const char *cmd = safe(o, p->cmdline[0] ? p->cmdline : p->comm);
-		fprintf(o->f, "%13s%.*s\n", "", o->width - 13, cmd);
+		/* The command line on its own line, cut to the width: a reminder, not a snippet. */
+		one_line(o, "             ", safe(o, p->cmdline[0] ? p->cmdline : p->comm));
 	}
 	if (shown < n)
 		fprintf(o->f, "    ... and %zu more (doctor --all lists them)\n", n - shown);
@@ -319,11 +367,76 @@ static void text_frame(struct dout *o, const struct doctor_group *g)
 	}
 }
 
+/* "2.6 min", "47 s", "3.1 h" */
+static const char *span_text(char buf[32], int64_t s)
+{
+	if (s < 120)
+		snprintf(buf, 32, "%" PRId64 " s", s);
+	else if (s < 7200)
+		snprintf(buf, 32, "%.1f min", (double)s / 60);
+	else
+		return interval_text(buf, s);
+	return buf;
+}
+
+/* The pace over the true window, and what it means for the file system, with how sure it
+ * is: few dumps over a short time are an estimate, never a reason to say less. */
+static void pace(struct dout *o, const char *first, const struct doctor_group *g)
+{
+	const struct doctor_fs *fs = &o->doc->fs[g->fs];
+	char a[FMT_SIZE_LEN], h[32], sp[32];
+	if (g->rate < 0) {
+		wrapf(o, (int)strlen(first), first, "%zu dump%s in the last 24 h (no pace from one)",
+		      g->n_window, g->n_window == 1 ? "" : "s");
+		return;
+	}
+	sbuf_reset(&o->line);
+	sbuf_printf(&o->line, "%zu dumps in %s: %s/h", g->n_window, span_text(sp, g->span),
+		    size(o, a, (uint64_t)g->rate));
+	if (g->hours_to_full >= 0)
+		sbuf_printf(&o->line, "; at this pace %s is full in about %s", safe(o, fs->path),
+			    hours_text(h, g->hours_to_full));
+	if (g->n_window < 10 || g->span < 3600)
+		sbuf_printf(&o->line, " (from %zu dumps over %s: the pace may change)", g->n_window,
+			    span_text(sp, g->span));
+	char *text = sbuf_take(&o->line);
+	wrap(o, (int)strlen(first), first, text);
+	free(text);
+}
+
+static void group_hint(struct dout *o, size_t gi)
+{
+	const struct doctor *doc = o->doc;
+	const struct doctor_group *g = &doc->groups[gi];
+	const struct hint *x = g->hint;
+	wrapf(o, 11, "      why: ", "%s%s", x->summary,
+	      g->confidence == HINT_UNCONFIRMED ? " (likely: the sender is gone, so its command line "
+						  "could not be checked)"
+	      : g->confidence == HINT_OWN ? " (the sender is gone; the dump's own command line or "
+					    "environment confirms it)" : "");
+	text_frame(o, g);
+	for (size_t i = 0; i < gi; i++) {
+		if (doc->groups[i].hint == x) {
+			fprintf(o->f, "           (as for [%zu] above)\n\n", i + 1);
+			return;
+		}
+	}
+	if (x->detail[0])
+		wrap(o, 11, "           ", x->detail);
+	for (size_t i = 0; i < x->remedies.n; i++)
+		wrap(o, 13, i ? "           - " : "      fix: - ", x->remedies.v[i]);
+	for (size_t i = 0; i < x->see.n; i++) {
+		sbuf_reset(&o->line);
+		sbuf_printf(&o->line, "see: %s", x->see.v[i]);
+		copyable(o, 6, o->line.s);
+	}
+	fputc('\n', o->f);
+}
+
 static void text_group(struct dout *o, size_t gi)
 {
 	const struct doctor *doc = o->doc;
 	const struct doctor_group *g = &doc->groups[gi];
-	const struct doctor_fs *fs = &doc->fs[g->fs];
 	char a[FMT_SIZE_LEN], t1[FMT_TIME_LEN], t2[FMT_TIME_LEN], t3[FMT_TIME_LEN], h[32];
 
 	fprintf(o->f, "  [%zu] %s  %s  %s: %zu dump%s, %s\n", gi + 1, safe(o, g->program), g->signal,
@@ -334,15 +447,15 @@ static void text_group(struct dout *o, size_t gi)
 		fprintf(o->f, "      in bursts (median interval under a second)\n");
 	else if (g->cadence > 0)
 		fprintf(o->f, "      one every %s (median interval)\n", interval_text(h, g->cadence));
-	if (g->rate > 0 && g->hours_to_full >= 0)
-		wrapf(o, 6, "      ", "last 24 h: %zu dumps, %s/h; at this rate %s is full in about %s",
-		      g->n_window, size(o, a, (uint64_t)g->rate), safe(o, fs->path),
-		      hours_text(h, g->hours_to_full));
-	else if (g->rate > 0)
-		fprintf(o->f, "      last 24 h: %zu dumps, %s/h\n", g->n_window, size(o, a, (uint64_t)g->rate));
-	else
-		fprintf(o->f, "      last 24 h: %zu dump%s (no rate from fewer than two)\n",
-			g->n_window, g->n_window == 1 ? "" : "s");
+	pace(o, "      last 24 h: ", g);
+	const struct core_info *c = &g->dumps[g->n - 1]->core;
+	if (c->cmdline) {
+		sbuf_reset(&o->tmp);
+		dump_cmdline_text(&o->tmp, c, o->r->san_flags);
+		char *cmd = sbuf_take(&o->tmp);
+		wrapf(o, 15, "      command: ", "%s%s", cmd, c->argv_stack ? " (argv read from the core)" : "");
+		free(cmd);
+	}
 	wrapf(o, 13, "      cause: ", "%s", safe(o, g->cause_text));
 	if (g->sender > 0) {
 		if (g->sender_cmdline)
@@ -358,46 +471,34 @@ static void text_group(struct dout *o, size_t gi)
 		if (g->nrunning > 8)
 			sbuf_printf(&o->line, ", ... (%zu in all)", g->nrunning);
 		char *pids = sbuf_take(&o->line);
-		wrapf(o, 13, "      running: ", "pid%s %s; %zu can dump core now",
-		      g->nrunning == 1 ? "" : "s", pids, g->nrunning_can_dump);
+		wrapf(o, 13, "      running: ", "%s: pid%s %s; %zu can dump core now",
+		      safe(o, g->program), g->nrunning == 1 ? "" : "s", pids, g->nrunning_can_dump);
 		free(pids);
 	}
-	if (g->hint) {
-		const struct hint *x = g->hint;
-		wrapf(o, 11, "      why: ", "%s%s", x->summary,
-		      g->confidence == HINT_UNCONFIRMED ? " (likely: the sender is gone, so its "
-							  "command line could not be checked)" : "");
-		text_frame(o, g);
-		for (size_t i = 0; i < gi; i++) {
-			if (doc->groups[i].hint == x && (!o->shown || o->shown[i])) {
-				fprintf(o->f, "           (as for [%zu] above)\n\n", i + 1);
-				return;
-			}
-		}
-		if (x->detail[0])
-			wrap(o, 11, "           ", x->detail);
-		for (size_t i = 0; i < x->remedies.n; i++)
-			wrap(o, 13, i ? "           - " : "      fix: - ", x->remedies.v[i]);
-		for (size_t i = 0; i < x->see.n; i++)
-			wrap(o, 11, "      see: ", x->see.v[i]);
-	}
-	fputc('\n', o->f);
+	if (g->hint)
+		group_hint(o, gi);
+	else
+		fputc('\n', o->f);
 }
 
 /* ---- summary and remedies --------------------------------------------------------------- */
 
-static void text_remedy(struct dout *o, const struct remedy *m)
+/* A snippet's lines, each copyable. */
+static void snippet(struct dout *o, int indent, const char *text)
 {
-	wrap(o, 4, "  ", safe(o, m->text));
-	if (!m->snippet)
-		return;
-	for (const char *p = m->snippet; *p;) {
+	for (const char *p = text; p && *p;) {
 		size_t n = strcspn(p, "\n");
 		char *line = xstrndup(p, n);
-		fprintf(o->f, "      %s\n", safe(o, line));
+		copyable(o, indent, safe(o, line));
 		free(line);
 		p += n + (p[n] == '\n');
 	}
+}
+
+static void text_remedy(struct dout *o, const struct remedy *m)
+{
+	wrap(o, 4, "  ", safe(o, m->text));
+	snippet(o, 6, m->snippet);
 }
 
 static void text_remedies(struct dout *o)
@@ -429,68 +530,118 @@ static void text_remedies(struct dout *o)
 	}
 }
 
-static void text_summary(struct dout *o)
+/* Each file system that holds dumps: the room left, and the pace of all its groups. */
+static void text_filesystems(struct dout *o)
 {
 	const struct doctor *doc = o->doc;
 	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN], h[32];
-	fprintf(o->f, "Summary\n");
-	if (!doc->attention)
-		wrap(o, 4, "  ", "Nothing needs attention: no dumps found and no process at risk.");
-	if (doc->ngroups) {
-		wrapf(o, 4, "  ! ", "%zu dump%s, %s on disk, in %zu group%s (program, signal, cause).",
-		      doc->dumps, doc->dumps == 1 ? "" : "s", size(o, a, doc->disk), doc->ngroups,
-		      doc->ngroups == 1 ? "" : "s");
-		const struct doctor_group *g = &doc->groups[0];
-		wrapf(o, 4, "    ", "Most space: %s (%s, %s): %s.", safe(o, g->program), g->signal,
-		      cause_class_id(g->cause), g->hint ? g->hint->summary : safe(o, g->cause_text));
-	}
-	if (doc->ngroups && doc->conf.accumulation == ACC_UNBOUNDED)
-		wrap(o, 4, "  ! ", "Every crash adds a file: nothing bounds them (see the kernel "
-				   "settings below).");
+	fprintf(o->f, "Where they go\n");
 	for (size_t i = 0; i < doc->nfs; i++) {
 		const struct doctor_fs *f = &doc->fs[i];
-		if (f->hours_to_full >= 0)
-			wrapf(o, 4, "  ! ", "%s fills up in about %s at the last 24 h's rate (%s/h, %s "
-			      "free).", safe(o, f->path), hours_text(h, f->hours_to_full),
-			      size(o, a, (uint64_t)f->rate), size(o, b, f->avail));
-	}
-	if (doc->procs.at_risk)
-		wrapf(o, 4, "  ! ", "%zu running process%s would fill the file system where %s "
-		      "cores go within %u crashes, or could not fit one.", doc->procs.at_risk,
-		      doc->procs.at_risk == 1 ? "" : "es", doc->procs.at_risk == 1 ? "its" : "their",
-		      doc->crashes);
-	for (size_t i = 0; i < doc->remedies.n && doc->attention; i++) {
-		const struct remedy *m = &doc->remedies.v[i];
-		if (m->kind == REMEDY_STOP && m->snippet) {
-			wrapf(o, 4, "  > ", "The fix here (%s): %s", envinfo_name(&doc->env),
-			      safe(o, m->snippet));
-			break;
-		}
+		if (!f->ok)
+			wrapf(o, 4, "  ", "%s: its free space could not be read", safe(o, f->path));
+		else if (f->hours_to_full >= 0)
+			wrapf(o, 4, "  ", "%s: %s free; at the pace of all its groups (%s/h) full in about %s",
+			      safe(o, f->path), size(o, a, f->avail), size(o, b, (uint64_t)f->rate),
+			      hours_text(h, f->hours_to_full));
+		else
+			wrapf(o, 4, "  ", "%s: %s free of %s", safe(o, f->path), size(o, a, f->avail),
+			      size(o, b, f->size));
 	}
 	fputc('\n', o->f);
+}
+
+/* The lasting fix for this environment: the first with a snippet. */
+static const struct remedy *the_fix(const struct doctor *doc)
+{
+	for (size_t i = 0; i < doc->remedies.n; i++)
+		if (doc->remedies.v[i].kind == REMEDY_STOP && doc->remedies.v[i].snippet)
+			return &doc->remedies.v[i];
+	return NULL;
+}
+
+/* Cause and fix first, in six lines at most: what (how many, how big, which program), why
+ * (one line), how fast, and the fix for this environment as the exact snippet. */
+static void text_summary(struct dout *o)
+{
+	const struct doctor *doc = o->doc;
+	char a[FMT_SIZE_LEN], b[FMT_SIZE_LEN];
+	if (!doc->attention) {
+		one_line(o, "", "Nothing needs attention: no dumps found and no process at risk.");
+		return;
+	}
+	if (doc->ngroups) {
+		const struct doctor_group *g = &doc->groups[0];
+		sbuf_reset(&o->line);
+		sbuf_printf(&o->line, "%s: %zu dump%s, %s (%s, %s)", safe(o, g->program), g->n,
+			    g->n == 1 ? "" : "s", size(o, a, g->disk), g->signal, cause_class_id(g->cause));
+		if (doc->ngroups > 1)
+			sbuf_printf(&o->line, "; %zu in all, %s", doc->dumps, size(o, b, doc->disk));
+		char *what = sbuf_take(&o->line);
+		one_line(o, "! ", what);
+		free(what);
+		sbuf_reset(&o->line);
+		sbuf_printf(&o->line, "%s%s", g->hint ? g->hint->summary : safe(o, g->cause_text),
+			    g->hint && g->confidence == HINT_UNCONFIRMED ? " (likely)" : "");
+		char *why = sbuf_take(&o->line);
+		one_line(o, "  why: ", why);
+		free(why);
+		if (g->rate >= 0) {
+			char h[32], sp[32];
+			sbuf_reset(&o->line);
+			sbuf_printf(&o->line, "%zu dumps in %s: %s/h", g->n_window, span_text(sp, g->span),
+				    size(o, a, (uint64_t)g->rate));
+			if (g->hours_to_full >= 0)
+				sbuf_printf(&o->line, "; its file system is full in about %s",
+					    hours_text(h, g->hours_to_full));
+			char *p = sbuf_take(&o->line);
+			one_line(o, "  pace: ", p);
+			free(p);
+		}
+	} else {
+		sbuf_reset(&o->line);
+		sbuf_printf(&o->line, "%zu running process%s would fill the file system %s cores go to "
+			    "within %u crashes, or could not fit one", doc->procs.at_risk,
+			    doc->procs.at_risk == 1 ? "" : "es", doc->procs.at_risk == 1 ? "its" : "their",
+			    doc->crashes);
+		char *risk = sbuf_take(&o->line);
+		one_line(o, "! ", risk);
+		free(risk);
+	}
+	const struct remedy *m = the_fix(doc);
+	if (m) {
+		sbuf_reset(&o->line);
+		sbuf_printf(&o->line, "The fix (%s)%s%s:", envinfo_name(&doc->env), m->where ? ", " : "",
+			    m->where ? m->where : "");
+		char *fix = sbuf_take(&o->line);
+		one_line(o, "> ", fix);
+		free(fix);
+		snippet(o, 4, m->snippet);
+	}
 }
 
 void report_doctor_text(FILE *f, const struct report *r, const struct doctor *doc,
 			const struct doctor_text_opts *t)
 {
-	struct dout o = {f, r, doc, t->width > 40 ? t->width : 40, t->only_groups, {0}, {0}};
+	struct dout o = {f, r, doc, t->width > 40 ? t->width : 40, t->pane, {0}, {0}};
 	sbuf_init(&o.tmp);
 	sbuf_init(&o.line);
-	if (!t->only_groups) {
+	if (!t->pane) {
 		char tb[FMT_TIME_LEN];
 		fprintf(f, "coredu doctor, %s, in %s\n\n", fmt_time(tb, doc->now), envinfo_name(&doc->env));
-		text_summary(&o);
 	}
+	text_summary(&o);
+	fputc('\n', f);
 	if (doc->ngroups) {
 		fprintf(f, "Dumps by program, signal and cause\n");
 		for (size_t i = 0; i < doc->ngroups; i++)
-			if (!t->only_groups || t->only_groups[i])
-				text_group(&o, i);
-	} else if (!t->only_groups) {
+			text_group(&o, i);
+		text_filesystems(&o);
+	} else {
 		fprintf(f, "Dumps: none found under the scanned paths.\n\n");
 	}
 	text_kernel(&o);
-	if (!t->only_groups)
+	if (!t->pane)
 		text_processes(&o, t->all_processes);
 	text_remedies(&o);
 	sbuf_free(&o.tmp);
@@ -513,8 +664,9 @@ static void json_known_double(struct json_out *j, const char *key, double v)
 	json_opt_double(j, key, v >= 0 && isfinite(v), v);
 }
 
-static void json_kernel(struct json_out *j, const struct coreconf *c)
+static void json_kernel(struct json_out *j, const struct doctor *doc)
 {
+	const struct coreconf *c = &doc->conf;
 	json_obj_begin(j, "kernel");
 	json_str(j, "core_pattern", c->kind == PAT_UNKNOWN ? NULL : c->pattern);
 	json_str(j, "pattern_kind", coreconf_kind_id(c->kind));
@@ -533,7 +685,7 @@ static void json_kernel(struct json_out *j, const struct coreconf *c)
 	struct sbuf notes;
 	sbuf_init(&notes);
 	size_t n;
-	kernel_notes(c, &notes, &n);
+	kernel_notes(doc, &notes, &n);
 	json_arr_begin(j, "notes");
 	for (char *p = notes.s; *p;) {
 		size_t k = strcspn(p, "\n");
@@ -585,7 +737,10 @@ static void json_hint(struct json_out *j, const struct doctor_group *g)
 	}
 	json_obj_begin(j, "hint");
 	json_str(j, "id", g->hint->id);
-	json_bool(j, "confirmed", g->confidence == HINT_MATCHED);
+	json_bool(j, "confirmed", g->confidence != HINT_UNCONFIRMED);
+	json_str(j, "confirmed_by", g->confidence == HINT_UNCONFIRMED ? NULL
+				    : g->confidence == HINT_OWN ? "dump" : g->hint->parents.n ? "sender"
+				    : "match");
 	json_str(j, "summary", g->hint->summary);
 	json_str(j, "detail", g->hint->detail);
 	json_arr_begin(j, "remedies");
@@ -613,6 +768,7 @@ static void json_group(struct json_out *j, const struct doctor *doc, const struc
 	json_opt_i64(j, "cadence_seconds", g->cadence >= 0, g->cadence);
 	json_u64(j, "window_count", g->n_window);
 	json_u64(j, "window_bytes", g->bytes_window);
+	json_i64(j, "window_seconds", g->span);
 	json_known_double(j, "rate_bytes_per_hour", g->rate);
 	json_known_double(j, "hours_to_full", g->hours_to_full);
 	json_str(j, "filesystem", doc->fs[g->fs].path);
@@ -675,7 +831,7 @@ void report_doctor_json(FILE *f, const struct report *r, const struct doctor *do
 	report_json_header(&j, r);
 	json_i64(&j, "time", doc->now);
 	json_bool(&j, "attention", doc->attention);
-	json_kernel(&j, &doc->conf);
+	json_kernel(&j, doc);
 
 	json_obj_begin(&j, "processes");
 	json_u64(&j, "seen", doc->procs.n);
@@ -689,6 +845,16 @@ void report_doctor_json(FILE *f, const struct report *r, const struct doctor *do
 		if (doc->procs.v[i].can_dump || referenced(doc, doc->procs.v[i].pid))
 			json_process(&j, &doc->procs.v[i]);
 	json_arr_end(&j);
+	json_obj_end(&j);
+
+	json_arr_begin(&j, "tied");
+	for (size_t i = 0; i < doc->ntied; i++)
+		json_i64(&j, NULL, doc->tied[i]);
+	json_arr_end(&j);
+	json_obj_begin(&j, "files");
+	json_u64(&j, "process_cores", doc->files.kernel_cores);
+	json_str(&j, "crowded_dir", doc->files.crowded_dir);
+	json_u64(&j, "crowded", doc->files.crowded);
 	json_obj_end(&j);
 
 	json_arr_begin(&j, "groups");

@@ -13,9 +13,15 @@ struct report;
 struct doctor_text_opts {
 	int width;              /* columns to fill */
 	bool all_processes;     /* every process that can dump, not the largest ten */
-	const bool *only_groups; /* the browser's w screen: these groups, no summary or
-				  * process table; NULL: the whole report */
+	bool pane;              /* the browser's w screen: no heading or process table, and
+				 * each line meant to be copied starts with REPORT_COPYABLE */
 };
+
+/* In the browser's pane, a line meant to be copied (a snippet, a command) starts with this
+ * byte, which the sanitiser never lets through: the pane cuts such a line with an ellipsis
+ * where it is too wide, and never wraps it. */
+#define REPORT_COPYABLE '\x01'
+
 void report_doctor_text(FILE *f, const struct report *r, const struct doctor *doc,
 			const struct doctor_text_opts *t);
 void report_doctor_json(FILE *f, const struct report *r, const struct doctor *doc);

@@ -4,12 +4,15 @@
 #include <elf.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/fmt.h"
 #include "base/sanitize.h"
 #include "base/sig.h"
-#include "doctor/cause.h"
+#include "base/util.h"
+#include "kinds/cause.h"
 #include "kinds/dump.h"
 #include "kinds/mdesc.h"
 #include "model/index.h"
@@ -55,6 +58,7 @@ static void ids(struct info_out *o, const char *label, int64_t real, int64_t eff
 static void process_fields(struct info_out *o, const struct dump *d)
 {
 	const struct core_info *c = &d->core;
+	field(o, "Program", "%s", safe(o, dump_program(d)));
 	if (c->pid >= 0)
 		field(o, "PID", "%" PRId64 " (%s)", c->pid, safe(o, dump_command(d)));
 	if (c->tid >= 0)
@@ -73,6 +77,8 @@ static void process_fields(struct info_out *o, const struct dump *d)
 		field(o, "Signal", "none (a dump the program requested, not a crash)");
 	} else if (c->os[0] && !c->signal) {
 		field(o, "Signal", "%s", safe(o, dump_signal_name(d, sig)));
+	} else if (c->has_exception) {
+		field(o, "Exception", "0x%08" PRIX32 " (no signal)", c->exception_code);
 	} else if (c->has_prstatus || c->signal > 0) {
 		field(o, "Signal", "%d (%s)", c->signal, dump_signal_name(d, sig));
 	}
@@ -104,12 +110,21 @@ static void image_fields(struct info_out *o, const struct dump *d)
 		field(o, "Crash time", "%s (%s, as recorded in the %s)",
 		      fmt_time_long(buf, d->meta.time), fmt_ago(age, o->r->now, d->meta.time),
 		      d->kind == DUMP_SYSTEMD_CORE && !d->meta.xattrs ? "file name" : "dump");
-	if (c->has_prpsinfo || c->cmdline[0])
-		field(o, "Command Line", "%s", safe(o, c->cmdline));
+	if (c->cmdline) {
+		sbuf_reset(&o->tmp);
+		dump_cmdline_text(&o->tmp, c, o->r->san_flags);
+		field(o, "Command Line", "%s", o->tmp.s);
+	}
 	if (c->exe)
 		field(o, "Executable", "%s", safe(o, c->exe));
 	if (c->exe_mapped && (!c->exe || strcmp(c->exe, c->exe_mapped) != 0))
 		field(o, "Mapped exe", "%s", safe(o, c->exe_mapped));
+	if (o->r->gdb) {
+		sbuf_reset(&o->tmp);
+		report_info_gdb(&o->tmp, d, o->r->san_flags, " ");
+		if (o->tmp.len)
+			field(o, "Debug", "%s", o->tmp.s);
+	}
 	if (c->platform)
 		field(o, "Platform", "%s", safe(o, c->platform));
 	if (c->elf_class)
@@ -125,6 +140,32 @@ static void image_fields(struct info_out *o, const struct dump *d)
 		      safe(o, c->crash_module), c->crash_offset);
 	if (c->has_pc)
 		field(o, "PC", "0x%" PRIx64, c->pc);
+}
+
+/* The environment from the stack: the values kept (the allow-list's, or all with info
+ * --env) one per line, then the other names. */
+static void environ_fields(struct info_out *o, const struct core_info *c)
+{
+	if (!c->env)
+		return;
+	size_t kept = 0;
+	for (size_t i = 0; i < c->env_len; i += strlen(c->env + i) + 1)
+		kept += strchr(c->env + i, '=') != NULL;
+	field(o, "Environment", "%" PRIu32 " variable%s%s; %s", c->envc, c->envc == 1 ? "" : "s",
+	      c->env_cut ? " (more not read)" : "",
+	      kept == c->envc ? "every value shown" : "values only of the allow-list (info --env: all)");
+	struct sbuf names;
+	sbuf_init(&names);
+	for (size_t i = 0; i < c->env_len; i += strlen(c->env + i) + 1) {
+		const char *e = c->env + i;
+		if (strchr(e, '='))
+			fprintf(o->f, "%*s  %s\n", LABEL_WIDTH, "", safe(o, e));
+		else
+			sbuf_printf(&names, "%s%s", names.len ? " " : "", e);
+	}
+	if (names.len)
+		fprintf(o->f, "%*s  names: %s\n", LABEL_WIDTH, "", safe(o, names.s));
+	sbuf_free(&names);
 }
 
 static const char *const kind_words[DUMP_KINDS] = {
@@ -269,9 +310,82 @@ void report_info(FILE *f, const struct report *r, const struct dump *d,
 		fputc('\n', f);
 	process_fields(&o, d);
 	image_fields(&o, d);
+	environ_fields(&o, &d->core);
 	kind_fields(&o, d);
 	storage_fields(&o, d);
 	report_stack_text(f, st, d, r->san_flags, r->crashed_thread_only);
 	mapping_fields(&o, d);
 	sbuf_free(&o.tmp);
+}
+
+/* A word for a POSIX shell, sanitised first (the quoting's own backslash must not be
+ * escaped again): as it is when it holds nothing the shell reads, else in single quotes. */
+static void shell_word(struct sbuf *out, const char *raw, unsigned san_flags)
+{
+	struct sbuf safe;
+	sbuf_init(&safe);
+	sanitize_appends(&safe, raw, san_flags);
+	const char *w = safe.len ? safe.s : "";
+	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			    "_./:=+-@%,") == strlen(w)) {
+		sbuf_adds(out, w);
+	} else {
+		sbuf_addc(out, '\'');
+		for (; *w; w++)
+			*w == '\'' ? sbuf_adds(out, "'\\''") : sbuf_addc(out, *w);
+		sbuf_addc(out, '\'');
+	}
+	sbuf_free(&safe);
+}
+
+void report_info_gdb(struct sbuf *out, const struct dump *d, unsigned san_flags, const char *sep)
+{
+	if (d->kind != DUMP_ELF_CORE && d->kind != DUMP_GCORE)
+		return;
+	const char *exe = d->core.exe_mapped ? d->core.exe_mapped : d->core.exe;
+	/* A container's core seen through /proc/PID/root: its executable and libraries are
+	 * there too. */
+	size_t root = 0;
+	if (strncmp(d->path, "/proc/", 6) == 0) {
+		size_t digits = strspn(d->path + 6, "0123456789");
+		if (digits && strncmp(d->path + 6 + digits, "/root/", 6) == 0)
+			root = 6 + digits + 5;
+	}
+	sbuf_adds(out, "gdb ");
+	if (root) {
+		char *sysroot = xstrndup(d->path, root);
+		char *set = xasprintf("set sysroot %s", sysroot);
+		sbuf_adds(out, "-ex ");
+		shell_word(out, set, san_flags);
+		sbuf_adds(out, sep);
+		free(set);
+		if (exe && exe[0] == '/') {
+			char *inside = xasprintf("%s%s", sysroot, exe);
+			shell_word(out, inside, san_flags);
+			free(inside);
+			sbuf_adds(out, sep);
+		}
+		free(sysroot);
+	} else if (exe) {
+		shell_word(out, exe, san_flags);
+		sbuf_adds(out, sep);
+	}
+	if (!exe)
+		sbuf_adds(out, "-c ");
+	shell_word(out, d->path, san_flags);
+}
+
+bool report_info_gdb_installed(void)
+{
+	const char *path = getenv("PATH");
+	for (const char *p = path ? path : ""; *p;) {
+		size_t n = strcspn(p, ":");
+		char *gdb = xasprintf("%.*s/gdb", (int)n, p);
+		bool ok = n && access(gdb, X_OK) == 0;
+		free(gdb);
+		if (ok)
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
 }

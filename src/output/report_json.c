@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/identity.h"
 #include "base/json.h"
 #include "base/sig.h"
-#include "doctor/cause.h"
+#include "base/util.h"
+#include "kinds/cause.h"
 #include "kinds/dump.h"
 #include "kinds/mdesc.h"
 #include "model/index.h"
@@ -83,7 +85,7 @@ static void process_fields(struct json_out *j, const struct core_info *c)
 	json_opt_i64(j, "uid", c->uid >= 0, c->uid);
 	json_opt_i64(j, "gid", c->gid >= 0, c->gid);
 	json_str(j, "comm", c->has_prpsinfo || c->comm[0] ? c->comm : NULL);
-	json_str(j, "cmdline", c->has_prpsinfo || c->cmdline[0] ? c->cmdline : NULL);
+	json_str(j, "cmdline", c->cmdline);
 	json_str(j, "exe", c->exe);
 	json_str(j, "platform", c->platform);
 }
@@ -93,6 +95,7 @@ static void crash_fields(struct json_out *j, const struct core_info *c)
 {
 	json_i64(j, "signal", c->gcore || c->requested ? 0 : c->signal);
 	json_str(j, "signal_name", c->gcore || c->requested ? NULL : elfcore_signal_name(c));
+	json_opt_hex(j, "exception_code", c->has_exception, c->exception_code);
 	json_opt_i64(j, "si_code", c->has_siginfo, c->si_code);
 	json_opt_i64(j, "sender_pid", c->has_sender, c->sender_pid);
 	json_opt_hex(j, "fault_addr", c->has_fault_addr, c->fault_addr);
@@ -101,6 +104,24 @@ static void crash_fields(struct json_out *j, const struct core_info *c)
 	json_str(j, "build_id", c->build_id);
 	json_str(j, "crash_module", c->crash_module);
 	json_opt_hex(j, "crash_offset", c->crash_module != NULL, c->crash_offset);
+}
+
+/* The environment from the stack: each name, with its value where it was kept (the
+ * allow-list), else null. */
+static void environ_field(struct json_out *j, const struct core_info *c)
+{
+	if (!c->env) {
+		json_null(j, "environ");
+		return;
+	}
+	json_obj_begin(j, "environ");
+	for (size_t i = 0; i < c->env_len; i += strlen(c->env + i) + 1) {
+		const char *e = c->env + i, *eq = strchr(e, '=');
+		char *name = xstrndup(e, eq ? (size_t)(eq - e) : strlen(e));
+		json_str(j, name, eq ? eq + 1 : NULL);
+		free(name);
+	}
+	json_obj_end(j);
 }
 
 /* coredu's extensions to the contract. */
@@ -124,6 +145,19 @@ static void extension_fields(struct json_out *j, const struct core_info *c)
 	json_opt_hex(j, "pc", c->has_pc, c->pc);
 	json_u64(j, "mapped_files", c->mapped_files);
 	json_bool(j, "gcore", c->gcore);
+	json_bool(j, "cmdline_truncated", c->cmdline_cut);
+	if (c->argv) {
+		json_arr_begin(j, "argv");
+		for (uint32_t i = 0; i < c->argc; i++) {
+			size_t n;
+			const char *a = elfcore_arg(c, i, &n);
+			json_strn(j, NULL, a, n);
+		}
+		json_arr_end(j);
+	} else {
+		json_null(j, "argv");
+	}
+	environ_field(j, c);
 	json_bool(j, "requested", c->requested);
 	json_opt_str(j, "os", c->os);
 	json_opt_str(j, "problem", c->problem);
@@ -147,6 +181,7 @@ void report_json_dump_members(struct json_out *j, const struct report *r, const 
 	process_fields(j, &d->core);
 	crash_fields(j, &d->core);
 	extension_fields(j, &d->core);
+	json_str(j, "program", dump_program(d));
 	storage_fields(j, d);
 	kind_info(j, d);
 	same_crash(j, r, d);

@@ -33,7 +33,7 @@ static size_t text_width(const char *s)
 enum col { C_TIME, C_PID, C_UID, C_SIG, C_DISK, C_SIZE, C_KIND, C_CMD, C_PATH, NCOLS };
 
 static const char *const headers[NCOLS] = {
-	"TIME", "PID", "UID", "SIG", "DISK", "SIZE", "KIND", "COMMAND", "PATH",
+	"TIME", "PID", "UID", "SIG", "DISK", "SIZE", "KIND", "PROGRAM", "PATH",
 };
 static const bool right_aligned[NCOLS] = {
 	[C_PID] = true, [C_UID] = true, [C_DISK] = true, [C_SIZE] = true,
@@ -68,7 +68,7 @@ static void row_cells(const struct report *r, const struct dump *d, struct sbuf 
 		sbuf_adds(&cells[C_KIND], " (truncated)");
 	if (d->same_crash)
 		sbuf_printf(&cells[C_KIND], " [crash %" PRIu32 "]", d->same_crash);
-	sanitize_appends(&cells[C_CMD], dump_command(d), r->san_flags);
+	sanitize_appends(&cells[C_CMD], dump_program(d), r->san_flags);
 	struct sbuf path;
 	sbuf_init(&path);
 	const char *root = d->source || !r->scan ? NULL : scan_get_root(r->scan, d->root)->display;

@@ -178,7 +178,7 @@ static struct series *build_series(const struct index *ix, bool emf, size_t *n)
 	sbuf_init(&b);
 	for (size_t i = 0; i < ix->n; i++) {
 		sbuf_reset(&b);
-		label_value(&b, dump_command(ix->v[i]));
+		label_value(&b, dump_program(ix->v[i]));
 		progs[i] = xstrdup(b.s);
 		sbuf_reset(&b);
 		struct sbuf d;
@@ -405,7 +405,8 @@ void report_metrics_roots(struct metrics_in *in, const char *proc, char *const *
 	char err[200];
 	struct doctor_opts o = {.proc = proc, .rootfs = "/", .envp = envp, .now = in->now,
 				.crashes = 10, .self = (long)getpid()};
-	bool have = doctor_run(&doc, &o, in->ix, err, sizeof(err)) == 0;
+	bool have = doctor_run(&doc, &o, (const struct dump *const *)in->ix->v, in->ix->n, err,
+			       sizeof(err)) == 0;
 	for (size_t i = 0; i < in->nroots; i++) {
 		struct metrics_root *r = &in->roots[i];
 		struct stat st;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "doctor/cause.h"
+#include "kinds/cause.h"
 #include "kinds/dump.h"
 #include "kinds/kinds.h"
 #include "scan/detect.h"

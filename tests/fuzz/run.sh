@@ -44,20 +44,22 @@ cflags=(-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitiz
 libs=($(pkg-config --libs libelf libdw libzstd liblzma liblz4) -lpthread -lm)
 # The sources the harnesses reach, by their path below src/.
 parsers=(kinds/abrt kinds/apport kinds/bsrc kinds/decomp kinds/dump kinds/elfcore kinds/hprof
-	kinds/hserr kinds/kdump kinds/lines kinds/minidump kinds/prstatus kinds/reader kinds/sdcore scan/detect
-	doctor/cause base/sig base/util stack/modfile stack/pystack stack/stackwire
-	stack/unwind)
+	kinds/hserr kinds/kdump kinds/lines kinds/minidump kinds/procargs kinds/program kinds/prstatus
+	kinds/reader kinds/sdcore kinds/cause scan/detect base/sanitize base/sig base/utf8 base/util
+	stack/modfile stack/pystack stack/stackwire stack/unwind)
+make -s src/kinds/program-data.c # generated: the program rules, in the build tree
 objs=()
-for p in "${parsers[@]}"; do
+for p in "${parsers[@]}" "$build/src/kinds/program-data"; do
 	o=$out/obj/$(basename "$p").o
-	clang "${cflags[@]}" -fsanitize=fuzzer-no-link -c "$src/src/$p.c" -o "$o"
+	case $p in /*) c=$p.c ;; *) c=$src/src/$p.c ;; esac
+	clang "${cflags[@]}" -fsanitize=fuzzer-no-link -c "$c" -o "$o"
 	objs+=("$o")
 done
 # The render oracle also runs the writers of info, list and json, and libmagic.
 rsrc=("$build/src/kinds/magic-data.c")
-for p in base/fmt base/fsusage base/idset base/json base/procfs base/sanitize base/utf8 base/when \
+for p in base/fmt base/fsusage base/idset base/json base/procfs base/when \
 	kinds/mdesc model/index output/report_info output/report_list output/report_json \
-	output/report_crashes scan/scan scan/safeopen; do
+	output/report_crashes output/report_stack scan/scan scan/safeopen; do
 	rsrc+=("$src/src/$p.c")
 done
 robjs=()

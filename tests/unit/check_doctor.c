@@ -558,30 +558,39 @@ static const struct {
 	const char *parent; /* the live sender's command line, NULL: gone */
 	const char *want;
 	enum hint_confidence conf;
+	const char *env; /* the dump's kept variables */
 } matches[] = {
 #define GU "/usr/bin/python3 /usr/bin/gunicorn -k uvicorn.workers.UvicornWorker app:app"
-	{"gunicorn", GU, "SIGABRT", CAUSE_PARENT, GU, "gunicorn-worker-timeout", HINT_MATCHED},
-	{"gunicorn", GU, "SIGABRT", CAUSE_PARENT, NULL, "gunicorn-worker-timeout", HINT_UNCONFIRMED},
+	{"gunicorn", GU, "SIGABRT", CAUSE_PARENT, GU, "gunicorn-worker-timeout", HINT_MATCHED, NULL},
+	{"gunicorn", GU, "SIGABRT", CAUSE_PARENT, NULL, "gunicorn-worker-timeout", HINT_UNCONFIRMED, NULL},
+	/* The arbiter is gone, but the worker's own argv (or GUNICORN_CMD_ARGS) has the cause. */
+	{"gunicorn", GU " --max-requests 500", "SIGABRT", CAUSE_PARENT, NULL,
+	 "gunicorn-worker-timeout", HINT_OWN, NULL},
+	{"gunicorn", GU, "SIGABRT", CAUSE_PARENT, NULL, "gunicorn-worker-timeout", HINT_OWN,
+	 "HOSTNAME=ip-10-0-1-5 GUNICORN_CMD_ARGS=--max-requests=500 --timeout 30"},
+	/* A word elsewhere is no confirmation: --max-requests-jitter alone is not it. */
+	{"gunicorn", GU " --max-requests-jitter 50", "SIGABRT", CAUSE_PARENT, NULL,
+	 "gunicorn-worker-timeout", HINT_UNCONFIRMED, NULL},
 	/* The parent is alive and is not gunicorn: the general supervisor hint instead. */
-	{"gunicorn", GU, "SIGABRT", CAUSE_PARENT, "/usr/bin/supervisord", "supervisor-abort", HINT_MATCHED},
+	{"gunicorn", GU, "SIGABRT", CAUSE_PARENT, "/usr/bin/supervisord", "supervisor-abort", HINT_MATCHED, NULL},
 	{"python3", "python3 -m uvicorn main:app", "SIGABRT", CAUSE_PARENT, "gunicorn: master [main]",
-	 "gunicorn-worker-timeout", HINT_MATCHED},
-	{"gunicorn", GU, "SIGQUIT", CAUSE_OTHER, NULL, "gunicorn-sigquit", HINT_MATCHED},
+	 "gunicorn-worker-timeout", HINT_MATCHED, NULL},
+	{"gunicorn", GU, "SIGQUIT", CAUSE_OTHER, NULL, "gunicorn-sigquit", HINT_MATCHED, NULL},
 #undef GU
-	{"php-fpm8.2", "php-fpm: pool www", "SIGSEGV", CAUSE_FAULT, NULL, "php-fpm-crash", HINT_MATCHED},
-	{"php-fpm8.2", "php-fpm: pool www", "SIGQUIT", CAUSE_OTHER, NULL, "php-fpm", HINT_MATCHED},
-	{"java", "java -jar app.jar", "SIGABRT", CAUSE_SELF, NULL, "jvm-fatal-error", HINT_MATCHED},
-	{"node", "node server.js", "SIGABRT", CAUSE_SELF, NULL, "node-abort", HINT_MATCHED},
-	{"python3.11", "python3.11 job.py", "SIGSEGV", CAUSE_FAULT, NULL, "python-native-crash", HINT_MATCHED},
+	{"php-fpm8.2", "php-fpm: pool www", "SIGSEGV", CAUSE_FAULT, NULL, "php-fpm-crash", HINT_MATCHED, NULL},
+	{"php-fpm8.2", "php-fpm: pool www", "SIGQUIT", CAUSE_OTHER, NULL, "php-fpm", HINT_MATCHED, NULL},
+	{"java", "java -jar app.jar", "SIGABRT", CAUSE_SELF, NULL, "jvm-fatal-error", HINT_MATCHED, NULL},
+	{"node", "node server.js", "SIGABRT", CAUSE_SELF, NULL, "node-abort", HINT_MATCHED, NULL},
+	{"python3.11", "python3.11 job.py", "SIGSEGV", CAUSE_FAULT, NULL, "python-native-crash", HINT_MATCHED, NULL},
 	/* Words, not substrings: "--node-id" is not node, "myjava" is not java. */
-	{"worker", "worker --node-id 3", "SIGABRT", CAUSE_SELF, NULL, "abort-self", HINT_MATCHED},
-	{"myjava", "myjava", "SIGABRT", CAUSE_SELF, NULL, "abort-self", HINT_MATCHED},
-	{"x", "x", "SIGSYS", CAUSE_KERNEL, NULL, "seccomp", HINT_MATCHED},
-	{"x", "x", "SIGXFSZ", CAUSE_KERNEL, NULL, "resource-limit", HINT_MATCHED},
-	{"x", "x", "SIGSEGV", CAUSE_FAULT, NULL, "memory-fault", HINT_MATCHED},
-	{"x", "x", "SIGTERM", CAUSE_OTHER, NULL, "killed-by-other", HINT_MATCHED},
-	{"sleep", "sleep 9", "-", CAUSE_SNAPSHOT, NULL, "gcore-snapshot", HINT_MATCHED},
-	{"x", "x", "SIGTRAP", CAUSE_UNKNOWN, NULL, NULL, HINT_MATCHED},
+	{"worker", "worker --node-id 3", "SIGABRT", CAUSE_SELF, NULL, "abort-self", HINT_MATCHED, NULL},
+	{"myjava", "myjava", "SIGABRT", CAUSE_SELF, NULL, "abort-self", HINT_MATCHED, NULL},
+	{"x", "x", "SIGSYS", CAUSE_KERNEL, NULL, "seccomp", HINT_MATCHED, NULL},
+	{"x", "x", "SIGXFSZ", CAUSE_KERNEL, NULL, "resource-limit", HINT_MATCHED, NULL},
+	{"x", "x", "SIGSEGV", CAUSE_FAULT, NULL, "memory-fault", HINT_MATCHED, NULL},
+	{"x", "x", "SIGTERM", CAUSE_OTHER, NULL, "killed-by-other", HINT_MATCHED, NULL},
+	{"sleep", "sleep 9", "-", CAUSE_SNAPSHOT, NULL, "gcore-snapshot", HINT_MATCHED, NULL},
+	{"x", "x", "SIGTRAP", CAUSE_UNKNOWN, NULL, NULL, HINT_MATCHED, NULL},
 };
 
 START_TEST(hints_matching)
@@ -590,8 +599,9 @@ START_TEST(hints_matching)
 	char err[200];
 	ck_assert_int_eq(hints_builtin(&h, err, sizeof(err)), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(matches); i++) {
-		struct hint_subject s = {matches[i].comm, matches[i].cmdline, NULL, matches[i].signal,
-					 matches[i].cause, matches[i].parent};
+		struct hint_subject s = {matches[i].comm, matches[i].cmdline, NULL, NULL,
+					 matches[i].env, matches[i].signal, NULL, matches[i].cause,
+					 matches[i].parent};
 		enum hint_confidence c = HINT_MATCHED;
 		const struct hint *x = hints_match(&h, &s, &c);
 		const char *got = x ? x->id : NULL;
@@ -601,6 +611,11 @@ START_TEST(hints_matching)
 			      got ? got : "none", matches[i].want ? matches[i].want : "none");
 		ck_assert_msg(!x || c == matches[i].conf, "case %zu: confidence", i);
 	}
+	/* A heap dump is no gcore snapshot: the kind decides. */
+	struct hint_subject heap = {"", "", NULL, NULL, NULL, "-", "hprof", CAUSE_SNAPSHOT, NULL};
+	ck_assert_str_eq(hints_match(&h, &heap, NULL)->id, "jvm-heap-dump");
+	heap.kind = "elf-core";
+	ck_assert_str_eq(hints_match(&h, &heap, NULL)->id, "gcore-snapshot");
 	hints_free(&h);
 }
 END_TEST
@@ -623,7 +638,7 @@ START_TEST(remedies_per_environment)
 	coreconf_classify(&conf);
 	struct envinfo env = {.kind = ENV_ECS, .fargate = true, .container = true};
 	long pids[] = {41, 1058};
-	struct remedy_ctx c = {&env, &conf, NULL, pids, 2, "/srv/my app"};
+	struct remedy_ctx c = {&env, &conf, NULL, pids, 2, true, "/srv/my app"};
 	struct remedies r;
 
 	remedy_build(&r, &c);
@@ -684,7 +699,7 @@ static struct dump *fake(const char *dir, const char *name, uint64_t ino, uint64
 	d->core.si_signo = 6;
 	d->core.has_sender = true;
 	d->core.sender_pid = sender;
-	snprintf(d->core.cmdline, sizeof(d->core.cmdline), "%s", comm);
+	elfcore_set_cmdline(&d->core, comm, strlen(comm), CORE_CMDLINE_MAX, false);
 	return d;
 }
 
@@ -750,7 +765,7 @@ START_TEST(groups_cadence_and_growth)
 	char err[200];
 	struct doctor_opts o = {.proc = proc, .rootfs = real, .envp = (char *[]){NULL}, .now = now,
 				.crashes = 10, .root = app};
-	ck_assert_int_eq(doctor_run(&doc, &o, &ix, err, sizeof(err)), 0);
+	ck_assert_int_eq(doctor_run(&doc, &o, (const struct dump *const *)ix.v, ix.n, err, sizeof(err)), 0);
 	ck_assert_uint_eq(doc.ngroups, 3);
 	ck_assert_uint_eq(doc.dumps, 9);
 	ck_assert(doc.attention);
@@ -764,8 +779,9 @@ START_TEST(groups_cadence_and_growth)
 	ck_assert_int_eq(g->first, now - 3 * 3600);
 	ck_assert_int_eq(g->cadence, 3600);
 	ck_assert_uint_eq(g->n_window, 4);
-	/* 400 MiB written over the 3 h since the group's first dump */
-	ck_assert_msg(g->rate > 400.0 * MiB / 3 - 1 && g->rate < 400.0 * MiB / 3 + 1, "rate %f", g->rate);
+	/* the 300 MiB written after the first dump, over the 3 h from the first to the last */
+	ck_assert_int_eq(g->span, 3 * 3600);
+	ck_assert_msg(fabs(g->rate - 100.0 * MiB) < 1, "rate %f", g->rate);
 	const struct doctor_fs *fs = &doc.fs[g->fs];
 	ck_assert(fs->ok);
 	ck_assert_msg(g->hours_to_full > 0 &&
@@ -782,8 +798,10 @@ START_TEST(groups_cadence_and_growth)
 	g = group_named(&doc, "cron-job", CAUSE_SELF);
 	ck_assert_uint_eq(g->n, 4);
 	ck_assert_uint_eq(g->n_window, 2);
-	/* older than the window: its 20 MiB of the last day spread over 24 h */
-	ck_assert_msg(fabs(g->rate - 20.0 * MiB / 24) < 1, "rate %f", g->rate);
+	/* older than the window: its last day's pace is 10 MiB in the 5 min between its two
+	 * dumps of the window, not 20 MiB spread over 24 h (never understate) */
+	ck_assert_int_eq(g->span, 300);
+	ck_assert_msg(fabs(g->rate - 120.0 * MiB) < 1, "rate %f", g->rate);
 	/* gaps 20 h, 29 h 50 min, 5 min: the median is 20 h */
 	ck_assert_int_eq(g->cadence, 20 * 3600);
 	ck_assert_str_eq(g->hint->id, "abort-self");
@@ -804,10 +822,14 @@ START_TEST(groups_cadence_and_growth)
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	struct report r = {.ix = &ix, .now = now};
-	struct doctor_text_opts t = {80, false, NULL};
+	struct doctor_text_opts t = {80, false, false};
 	report_doctor_text(f, &r, &doc, &t);
 	fclose(f);
-	const char *parts[] = {"Summary", "! 9 dumps, 441.0 MiB on disk, in 3 groups",
+	const char *parts[] = {"! gunicorn: 4 dumps, 400.0 MiB (SIGABRT, parent); 9 in all, 441.0 MiB\n",
+			       "  why: gunicorn's arbiter killed this worker with SIGABRT",
+			       "  pace: 4 dumps in 3.0 h: 100.0 MiB/h; its file system is full in about",
+			       "> The fix (a host without systemd), in the start script",
+			       "\n    ulimit -c 0\n",
 			       "Dumps by program, signal and cause", "[1] gunicorn  SIGABRT  parent: 4 dumps",
 			       "one every 60 min (median interval)", "sender pid 41 is still running",
 			       "Kernel core dump settings", "core_uses_pid=1 and no %p",
@@ -829,20 +851,25 @@ START_TEST(groups_cadence_and_growth)
 		if (!line[n])
 			break;
 	}
+
+	/* The summary is at most 6 lines, before the details. */
+	const char *details = strstr(text, "Dumps by program, signal and cause");
+	size_t summary_lines = 0;
+	for (const char *p = strstr(text, "\n\n") + 2; p < details; p++)
+		summary_lines += *p == '\n';
+	ck_assert_msg(summary_lines <= 7, "summary of %zu lines", summary_lines - 1); /* + blank */
 	free(text);
 
-	/* The browser's w screen: one group, no summary or process table. */
-	bool only[3] = {false, false, true};
+	/* The browser's w screen: no heading or process table; lines to copy are marked. */
 	text = NULL;
 	f = open_memstream(&text, &len);
-	t.only_groups = only;
+	t.pane = true;
 	report_doctor_text(f, &r, &doc, &t);
 	fclose(f);
-	ck_assert_ptr_null(strstr(text, "Summary"));
-	ck_assert_ptr_null(strstr(text, "[1] gunicorn"));
-	ck_assert_ptr_nonnull(strstr(text, "[3] worker"));
+	ck_assert_ptr_null(strstr(text, "coredu doctor,"));
+	ck_assert(strncmp(text, "! gunicorn: 4 dumps", 19) == 0);
 	ck_assert_ptr_null(strstr(text, "Processes that can dump"));
-	ck_assert_ptr_nonnull(strstr(text, "Stop the dumps"));
+	ck_assert_ptr_nonnull(strstr(text, "\x01      prlimit --core=0:0 --pid 41\n"));
 	free(text);
 
 	doctor_free(&doc);
@@ -880,10 +907,11 @@ START_TEST(real_core_killed_by_its_parent)
 	char err[200];
 	struct doctor_opts o = {.proc = proc, .rootfs = real, .envp = (char *[]){NULL},
 				.now = (int64_t)time(NULL), .crashes = 10, .root = dumps};
-	ck_assert_int_eq(doctor_run(&doc, &o, &ix, err, sizeof(err)), 0);
+	ck_assert_int_eq(doctor_run(&doc, &o, (const struct dump *const *)ix.v, ix.n, err, sizeof(err)), 0);
 	ck_assert_uint_eq(doc.ngroups, 1);
 	const struct doctor_group *g = &doc.groups[0];
-	ck_assert_str_eq(g->program, e->comm);
+	/* The program is the executable's base name: whole, where the comm is cut at 15. */
+	ck_assert_str_eq(g->program, strrchr(e->exe, '/') + 1);
 	ck_assert_int_eq(g->cause, CAUSE_PARENT);
 	ck_assert_int_eq(g->sender, e->sender);
 	ck_assert_str_eq(g->sender_cmdline, "my-supervisor --watchdog=30");
@@ -910,7 +938,7 @@ START_TEST(nothing_to_fix)
 	char err[200];
 	struct doctor_opts o = {.proc = proc, .rootfs = real, .envp = (char *[]){NULL},
 				.now = (int64_t)time(NULL)};
-	ck_assert_int_eq(doctor_run(&doc, &o, &ix, err, sizeof(err)), 0);
+	ck_assert_int_eq(doctor_run(&doc, &o, (const struct dump *const *)ix.v, ix.n, err, sizeof(err)), 0);
 	ck_assert(!doc.attention);
 	ck_assert_uint_eq(doc.crashes, 10); /* the default */
 	ck_assert_uint_eq(doc.procs.can_dump, 0);

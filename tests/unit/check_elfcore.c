@@ -1210,6 +1210,122 @@ END_TEST
 
 /* ---- wrapping note sizes, every class and byte order ---- */
 
+/* ---- argv and the environment from the stack ---- */
+
+static void parse_mem(const void *buf, size_t n, struct core_info *ci, unsigned flags)
+{
+	struct bsrc src;
+	bsrc_from_mem(&src, buf, n);
+	ck_assert_int_eq(elfcore_parse(&src, ci, flags), 0);
+}
+
+/* Every change to the stack's layout that breaks its rules (a string that disagrees with
+ * pr_psargs, a pointer outside the strings or out of order, the NULL below the auxv, the
+ * auxv's copy) makes the parser keep the kernel's 80 bytes: never bytes from elsewhere. */
+START_TEST(argv_refuses_bad_layouts)
+{
+	char *fx = fixture_path("abort-x86-64.core");
+	size_t n;
+	unsigned char *core = tu_read_file(fx, &n), *c = malloc(n);
+	size_t execfn = fx_auxv(core, AT_EXECFN);
+	size_t stack = fx_phdr(core, PT_LOAD, le64(core + execfn), false);
+	ck_assert(execfn && stack);
+	uint64_t svaddr = le64(core + stack + 16), soff = le64(core + stack + 8);
+	uint64_t ssize = le64(core + stack + 32);
+	static const char want[] = "./crash_abort\0first\0second arg\0third\0";
+	const unsigned char *args = memmem(core + soff, ssize, want, sizeof(want) - 1);
+	ck_assert_ptr_nonnull(args);
+	size_t args_off = (size_t)(args - core);
+	uint64_t arg0 = svaddr + (args_off - soff), arg1 = arg0 + 14;
+	size_t slot0 = 0; /* argv[0]'s word: the argv array starts there */
+	for (size_t i = soff; i + 8 <= soff + ssize && !slot0; i += 8)
+		if (le64(core + i) == arg0)
+			slot0 = i;
+	ck_assert(slot0);
+	size_t auxv_mem = slot0 + 4 * 8 + 8; /* argv[0..3], NULL, then envp */
+	while (le64(core + auxv_mem) != 0)
+		auxv_mem += 8;
+	auxv_mem += 8; /* past envp's NULL: the auxv */
+
+	struct core_info ci;
+	parse_mem(core, n, &ci, 0);
+	ck_assert(ci.argv_stack);
+	ck_assert_uint_eq(ci.argc, 4);
+	size_t len;
+	const char *a = elfcore_arg(&ci, 2, &len);
+	ck_assert(len == 10 && memcmp(a, "second arg", 10) == 0);
+	ck_assert_ptr_nonnull(ci.env);
+	ck_assert_ptr_null(strchr(ci.env, '=')); /* no value of the fixture's is allowed */
+	elfcore_free(&ci);
+
+	static const char *const what[] = {
+		"a string that disagrees with pr_psargs", "argv[0] outside every segment",
+		"argv[1] above AT_EXECFN", "argv[1] and argv[2] swapped", "no NULL below envp",
+		"the auxv's copy changed",
+	};
+	for (size_t v = 0; v < ARRAY_SIZE(what); v++) {
+		memcpy(c, core, n);
+		switch (v) {
+		case 0: c[args_off + 2] = 'X'; break;
+		case 1: put64(c + slot0, 0xffffffffffff0000ull); break;
+		case 2: put64(c + slot0 + 8, le64(core + execfn) + 64); break;
+		case 3:
+			put64(c + slot0 + 8, le64(core + slot0 + 16));
+			put64(c + slot0 + 16, arg1);
+			break;
+		case 4: put64(c + auxv_mem - 8, 1); break;
+		case 5: c[auxv_mem + 8] ^= 0xff; break;
+		}
+		parse_mem(c, n, &ci, 0);
+		ck_assert_msg(!ci.argv_stack, "%s: argv accepted", what[v]);
+		ck_assert_ptr_null(ci.argv);
+		ck_assert_str_eq(ci.cmdline, "./crash_abort first second arg third");
+		ck_assert(!ci.cmdline_cut);
+		ck_assert_ptr_null(ci.env);
+		elfcore_free(&ci);
+	}
+	/* ELFCORE_KEEP_ENV keeps every value. */
+	parse_mem(core, n, &ci, ELFCORE_KEEP_ENV);
+	ck_assert_ptr_nonnull(strchr(ci.env, '='));
+	elfcore_free(&ci);
+	free(c);
+	free(core);
+	free(fx);
+}
+END_TEST
+
+/* A text kind's command line is kept whole up to CORE_CMDLINE_MAX and marked where cut;
+ * an argv block keeps CORE_ARGC_MAX arguments. */
+START_TEST(cmdline_bounds)
+{
+	struct core_info ci;
+	elfcore_init(&ci);
+	size_t big = CORE_CMDLINE_MAX + 100;
+	char *s = malloc(big);
+	memset(s, 'a', big);
+	elfcore_set_cmdline(&ci, s, big, CORE_CMDLINE_MAX, false);
+	ck_assert_uint_eq(strlen(ci.cmdline), CORE_CMDLINE_MAX);
+	ck_assert(ci.cmdline_cut);
+	elfcore_set_cmdline(&ci, "python3 app.py ", 15, CORE_CMDLINE_MAX, false);
+	ck_assert_str_eq(ci.cmdline, "python3 app.py");
+	ck_assert(!ci.cmdline_cut);
+	for (size_t i = 0; i < big; i += 2)
+		s[i + 1] = '\0';
+	elfcore_set_argv(&ci, s, big, CORE_ARGV_MAX, false);
+	ck_assert_uint_eq(ci.argc, CORE_ARGC_MAX);
+	ck_assert(ci.cmdline_cut);
+	ck_assert_uint_eq(strlen(ci.cmdline), 2 * CORE_ARGC_MAX - 1);
+	elfcore_set_argv(&ci, "x\0\0y\0", 5, CORE_ARGV_MAX, false);
+	ck_assert_uint_eq(ci.argc, 3); /* an empty argument is one */
+	ck_assert_str_eq(ci.cmdline, "x  y");
+	size_t len;
+	elfcore_arg(&ci, 1, &len);
+	ck_assert_uint_eq(len, 0);
+	elfcore_free(&ci);
+	free(s);
+}
+END_TEST
+
 START_TEST(limits_wrapping_note_sizes)
 {
 	/* Sizes whose sums wrap in 32 bits (a parser adding them in 32 bits would loop on the same
@@ -1324,6 +1440,8 @@ int main(void)
 	tcase_add_test(lim, limits_file_note);
 	tcase_add_test(lim, limits_auxv_pointers);
 	tcase_add_test(lim, limits_wrapping_note_sizes);
+	tcase_add_test(lim, argv_refuses_bad_layouts);
+	tcase_add_test(lim, cmdline_bounds);
 	suite_add_tcase(s, lim);
 	return tu_run_suite(s);
 }

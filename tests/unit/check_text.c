@@ -12,6 +12,8 @@
 #include "base/sanitize.h"
 #include "base/util.h"
 #include "base/when.h"
+#include "kinds/dump.h"
+#include "output/report.h"
 #include "testutil.h"
 
 static char *san(const char *s, size_t n, unsigned flags)
@@ -245,6 +247,36 @@ START_TEST(ages)
 }
 END_TEST
 
+START_TEST(gdb_hand_off)
+{
+	/* coredumpctl debug's command: the executable and the core, quoted for a shell; the
+	 * sysroot for a core under /proc/PID/root; nothing for other kinds. */
+	static const struct {
+		int kind;
+		const char *path, *exe, *want;
+	} cases[] = {
+		{DUMP_ELF_CORE, "/app/core.41", "/usr/bin/python3.11", "gdb /usr/bin/python3.11 /app/core.41"},
+		{DUMP_ELF_CORE, "/srv/my app/core.7", "/opt/it's/x", "gdb '/opt/it'\\''s/x' '/srv/my app/core.7'"},
+		{DUMP_ELF_CORE, "/proc/123/root/app/core.9", "/usr/bin/x",
+		 "gdb -ex 'set sysroot /proc/123/root' /proc/123/root/usr/bin/x /proc/123/root/app/core.9"},
+		{DUMP_GCORE, "/tmp/core.5", NULL, "gdb -c /tmp/core.5"},
+		{DUMP_MINIDUMP, "/tmp/m.dmp", "/usr/bin/x", ""},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct dump d;
+		memset(&d, 0, sizeof(d));
+		d.kind = cases[i].kind;
+		d.path = (char *)cases[i].path;
+		d.core.exe_mapped = (char *)cases[i].exe;
+		struct sbuf s;
+		sbuf_init(&s);
+		report_info_gdb(&s, &d, 0, " ");
+		ck_assert_str_eq(s.len ? s.s : "", cases[i].want);
+		sbuf_free(&s);
+	}
+}
+END_TEST
+
 /* POSIX's order: the first of LC_ALL, LC_CTYPE, LANG that is set and not empty decides. */
 START_TEST(charset_env)
 {
@@ -275,6 +307,7 @@ int main(void)
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, times);
 	tcase_add_test(tc, ages);
+	tcase_add_test(tc, gdb_hand_off);
 	tcase_add_test(tc, charset_env);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);

@@ -27,6 +27,14 @@ static void fill(struct view *v)
 	view_refresh(v);
 }
 
+/* Cycle the views (g) to m. */
+static void set_mode(struct view *v, enum view_mode m)
+{
+	for (int i = 0; i < VIEW_MODES && v->mode != m; i++)
+		view_cycle_mode(v);
+	ck_assert_int_eq(v->mode, m);
+}
+
 /* The last path component of each row's dump, or the group key, joined by spaces. */
 static const char *rows(struct view *v)
 {
@@ -64,10 +72,44 @@ START_TEST(flat_sorts)
 }
 END_TEST
 
+START_TEST(cause_view_splits_what_one_fix_stops)
+{
+	/* Three gunicorn SIGABRTs: two sent by the arbiter (the parent), one by the worker
+	 * itself (abort()).  By program they are one group; by cause two, and marking the
+	 * arbiter's group marks exactly its two dumps. */
+	struct view v;
+	view_init(&v);
+	for (int i = 0; i < 3; i++) {
+		char path[32];
+		snprintf(path, sizeof(path), "/app/core.%d", 101 + i);
+		struct dump *d = mk(path, (uint64_t)(101 + i), 100 + (uint64_t)i, 1000, 1000 + i,
+				    "gunicorn", SIGABRT);
+		d->core.has_siginfo = d->core.has_sender = true;
+		d->core.si_signo = SIGABRT;
+		d->core.ppid = 41;
+		d->core.sender_pid = i < 2 ? 41 : d->core.pid;
+		view_add(&v, d);
+	}
+	view_cycle_mode(&v);
+	ck_assert_str_eq(view_mode_name(v.mode), "cause");
+	ck_assert_str_eq(rows(&v), "gunicorn, SIGABRT, parent gunicorn, SIGABRT, self");
+	view_toggle_mark(&v);
+	ck_assert_uint_eq(view_marked_count(&v), 2);
+	ck_assert_uint_eq(view_marked_bytes(&v), 201);
+	view_cycle_mode(&v);
+	ck_assert_str_eq(rows(&v), "gunicorn");
+	view_free(&v);
+}
+END_TEST
+
 START_TEST(group_views)
 {
 	struct view v;
 	fill(&v);
+	view_cycle_mode(&v);
+	ck_assert_int_eq(v.mode, VIEW_CAUSE); /* first: the doctor's groups */
+	ck_assert_str_eq(rows(&v), "gunicorn, SIGABRT, unknown node, SIGQUIT, unknown "
+			 "python3, SIGSEGV, unknown gunicorn, SIGQUIT, unknown");
 	view_cycle_mode(&v);
 	ck_assert_int_eq(v.mode, VIEW_PROGRAM);
 	ck_assert_str_eq(rows(&v), "gunicorn node python3"); /* by size: 610, 400, 50 */
@@ -103,7 +145,7 @@ START_TEST(open_and_back)
 {
 	struct view v;
 	fill(&v);
-	view_cycle_mode(&v); /* program */
+	set_mode(&v, VIEW_PROGRAM);
 	view_move(&v, 2);    /* python3 */
 	ck_assert(!view_back(&v));
 	ck_assert(view_open(&v));
@@ -132,7 +174,7 @@ START_TEST(filter)
 	ck_assert_str_eq(rows(&v), "core.node core.g");
 	view_set_filter(&v, "sigquit"); /* on the signal name */
 	ck_assert_str_eq(rows(&v), "core.node core.g");
-	view_cycle_mode(&v); /* groups hold only matching dumps */
+	set_mode(&v, VIEW_PROGRAM); /* groups hold only matching dumps */
 	ck_assert_str_eq(rows(&v), "node gunicorn");
 	ck_assert_uint_eq(view_row_group(&v, 1)->n, 1);
 	view_set_filter(&v, "nothing matches this");
@@ -160,7 +202,7 @@ START_TEST(marks)
 	ck_assert_uint_eq(view_marked_count(&v), 1);
 
 	/* Groups: partly marked, then the whole group. */
-	view_cycle_mode(&v); /* program: gunicorn node python3 */
+	set_mode(&v, VIEW_PROGRAM); /* gunicorn node python3 */
 	ck_assert_str_eq(rows(&v), "gunicorn node python3");
 	ck_assert_int_eq(view_row_marks(&v, 1), MARK_ALL);
 	view_home(&v);
@@ -173,10 +215,7 @@ START_TEST(marks)
 	ck_assert_uint_eq(view_marked_count(&v), 1);
 
 	/* A: every visible row; with a filter, only what matches. */
-	view_cycle_mode(&v);
-	view_cycle_mode(&v);
-	view_cycle_mode(&v);
-	view_cycle_mode(&v); /* back to flat */
+	set_mode(&v, VIEW_FLAT);
 	view_unmark_all(&v);
 	view_set_filter(&v, "/app/");
 	view_mark_visible(&v);
@@ -188,8 +227,7 @@ START_TEST(marks)
 	view_unmark_all(&v);
 	ck_assert_uint_eq(view_marked_count(&v), 0);
 	ck_assert_uint_eq(view_marked_bytes(&v), 0);
-	view_cycle_mode(&v);
-	view_cycle_mode(&v); /* signal */
+	set_mode(&v, VIEW_SIGNAL);
 	view_sort_by(&v, VSORT_NAME);
 	view_refresh(&v);
 	view_home(&v);
@@ -211,10 +249,7 @@ START_TEST(marks_survive_rescans_of_unchanged_files)
 	view_cycle_mode(&v);
 	ck_assert_uint_eq(view_marked_count(&v), 6);
 
-	view_cycle_mode(&v);
-	view_cycle_mode(&v);
-	view_cycle_mode(&v);
-	view_cycle_mode(&v); /* flat again */
+	set_mode(&v, VIEW_FLAT);
 	view_refresh(&v);
 	view_home(&v);
 	view_move(&v, 2); /* by time: core.g core.200 core.103 ... */
@@ -346,6 +381,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, flat_sorts);
 	tcase_add_test(tc, group_views);
+	tcase_add_test(tc, cause_view_splits_what_one_fix_stops);
 	tcase_add_test(tc, open_and_back);
 	tcase_add_test(tc, filter);
 	tcase_add_test(tc, marks);

@@ -150,6 +150,7 @@ static void set_field(struct tu_expect *e, const char *key, const char *val)
 	}
 	STR("file", file) STR("case", kase) STR("machine", machine) STR("cause", cause)
 	STR("fault", fault) STR("comm", comm) STR("cmdline", cmdline) STR("exe", exe)
+	STR("argv", argv)
 	NUM("pid", pid) NUM("tid", tid) NUM("ppid", ppid) NUM("sender", sender)
 	NUM("signal", signal) NUM("class", elf_class) NUM("threads", threads)
 	if (strcmp(key, "endian") == 0)

@@ -35,7 +35,8 @@ struct tu_expect {
 	char fault[24]; /* "" if none */
 	unsigned threads;
 	char comm[17];
-	char cmdline[81];
+	char cmdline[256];
+	char argv[256]; /* the arguments separated by '|', "" if not asserted */
 	char exe[256];
 };
 

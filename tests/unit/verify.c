@@ -11,7 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "doctor/cause.h"
+#include "kinds/cause.h"
 #include "kinds/reader.h"
 
 void tv_parse(const char *path, struct core_info *ci)
@@ -45,6 +45,21 @@ void tv_verify_core(const char *path, const struct tu_expect *e, bool kernel)
 	ck_assert_int_eq(ci.gcore ? 0 : ci.signal, e->signal);
 	ck_assert_str_eq(ci.comm, e->comm);
 	ck_assert_str_eq(ci.cmdline, e->cmdline);
+	ck_assert(!ci.cmdline_cut);
+	if (e->argv[0]) { /* the whole argv, read back from the dumped stack */
+		ck_assert_msg(ci.argv_stack, "%s: argv was not recovered", e->file);
+		char want[sizeof(e->argv)];
+		snprintf(want, sizeof(want), "%s", e->argv);
+		uint32_t i = 0;
+		for (char *save, *a = strtok_r(want, "|", &save); a; a = strtok_r(NULL, "|", &save), i++) {
+			ck_assert_uint_lt(i, ci.argc);
+			size_t n;
+			const char *got = elfcore_arg(&ci, i, &n);
+			ck_assert_msg(n == strlen(a) && memcmp(got, a, n) == 0, "%s: argv[%u] is '%.*s', want '%s'",
+				      e->file, i, (int)n, got, a);
+		}
+		ck_assert_uint_eq(i, ci.argc);
+	}
 	if (e->exe[0]) {
 		ck_assert_ptr_nonnull(ci.exe);
 		ck_assert_str_eq(ci.exe, e->exe);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include "doctor/cause.h"
+#include "kinds/cause.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@
 
 enum cause_class cause_classify(const struct core_info *ci)
 {
-	if (ci->gcore || ci->requested)
+	if (ci->gcore || ci->heap_dump || ci->requested)
 		return CAUSE_SNAPSHOT;
 	if (!ci->has_siginfo || (ci->signal && ci->si_signo != ci->signal))
 		return CAUSE_UNKNOWN;
@@ -73,6 +73,31 @@ static const char *fault_words(const struct core_info *ci)
 	return "hardware fault at %s";
 }
 
+/* A minidump's exception code, named where it is a well-known one. */
+static void exception_words(struct sbuf *out, uint32_t code)
+{
+	static const struct {
+		uint32_t code;
+		const char *words;
+	} table[] = {
+		{0xC0000005, "access violation: an invalid memory access"},
+		{0xC00000FD, "stack overflow"},
+		{0xC0000094, "integer division by zero"},
+		{0xC000001D, "illegal instruction"},
+		{0xC0000374, "heap corruption"},
+		{0xC0000409, "stack buffer overrun, or a fail-fast exit"},
+		{0x80000003, "breakpoint"},
+		{0x40000015, "abort() (fatal application exit)"},
+		{0xE06D7363, "an uncaught C++ exception"},
+		{0x43507378, "Crashpad's simulated exception: a dump taken on request, not a crash"},
+		{0x43506E78, "an uncaught NSException (Crashpad on macOS): a real crash"},
+	};
+	sbuf_printf(out, "exception 0x%08" PRIX32, code);
+	for (size_t i = 0; i < ARRAY_SIZE(table); i++)
+		if (table[i].code == code)
+			sbuf_printf(out, " (%s)", table[i].words);
+}
+
 void cause_describe(struct sbuf *out, const struct core_info *ci)
 {
 	const char *name = elfcore_signal_name(ci);
@@ -81,9 +106,10 @@ void cause_describe(struct sbuf *out, const struct core_info *ci)
 
 	switch (cause_classify(ci)) {
 	case CAUSE_SNAPSHOT:
-		sbuf_adds(out, ci->requested ? "a dump the program requested (Breakpad's dump-requested "
-						"exception), not a crash"
-					     : "snapshot of a live process taken by gdb's gcore, not a crash");
+		sbuf_adds(out, ci->heap_dump   ? "heap dump (written on OutOfMemoryError or on request)"
+			       : ci->requested ? "a dump the program requested (Breakpad's "
+						 "dump-requested exception), not a crash"
+					       : "snapshot of a live process taken by gdb's gcore, not a crash");
 		return;
 	case CAUSE_SELF:
 		if (abrt && ci->si_code == CDU_SI_TKILL)
@@ -111,7 +137,9 @@ void cause_describe(struct sbuf *out, const struct core_info *ci)
 		sbuf_printf(out, fault_words(ci), ci->has_fault_addr ? addr : "an unknown address");
 		break;
 	case CAUSE_UNKNOWN:
-		if (name)
+		if (ci->has_exception)
+			exception_words(out, ci->exception_code);
+		else if (name)
 			sbuf_printf(out, "%s (no NT_SIGINFO note: sender unknown)", name);
 		else
 			sbuf_printf(out, "signal %d (sender unknown)", ci->signal);

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Text that fits the terminal: w's pane, inspect and the help, captured page by page in tmux
+# at 80x24, 120x40 and 40x12, are checked by narrow.py against the same panes at 200x60:
+# no word wrapped inside, no line meant to be copied broken or cut without an ellipsis.
+# The list at each size shows the title and, at 80 columns, the directory of the selected
+# dump in the footer.
+set -u
+: "${COREDU:?run through make check}" "${FIXTURE_DIR:?run through make check}"
+: "${TESTS_SRCDIR:?run through make check}"
+command -v tmux >/dev/null || { echo "SKIP: tmux is not installed (apt-get install tmux)"; exit 77; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-narrow-XXXXXX")
+sock=coredu-narrow-$$
+T() { tmux -L "$sock" -f /dev/null "$@"; }
+trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$TESTS_SRCDIR/tests/lib.sh"
+
+# A long directory: the prune one-liner and the paths are wider than 80 columns.
+app=$tmp/srv/a-rather-long-directory-name/of-the-application/app
+mkdir -p "$app"
+cp "$FIXTURE_DIR/parent-kill-x86-64.core" "$app/core.101"
+cp "$FIXTURE_DIR/parent-kill-x86-64.core" "$app/core.102"
+cp "$FIXTURE_DIR/abort-x86-64.core" "$app/core.200"
+touch -d '1 hour ago' "$app/core.101"
+
+sess=none
+screen() { T capture-pane -p -t "$sess"; }
+wait_for() { wait_screen "$1" 10; }
+keys() { T send-keys -t "$sess" "$@"; sleep 0.15; }
+# pages FILE: every page of the pane shown, from the top to the footer's "N-N of N".
+pages() {
+	: >"$1"
+	keys Home
+	for _ in $(seq 60); do
+		{ echo "=== SCREEN"; screen; } >>"$1"
+		screen | tail -1 | grep -qE ' ([0-9]+)-([0-9]+) of \2 ' && break
+		keys NPage
+	done
+}
+# panes SIZE: start the browser at SIZE (COLSxLINES), capture w, inspect and the help.
+panes() {
+	# One server, a session per size (a server stopped and started again at once can race).
+	T kill-session -t "$sess" 2>/dev/null
+	sess=s$1
+	T new-session -d -s "$sess" -x "${1%x*}" -y "${1#*x}" \
+		"env -u KUBERNETES_SERVICE_HOST ECS_CONTAINER_METADATA_URI_V4=http://169.254.170.2/v4/x \
+		AWS_EXECUTION_ENV=AWS_ECS_FARGATE TERM=xterm-256color LANG=C.UTF-8 '$COREDU' '$tmp/srv'; sleep 60"
+	wait_for " rows |" || fail "$1: the browser did not start: $(screen)"
+	{ echo "=== SCREEN"; screen; } >"$tmp/list-$1"
+	keys w; wait_for "Why: " || fail "$1: w opened nothing: $(screen)"
+	pages "$tmp/w-$1"
+	keys q i; wait_for "Dump " || fail "$1: i opened nothing: $(screen)"
+	pages "$tmp/i-$1"
+	keys q '?'; wait_for "keys" || fail "$1: ? opened nothing: $(screen)"
+	pages "$tmp/help-$1"
+	keys q
+}
+
+panes 200x60
+for size in 80x24 120x40 40x12; do
+	panes "$size"
+	for p in w i help; do
+		python3 "$TESTS_SRCDIR/tests/narrow.py" $([ $p = w ] && echo --copy) "$tmp/$p-200x60" \
+			"$tmp/$p-$size" >"$tmp/py" 2>&1 &&
+			pass || fail "$p at $size: $(head -c 1500 "$tmp/py")"
+	done
+done
+# At 80 columns the path column is short: the footer names the selected dump's directory.
+grep -qF "/of-the-application/app/ |" "$tmp/list-80x24" && pass ||
+	fail "the footer shows the directory: $(cat "$tmp/list-80x24")"
+grep -qF "? help" "$tmp/list-40x12" && pass || fail "the title at 40x12: $(cat "$tmp/list-40x12")"
+T kill-server 2>/dev/null
+finish narrow.sh
