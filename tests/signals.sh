@@ -64,7 +64,17 @@ left() { ls "$t/app" | grep -c "$1"; }
 # A temporary of the item in hand exists, and earlier items are done.
 deleting_midway() { has "$t/app/.coredu-delete-*" && [ "$(left '^core\.[0-9]*$')" -le $(($1 - 2)) ]; }
 abrt_midway() { has "$t/app/.coredu-delete-*-d*" && [ "$(left '^ccpp-')" -le $(($1 - 2)) ]; }
-compressing_midway() { has "$t/app/.core.*.zst.coredu-*" && has "$t/app/core.*.zst"; }
+# A copy in hand (its temporary there, its .zst not yet: linkat names the .zst before the
+# temporary goes) after one finished.
+compressing_midway() {
+	local tmpf
+	for tmpf in "$t"/app/.core.*.zst.coredu-*; do
+		[ -e "$tmpf" ] || continue
+		tmpf=${tmpf##*/.}
+		[ ! -e "$t/app/${tmpf%.coredu-*}" ] && has "$t/app/core.*.zst" && return 0
+	done
+	return 1
+}
 
 # start_prune [STRACE-ARGS...] -- PRUNE-ARGS...: coredu prune in the background, under strace
 # when given its arguments; coredu's pid in $cpid, the job's in $job.  A script's background
@@ -189,11 +199,12 @@ if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
 	check_deleted "ABRT directories, SIGTERM" 6
 
 	# Compressing to the named temporary (access("/proc/self/fd") fails: no O_TMPFILE), held
-	# 0.5 s after each fsync (the copy written, not yet checked), or 0.1 s after each read of
-	# the original (inside the compression loop).
+	# 2 s after each fsync (the copy written, not yet checked: the signal must land there, and
+	# a loaded machine can take a while between seeing the temporary and sending it), or 0.1 s
+	# after each read of the original (inside the compression loop).
 	make_tree 5 "$big"
 	start_prune -e trace=access,fsync -e inject=access:error=ENOENT \
-		-e inject=fsync:delay_exit=500000 -- --compress --match /app/ "$t"
+		-e inject=fsync:delay_exit=2000000 -- --compress --match /app/ "$t"
 	wait_until "SIGTERM: a compression in hand" compressing_midway && kill -s TERM "$cpid"
 	finish_prune TERM
 	check_compressed "compressing, SIGTERM after the fsync" 5
