@@ -95,7 +95,8 @@ static int parse_setup(struct setup *s, const struct cli *first, char ***tokens,
 	int argc = first->argc + *ntokens;
 	s->argv = xcalloc((size_t)argc + 1, sizeof(*s->argv));
 	memcpy(s->argv, first->argv, (size_t)first->argc * sizeof(*s->argv));
-	memcpy(s->argv + first->argc, *tokens, (size_t)*ntokens * sizeof(*s->argv));
+	if (*ntokens) /* memcpy from NULL is undefined even for no bytes */
+		memcpy(s->argv + first->argc, *tokens, (size_t)*ntokens * sizeof(*s->argv));
 	int rc = cli_parse(&s->c, argc, s->argv);
 	return rc >= 0 ? rc : -1;
 }
