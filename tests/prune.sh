@@ -113,7 +113,9 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 o = d["outcome"]
 assert o["done"] == 2 and o["failed"] == 0 and o["refused"] == 0, o
-assert o["freed"] > 0 and o["free_after"] >= o["free_before"]
+# free_after is not compared with free_before: other writers on the same file system (a
+# parallel build) move it too.
+assert o["freed"] > 0 and all(isinstance(o[k], int) for k in ("free_before", "free_after"))
 assert all(p["status"] == "deleted" and p["freed"] > 0 for p in d["plan"])
 EOF
 [ "$(grep -c $'\tdeleted\t' "$tmp/journal")" -eq 2 ] && pass || fail "--log writes the journal to a file"
