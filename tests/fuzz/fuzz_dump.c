@@ -43,5 +43,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sbuf_free(&why);
 	elfcore_free(&d.core);
 	dump_meta_free(&d.meta);
+	free(d.program); /* dump_parse_src names the program */
 	return 0;
 }
