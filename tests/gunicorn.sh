@@ -242,9 +242,11 @@ printf 'import os\nos.abort()\n' >"$app/scripts/migrate.py"
 mpid=$! migrate=/nonexistent native=/nonexistent
 { wait "$mpid"; } 2>/dev/null
 new_core "$mpid" && migrate=$core || fail "no core from migrate.py"
-(cd "$app" && exec sleep 60) &
+# SIGQUIT at its default whatever this shell inherited (a background job of a script, or a
+# session that ignores it, would ignore it too), sent once sleep runs: no race with the exec.
+(cd "$app" && exec env --default-signal=QUIT sleep 60) &
 spid=$!
-sleep 0.3
+for _ in $(seq 100); do [ "$(cat "/proc/$spid/comm" 2>/dev/null)" = sleep ] && break; sleep 0.05; done
 kill -QUIT "$spid"
 { wait "$spid"; } 2>/dev/null
 new_core "$spid" && native=$core || fail "no core from sleep"
