@@ -140,6 +140,16 @@ static bool wrong_type(struct ireader *x, const char *key, const char *want, enu
 	return fail(x, x->r.tok_off, "\"%s\" should be %s, not %s", key, want, jsonr_type_name(t));
 }
 
+/* The next member of an object: its key in key (cut to 31 bytes; the keys read are shorter)
+ * and its value's first token in *t.  False at the object's end, or on an error (x->failed). */
+static bool next_member(struct ireader *x, char key[32], enum jsonr_type *t)
+{
+	if (!next(x, t) || *t != JSONR_KEY)
+		return false;
+	snprintf(key, 32, "%s", x->r.s);
+	return next(x, t);
+}
+
 static bool number_in(struct ireader *x, const struct field *f, int64_t lo, int64_t hi, int64_t *v)
 {
 	if (!jsonr_i64(&x->r, v) || *v < lo || *v > hi)
@@ -328,13 +338,10 @@ static struct dump *read_dump(struct ireader *x)
 	struct dump *d = new_dump();
 	struct dump_extra e = {{0}, {0}};
 	enum jsonr_type t;
-	while (next(x, &t) && t == JSONR_KEY) {
-		char key[32];
-		snprintf(key, sizeof(key), "%s", x->r.s);
+	char key[32];
+	while (next_member(x, key, &t)) {
 		const struct field *f = find_field(dump_fields, ARRAY_SIZE(dump_fields), key);
 		bool handled = false;
-		if (!next(x, &t))
-			break;
 		if (f ? !set_field(x, d, f, t) : !special_key(x, d, &e, key, t, &handled))
 			break;
 		if (!f && !handled && !jsonr_skip(&x->r, t)) {
@@ -394,11 +401,8 @@ static bool read_dumps(struct ireader *x, struct doc *doc)
 static bool read_members(struct ireader *x, struct doc *doc, bool identity)
 {
 	enum jsonr_type t;
-	while (next(x, &t) && t == JSONR_KEY) {
-		char key[32];
-		snprintf(key, sizeof(key), "%s", x->r.s);
-		if (!next(x, &t))
-			return false;
+	char key[32];
+	while (next_member(x, key, &t)) {
 		uint64_t u = 0;
 		double s;
 		if (identity && strcmp(key, "hostname") == 0 && t == JSONR_STRING && x->r.len) {
@@ -440,11 +444,8 @@ static bool read_document(struct ireader *x, struct doc *doc)
 {
 	uint64_t start = x->r.tok_off;
 	enum jsonr_type t;
-	while (next(x, &t) && t == JSONR_KEY) {
-		char key[32];
-		snprintf(key, sizeof(key), "%s", x->r.s);
-		if (!next(x, &t))
-			return false;
+	char key[32];
+	while (next_member(x, key, &t)) {
 		bool ok;
 		if (strcmp(key, "version") == 0)
 			ok = read_version(x, doc, t);
