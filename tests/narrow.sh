@@ -51,7 +51,14 @@ panes() {
 	keys w; wait_for "Why: " || fail "$1: w opened nothing: $(screen)"
 	pages "$tmp/w-$1"
 	keys q i; wait_for "Dump " || fail "$1: i opened nothing: $(screen)"
-	pages "$tmp/i-$1"
+	# The stacks are read in the background: capture once the pane shows them, or the
+	# reference and the capture hold different text.
+	for _ in $(seq 40); do
+		pages "$tmp/i-$1"
+		grep -q "background" "$tmp/i-$1" || break
+		sleep 0.25
+	done
+	grep -q "background" "$tmp/i-$1" && fail "$1: the stacks were not read in 10 s: $(cat "$tmp/i-$1")"
 	keys q '?'; wait_for "keys" || fail "$1: ? opened nothing: $(screen)"
 	pages "$tmp/help-$1"
 	keys q
