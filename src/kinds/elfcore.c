@@ -26,6 +26,9 @@
 #ifndef NT_FILE
 #define NT_FILE 0x46494c45
 #endif
+#ifndef NT_ARM_PAC_MASK
+#define NT_ARM_PAC_MASK 0x406
+#endif
 #ifndef NT_SIGINFO
 #define NT_SIGINFO 0x53494749
 #endif
@@ -439,6 +442,13 @@ static void handle_note(struct parser *p, const char *owner, uint32_t type, uint
 	}
 	if (owner_is(owner, "QEMU")) {
 		ci->vmcore = true; /* a guest's memory, dumped by qemu's dump-guest-memory */
+		return;
+	}
+	if (owner_is(owner, "LINUX") && type == NT_ARM_PAC_MASK && ci->machine == EM_AARCH64) {
+		/* struct user_pac_mask: data_mask, then insn_mask */
+		const unsigned char *d = size >= 16 ? reader_get(&p->rd, off, 16) : NULL;
+		if (d)
+			ci->pac_insn_mask = get64(p, d + 8);
 		return;
 	}
 	if (!owner_is(owner, "CORE"))
@@ -942,6 +952,25 @@ bool elfcore_segment(const struct core_info *ci, uint64_t vaddr, uint64_t *start
 	*start = l->vaddr;
 	*end = l->vaddr + (l->memsz > l->filesz ? l->memsz : l->filesz);
 	return true;
+}
+
+uint64_t elfcore_pac_mask(const struct core_info *ci)
+{
+	if (ci->machine != EM_AARCH64 || ci->elf_class != 64)
+		return 0;
+	if (ci->pac_insn_mask)
+		return ci->pac_insn_mask;
+	const struct core_mem *m = ci->mem;
+	uint64_t top = 0;
+	for (size_t i = 0; m && i < m->nloads; i++) {
+		const struct load *l = &m->loads[i];
+		uint64_t size = l->memsz > l->filesz ? l->memsz : l->filesz, end;
+		if (!__builtin_add_overflow(l->vaddr, size, &end) && end - 1 > top && size)
+			top = end - 1;
+	}
+	/* A core mapping the top bit of the space gets no mask: addresses stay as read. */
+	int bits = top ? 64 - __builtin_clzll(top) : 64;
+	return bits < 64 ? ~0ull << bits : 0;
 }
 
 size_t elfcore_image_build_id(const struct core_info *ci, uint64_t vaddr, unsigned char *out,

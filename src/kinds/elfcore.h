@@ -121,6 +121,9 @@ struct core_info {
 	uint32_t e_flags;
 	uint64_t at_phdr, at_entry, at_execfn, at_sysinfo_ehdr; /* 0 when absent */
 	uint32_t at_phnum;
+	/* AArch64 pointer authentication: the bits of a code address that hold its signature
+	 * (NT_ARM_PAC_MASK's insn_mask); 0 when the core has no such note. */
+	uint64_t pac_insn_mask;
 };
 
 enum {
@@ -174,6 +177,11 @@ bool elfcore_segment(const struct core_info *ci, uint64_t vaddr, uint64_t *start
  * at vaddr; 0 if there is none.  Needs ELFCORE_KEEP_MEM. */
 size_t elfcore_image_build_id(const struct core_info *ci, uint64_t vaddr, unsigned char *out,
 			      size_t cap);
+/* The bits to clear from a return address to undo AArch64 pointer authentication: the
+ * core's NT_ARM_PAC_MASK, or, for a core written without it (qemu-user's), every bit above
+ * the highest address the core maps, which no code address uses.  0 for other machines.
+ * Needs ELFCORE_KEEP_MEM. */
+uint64_t elfcore_pac_mask(const struct core_info *ci);
 /* "x86-64", "aarch64", "s390x", ... for e_machine, class and byte order. */
 const char *elfcore_machine_name(uint16_t machine, uint8_t elf_class, bool big_endian,
 				 char *buf, size_t buflen);

@@ -61,6 +61,7 @@ struct unwind_ctx {
 	uint64_t missed_at;
 	struct unwind_result *res;
 	struct unwind_thread *cur; /* the thread being unwound */
+	uint64_t pac_mask;         /* elfcore_pac_mask: cleared from every frame's pc */
 };
 
 bool unwind_past(const struct timespec *d)
@@ -201,6 +202,17 @@ static bool set_pc(Dwfl_Thread *thread, const struct unwind_ctx *c, const struct
 	return true;
 }
 
+/* Return addresses signed by pointer authentication (Debian 13's arm64 glibc is built with
+ * it) lie in no module until the signature is cleared.  A libdwfl that knows the mask (it
+ * takes it as register -2) then finds the caller's CFI; an older one (Debian 12's 0.188)
+ * refuses it and walks on by frame pointers, and frame_cb clears the pc it reports. */
+static void set_pac_mask(Dwfl_Thread *thread, const struct unwind_ctx *c)
+{
+	Dwarf_Word mask = c->pac_mask;
+	if (mask)
+		(void)dwfl_thread_state_registers(thread, -2, 1, &mask);
+}
+
 /* Each architecture's user_regs_struct (the order of pr_reg) mapped to its DWARF numbers. */
 static const int8_t x86_64_map[17] = {10, 12, 11, 5, 13, 14, 4, 19, 9, 8, 7, 6, 3, 2, 1, 0, 16};
 static const int8_t i386_map[9] = {6, 1, 2, 0, 15, 5, 3, 4, 12};
@@ -221,6 +233,8 @@ static bool set_initial_registers(Dwfl_Thread *thread, void *thread_arg)
 	case EM_ARM: /* r0-r15, r15 being the pc */
 		return set_dwarf_regs(thread, t, seq_map, 16, 0);
 	case EM_AARCH64: /* x0-x30 and sp, then the pc */
+		set_pac_mask(thread, a->c);
+		/* fall through */
 	case EM_SPARCV9: /* g, o, l, i; then the pc */
 		return set_dwarf_regs(thread, t, seq_map, 32, 0) && set_pc(thread, a->c, t);
 	case EM_S390: /* psw mask, psw address, r0-r15 */
@@ -509,7 +523,7 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 		return DWARF_CB_ABORT;
 	struct unwind_frame *f = &t->frames[t->nframes++];
 	memset(f, 0, sizeof(*f));
-	f->pc = pc;
+	f->pc = pc & ~c->pac_mask;
 	describe_frame(c, f, activation);
 	return DWARF_CB_OK;
 }
@@ -631,6 +645,7 @@ void unwind_core(const struct core_info *ci, const struct unwind_opts *o,
 	elf_version(EV_CURRENT);
 	struct unwind_ctx *c = xcalloc(1, sizeof(*c));
 	c->ci = ci, c->o = o, c->res = res;
+	c->pac_mask = elfcore_pac_mask(ci);
 	c->mods = xcalloc(UNWIND_MAX_MODULES, sizeof(*c->mods));
 	c->dwfl = dwfl_begin(&callbacks);
 	dwfl_report_begin(c->dwfl);

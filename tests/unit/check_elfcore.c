@@ -278,6 +278,58 @@ START_TEST(crafted_notes_in_any_order)
 }
 END_TEST
 
+/* AArch64 pointer authentication: the mask comes from NT_ARM_PAC_MASK when the kernel wrote
+ * one, else (qemu-user's cores) from the highest address mapped; no other machine has one. */
+START_TEST(pac_mask_from_note_or_mappings)
+{
+	struct synth s;
+	synth_core(&s, 1);
+	put16(s.buf + 18, EM_AARCH64);
+	uint64_t masks[2] = {0x007f000000000000ull, 0x00ff000000000000ull}; /* data, insn */
+	uint64_t nl = *(uint64_t *)(s.buf + 64 + 32);
+	nl += add_note(s.buf + 256 + nl, "LINUX", 0x406 /* NT_ARM_PAC_MASK */, masks, 16);
+	put64(s.buf + 64 + 32, nl);
+	s.len = 256 + nl;
+	struct core_info ci;
+	parse_buf(s.buf, s.len, &ci);
+	ck_assert_uint_eq(elfcore_pac_mask(&ci), 0x00ff000000000000ull);
+	elfcore_free(&ci);
+	put16(s.buf + 18, EM_X86_64); /* the same note on another machine means nothing */
+	parse_buf(s.buf, s.len, &ci);
+	ck_assert_uint_eq(elfcore_pac_mask(&ci), 0);
+	elfcore_free(&ci);
+
+	const char *names[] = {"abort-aarch64.core", "abort-x86-64.core"};
+	for (int i = 0; i < 2; i++) {
+		char *p = fixture_path(names[i]);
+		int fd = open(p, O_RDONLY);
+		ck_assert_int_ge(fd, 0);
+		struct stat st;
+		ck_assert_int_eq(fstat(fd, &st), 0);
+		struct bsrc src;
+		bsrc_from_fd(&src, fd, (uint64_t)st.st_size);
+		ck_assert_int_eq(elfcore_parse(&src, &ci, ELFCORE_KEEP_MEM), 0);
+		uint64_t mask = elfcore_pac_mask(&ci);
+		if (i == 1) {
+			ck_assert_uint_eq(mask, 0);
+		} else {
+			/* No note: every bit above the highest mapping, and the pc kept. */
+			ck_assert(ci.pac_insn_mask == 0 && ci.has_pc);
+			ck_assert_uint_ne(mask, 0);
+			ck_assert_uint_eq(~mask & (~mask + 1), 0); /* bits k..63 */
+			ck_assert_uint_eq(ci.pc & mask, 0);
+			ck_assert_uint_ge(__builtin_ctzll(mask), 39);
+			uint64_t start, end;
+			ck_assert(elfcore_segment(&ci, ci.pc, &start, &end));
+			ck_assert_uint_eq(end & mask, 0);
+		}
+		elfcore_free(&ci);
+		close(fd);
+		free(p);
+	}
+}
+END_TEST
+
 START_TEST(crafted_pn_xnum)
 {
 	struct synth s;
@@ -1418,6 +1470,7 @@ int main(void)
 	tcase_add_test(tc, json_over_all_fixtures);
 	tcase_add_test(tc, gcore_notes_found_by_owner_and_type);
 	tcase_add_test(tc, mappings_and_crash_module);
+	tcase_add_test(tc, pac_mask_from_note_or_mappings);
 	tcase_add_test(tc, truncated_copies);
 	tcase_add_test(tc, decoys_are_not_dumps);
 	tcase_add_test(tc, prstatus_table_is_documented);
