@@ -219,7 +219,7 @@ static int run_plan(const struct cli *c, const struct cli_scan *s, struct delete
 	if (c->log_path && !(journal = cli_journal_open("the log", c->log_path, s->san_flags)))
 		return 2;
 	/* From here a signal stops at a safe point: no temporary left, nothing half-done. */
-	stopsig_catch();
+	stopsig_catch(false);
 	/* --yes answers the question, not the second one: a dump held open (a debugger, a core
 	 * still being written) needs --force-open too, or anything written later is lost. */
 	struct delete_opts o = {.scan = s->scan, .journal = journal, .compress = c->compress,

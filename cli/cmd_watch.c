@@ -202,7 +202,7 @@ int cmd_watch(struct cli *c)
 	sigaddset(&handled, SIGTERM);
 	sigaddset(&handled, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &handled, &old);
-	stopsig_catch(); /* the handler notes the signal; watch takes it while it waits */
+	stopsig_catch(true); /* the handler notes the signal; watch takes it while it waits */
 	char err[256] = "";
 	struct watch *w = rc < 0 ? watch_start(&s.o, err, sizeof(err)) : NULL;
 	if (rc < 0 && !w && err[0]) {

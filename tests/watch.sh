@@ -45,8 +45,10 @@ touch -d '3 days ago' "$t/app/core.old"
 cp "$FIXTURE_DIR/abort-x86-64.core" "$t/app/core.there"
 echo "not a dump" >"$t/app/notes.txt"
 printf 'older-than=2d\n# a comment\n' >"$tmp/config"
-POD_NAME=web-7 POD_NAMESPACE=shop "$COREDU" watch --events "$tmp/events" --settle 30 \
-	--metrics "$t/prom/coredu.prom" --prune --config "$tmp/config" "$t" >"$tmp/out" 2>"$tmp/err" &
+# Started with SIGHUP ignored, as under nohup: watch still takes its reload signal.
+(trap '' HUP; POD_NAME=web-7 POD_NAMESPACE=shop exec "$COREDU" watch --events "$tmp/events" \
+	--settle 30 --metrics "$t/prom/coredu.prom" --prune --config "$tmp/config" "$t" \
+	>"$tmp/out" 2>"$tmp/err") &
 wpid=$!
 ready && pass || fail "watch did not start: $(cat "$tmp/err")"
 

@@ -319,7 +319,7 @@ int ui_browse(const struct ui_opts *o, char *err, size_t errlen)
 	}
 	/* SIGINT, SIGTERM, SIGHUP: the loop sees one within a getch timeout (no SA_RESTART),
 	 * restores the terminal, and main() then dies of it. */
-	stopsig_catch();
+	stopsig_catch(false);
 	run(&u);
 	bgscan_free(u.scan.bg);
 	term_close(&u);

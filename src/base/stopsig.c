@@ -21,7 +21,7 @@ static void stopsig_note(int sig)
 	stopsig_caught = sig;
 }
 
-void stopsig_catch(void)
+void stopsig_catch(bool hup_reloads)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -32,8 +32,9 @@ void stopsig_catch(void)
 	 * EINTR; anything else that fails is undone like any other failure. */
 	sa.sa_flags = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(stopsig_signals); i++) {
+		bool take_ignored = hup_reloads && stopsig_signals[i] == SIGHUP;
 		if (stopsig_set[i] || sigaction(stopsig_signals[i], NULL, &stopsig_old[i]) != 0 ||
-		    stopsig_old[i].sa_handler == SIG_IGN)
+		    (stopsig_old[i].sa_handler == SIG_IGN && !take_ignored))
 			continue;
 		stopsig_set[i] = sigaction(stopsig_signals[i], &sa, NULL) == 0;
 	}

@@ -8,12 +8,15 @@
 #define COREDU_STOPSIG_H
 
 #include <signal.h>
+#include <stdbool.h>
 
 /* The number of the signal caught, 0 before one. */
 extern volatile sig_atomic_t stopsig_caught;
 
-/* Catch the three signals; one ignored on entry (nohup, a background job) stays ignored. */
-void stopsig_catch(void);
+/* Catch the three signals; one ignored on entry (nohup, a background job) stays ignored,
+ * but for SIGHUP when hup_reloads: a daemon's reload signal (watch) is taken even under
+ * nohup, as nginx and sshd take theirs. */
+void stopsig_catch(bool hup_reloads);
 /* Put back what stopsig_catch() replaced. */
 void stopsig_restore(void);
 /* "SIGINT", "SIGTERM" or "SIGHUP". */
