@@ -13,9 +13,12 @@ bin=$(dirname "$COREDU")/tests/fuzz
 # The render oracle's inputs carry a hostile file name before the dump (render-seeds.py).
 python3 "$TESTS_SRCDIR/tests/fuzz/render-seeds.py" "$tmp/render" "$FIXTURE_DIR"/*.core \
 	"$FIXTURE_DIR"/hs_err_* "$FIXTURE_DIR"/vmcore-qemu*
-for h in elfcore detect decomp dump apport hserr hprof kdump minidump sdcore stack stackwire render; do
+# The import harness's are real `coredu json` documents.
+"$TESTS_SRCDIR/tests/fuzz/import-seeds.sh" "$COREDU" "$tmp/import" "$FIXTURE_DIR"
+for h in elfcore detect decomp dump apport hserr hprof kdump minidump sdcore stack stackwire render import; do
 	inputs=("$FIXTURE_DIR"/*.core "$FIXTURE_DIR"/hs_err_* "$FIXTURE_DIR"/vmcore-qemu*)
 	[ "$h" = render ] && inputs=("$tmp/render")
+	[ "$h" = import ] && inputs=("$tmp/import")
 	[ -d "$TESTS_SRCDIR/tests/fuzz/regress/$h" ] && inputs+=("$TESTS_SRCDIR/tests/fuzz/regress/$h")
 	if "$bin/replay_$h" "${inputs[@]}" >"$tmp/out" 2>&1; then
 		pass

@@ -148,6 +148,8 @@ if unshare -Ur sh -c '[ -w /proc/sys/user/max_inotify_watches ]' 2>/dev/null; th
 		"$COREDU" "$l" "$FIXTURE_DIR/abort-x86-64.core"
 	[ "$(grep -c 'watch limit is reached' "$l/err")" -eq 1 ] && pass ||
 		fail "the watch limit is said once: $(cat "$l/err")"
+	contains "$l/err" "this user namespace's user.max_inotify_watches = 5, set in /proc/sys/user/max_inotify_watches" \
+		"the limit met is the namespace's, and where it is set"
 	[ "$(grep -c '"event":"new"' "$l/ev")" -eq 2 ] && pass ||
 		fail "dumps in unwatched directories are found by the rescans: $(cut -c1-100 "$l/ev")"
 else

@@ -571,16 +571,23 @@ static FILE *open_input(const char *path, char *err, size_t errlen)
 	return f;
 }
 
+int import_stream(struct import *im, FILE *f, const char *path, const struct scan_sink *sink,
+		  char *err, size_t errlen)
+{
+	struct ireader x = {.err = err, .errlen = errlen};
+	jsonr_init(&x.r, f);
+	int rc = read_stream(im, &x, path, sink);
+	jsonr_free(&x.r);
+	return rc;
+}
+
 int import_file(struct import *im, const char *path, const struct scan_sink *sink, char *err,
 		size_t errlen)
 {
 	FILE *f = open_input(path, err, errlen);
 	if (!f)
 		return -1;
-	struct ireader x = {.err = err, .errlen = errlen};
-	jsonr_init(&x.r, f);
-	int rc = read_stream(im, &x, path, sink);
-	jsonr_free(&x.r);
+	int rc = import_stream(im, f, path, sink, err, errlen);
 	if (f != stdin)
 		fclose(f);
 	return rc;

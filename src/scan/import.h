@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "scan/scan.h"
 
@@ -35,5 +36,9 @@ void import_free(struct import *im);
  * documents read whole before the error were handed over. */
 int import_file(struct import *im, const char *path, const struct scan_sink *sink, char *err,
 		size_t errlen);
+/* The same over an open stream (not closed); `path` names it for hosts without an identity
+ * (the fuzz harness reads from memory). */
+int import_stream(struct import *im, FILE *f, const char *path, const struct scan_sink *sink,
+		  char *err, size_t errlen);
 
 #endif

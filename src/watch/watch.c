@@ -565,6 +565,24 @@ static void after_overflow(struct watch *w)
 	free(paths);
 }
 
+/* The number in a /proc/sys file; -1 if it cannot be read. */
+static long long sysctl_number(const char *path)
+{
+	char buf[32];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t k = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[k > 0 ? k : 0] = '\0';
+	char *end;
+	long long v = strtoll(buf, &end, 10);
+	return end == buf ? -1 : v;
+}
+
+/* Says which limit was reached and where it is set: the host's fs.inotify.max_user_watches,
+ * or, when it is lower, the user namespace's own user.max_inotify_watches (Linux 5.11 and
+ * later count watches per user namespace; a container's may be set below the host's). */
 static void tell_limit(struct watch *w)
 {
 	const char *const *paths;
@@ -572,17 +590,19 @@ static void tell_limit(struct watch *w)
 	if (w->told_limit || !n)
 		return;
 	w->told_limit = true;
-	char limit[32] = "?";
-	int fd = open("/proc/sys/fs/inotify/max_user_watches", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t k = read(fd, limit, sizeof(limit) - 1);
-		limit[k > 0 ? k : 0] = '\0';
-		limit[strcspn(limit, "\n")] = '\0';
-		close(fd);
-	}
-	notice(w, "the inotify watch limit is reached (fs.inotify.max_user_watches = %s): %zu "
-	       "director%s not watched, rescanned every %.0f s instead", limit, n,
-	       n == 1 ? "y is" : "ies are", w->o.rescan_interval);
+	long long host = sysctl_number("/proc/sys/fs/inotify/max_user_watches");
+	long long ns = sysctl_number("/proc/sys/user/max_inotify_watches");
+	char where[200];
+	if (ns >= 0 && (host < 0 || ns < host))
+		snprintf(where, sizeof(where), "this user namespace's user.max_inotify_watches = %lld, "
+			 "set in /proc/sys/user/max_inotify_watches inside it; the host's "
+			 "fs.inotify.max_user_watches is %lld", ns, host);
+	else if (host >= 0)
+		snprintf(where, sizeof(where), "fs.inotify.max_user_watches = %lld", host);
+	else
+		snprintf(where, sizeof(where), "fs.inotify.max_user_watches, unreadable here");
+	notice(w, "the inotify watch limit is reached (%s): %zu director%s not watched, rescanned "
+	       "every %.0f s instead", where, n, n == 1 ? "y is" : "ies are", w->o.rescan_interval);
 }
 
 /* The directories without a watch: watch them if room freed, rescan the others. */

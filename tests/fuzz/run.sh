@@ -30,9 +30,9 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(pwd)
 [ -f "$build/config.h" ] || { echo "fuzz: run from a configured build tree (./configure)" >&2; exit 2; }
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-dev)" >&2; exit 2; }
-make -s tests/fixtures-unpacked/.stamp
+make -s tests/fixtures-unpacked/.stamp coredu
 
-harnesses=(elfcore detect decomp dump apport hserr hprof kdump minidump sdcore stack stackwire render)
+harnesses=(elfcore detect decomp dump apport hserr hprof kdump minidump sdcore stack stackwire render import)
 [ -n "$only" ] && IFS=, read -r -a harnesses <<<"$only"
 out=${out:-$build/tests/fuzz/out}
 rm -rf "$out/crashes"
@@ -55,11 +55,11 @@ for p in "${parsers[@]}" "$build/src/kinds/program-data"; do
 	clang "${cflags[@]}" -fsanitize=fuzzer-no-link -c "$c" -o "$o"
 	objs+=("$o")
 done
-# The render oracle also runs the writers of info, list and json, and libmagic.
+# The render and import oracles also run the writers of info, list and json, and libmagic.
 rsrc=("$build/src/kinds/magic-data.c")
 for p in base/fmt base/fsusage base/identity base/idset base/json base/jsonr base/procfs base/when \
 	kinds/mdesc model/index output/report_info output/report_list output/report_json \
-	output/report_crashes output/report_stack scan/scan scan/safeopen; do
+	output/report_crashes output/report_stack scan/scan scan/safeopen scan/import; do
 	rsrc+=("$src/src/$p.c")
 done
 robjs=()
@@ -71,7 +71,7 @@ for c in "${rsrc[@]}"; do
 done
 for h in "${harnesses[@]}"; do
 	extra=()
-	[ "$h" = render ] && extra=("${robjs[@]}" -lmagic)
+	case $h in render | import) extra=("${robjs[@]}" -lmagic) ;; esac
 	clang "${cflags[@]}" -fsanitize=fuzzer "$src/tests/fuzz/fuzz_$h.c" "${objs[@]}" "${extra[@]}" \
 		"${libs[@]}" -o "$out/bin/fuzz_$h"
 done
@@ -108,6 +108,8 @@ if [ -n "$fetch" ]; then
 	"$src/tests/fuzz/fetch-seeds.sh" "$seeds/fetched"
 	cp "$seeds"/fetched/elf/* "$seeds"/fetched/minidump/* "$seeds/all/"
 fi
+# import: real `coredu json` documents (tests/fuzz/import-seeds.sh)
+"$src/tests/fuzz/import-seeds.sh" "$build/coredu" "$seeds/import" "$fx"
 # render's inputs start with a hostile file name
 python3 "$src/tests/fuzz/render-seeds.py" "$seeds/render" "$seeds"/all/*
 # decomp's first byte picks the format: 0 zstd, 1 xz, 2 lz4
@@ -138,6 +140,7 @@ run_one() {
 	[ "$h" = stack ] && seeddir=$seeds/stack
 	[ "$h" = stackwire ] && seeddir=$seeds/wire
 	[ "$h" = render ] && seeddir=$seeds/render
+	[ "$h" = import ] && seeddir=$seeds/import
 	corpus=${keep:+$keep/$h}
 	corpus=${corpus:-$out/corpus/$h}
 	mkdir -p "$corpus" "$out/crashes/$h"
