@@ -811,17 +811,36 @@ static int64_t next_deadline(const struct watch *w, int64_t now)
 	return t;
 }
 
-static void tick(struct watch *w)
+/* What inotify queued: its events, then a rescan if the queue overflowed. */
+static void read_events(struct watch *w)
 {
-	int64_t now = mono_ms();
 	treewatch_read(w->tw, on_event, w);
 	if (w->overflow) {
 		w->overflow = false;
 		after_overflow(w);
 	}
+}
+
+static bool renames_due(const struct watch *w, int64_t now)
+{
+	for (size_t i = 0; i < w->nk; i++)
+		if (w->k[i].gone_at && w->k[i].gone_at <= now)
+			return true;
+	return false;
+}
+
+static void tick(struct watch *w)
+{
+	read_events(w);
 	tell_limit(w);
-	now = mono_ms();
+	int64_t now = mono_ms();
 	check_candidates(w, now);
+	/* Checking the candidates can take seconds when watch lags; a dump renamed away and
+	 * renamed again meanwhile has its new name in the queue.  Read it before calling any
+	 * dump deleted, or the rename comes out as deleted and new. */
+	now = mono_ms();
+	if (renames_due(w, now))
+		read_events(w);
 	check_renamed(w, now);
 	if (now >= w->next_rescan) {
 		rescan_unwatched(w);
