@@ -4,6 +4,8 @@
 #include "scan/detect.h"
 
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,4 +75,33 @@ enum dump_kind detect_dir(int dirfd)
 	    (is_file(dirfd, "executable") || is_file(dirfd, "reason")))
 		return DUMP_ABRT;
 	return DUMP_NONE;
+}
+
+bool detect_small_name(const char *name)
+{
+	static const char *const globs[] = {
+		"core", "core.*", "*.core", "vmcore*", "*.crash", "hs_err_pid*.log",
+		"java_pid*.hprof", "*.dmp", ".#core*",
+	};
+	for (size_t i = 0; i < sizeof(globs) / sizeof(globs[0]); i++)
+		if (fnmatch(globs[i], name, 0) == 0)
+			return true;
+	return false;
+}
+
+/* "/var/crash" inside path as whole components: at its end or followed by '/'. */
+static bool has_components(const char *path, const char *dirs)
+{
+	size_t n = strlen(dirs);
+	for (const char *p = strstr(path, dirs); p; p = strstr(p + 1, dirs))
+		if (p[n] == '\0' || p[n] == '/')
+			return true;
+	return false;
+}
+
+bool detect_dump_place(const char *dirpath)
+{
+	return has_components(dirpath, "/var/crash") ||
+	       has_components(dirpath, "/var/lib/systemd/coredump") ||
+	       has_components(dirpath, "/var/spool/abrt");
 }
