@@ -667,6 +667,10 @@ static void found_dump(struct worker *w, const struct node *n, const char *name,
 	d->compression = comp;
 	d->head_len = (uint8_t)headlen;
 	memcpy(d->head, head, headlen);
+	/* The notes are read in order: readahead (turned off for the sniff) pays again, by half
+	 * on a cold pile of 61-thread cores. */
+	if (st->st_size > DETECT_SNIFF_SIZE)
+		posix_fadvise(fd, 0, 0, POSIX_FADV_NORMAL);
 	dump_parse_fd(d, fd, (uint64_t)st->st_size, w->s->opts.parse_flags);
 	emit_dump(w, d);
 }
@@ -710,6 +714,10 @@ static void sniff_file(struct worker *w, const struct node *n, int dirfd, const 
 	account(w, &st);
 	if (S_ISREG(st.st_mode) && st.st_size >= DETECT_MIN_SIZE) {
 		unsigned char head[DUMP_HEAD_LEN];
+		/* A first read at offset 0 starts a readahead of up to 16 KiB (more on some
+		 * devices): the 128-byte sniff needs one page. */
+		if (st.st_size > DETECT_SNIFF_SIZE)
+			posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
 		ssize_t k = sys_pread(fd, head, sizeof(head));
 		if (k < 0) {
 			report_error(w, entry_path(w, n, name), "cannot read", errno);
