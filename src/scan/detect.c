@@ -4,7 +4,6 @@
 #include "scan/detect.h"
 
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -79,13 +78,23 @@ enum dump_kind detect_dir(int dirfd)
 
 bool detect_small_name(const char *name)
 {
-	static const char *const globs[] = {
-		"core", "core.*", "*.core", "vmcore*", "*.crash", "hs_err_pid*.log",
-		"java_pid*.hprof", "*.dmp", ".#core*",
+	/* Each convention as a prefix and a suffix ("core.*": "core.", ""): called for every
+	 * file, and nine fnmatch calls cost more than the fstatat they spare. */
+	static const struct {
+		const char *prefix, *suffix;
+	} conv[] = {
+		{"core.", ""}, {"", ".core"}, {"vmcore", ""}, {"", ".crash"}, {"hs_err_pid", ".log"},
+		{"java_pid", ".hprof"}, {"", ".dmp"}, {".#core", ""},
 	};
-	for (size_t i = 0; i < sizeof(globs) / sizeof(globs[0]); i++)
-		if (fnmatch(globs[i], name, 0) == 0)
+	if (strcmp(name, "core") == 0)
+		return true;
+	size_t len = strlen(name);
+	for (size_t i = 0; i < sizeof(conv) / sizeof(conv[0]); i++) {
+		size_t pl = strlen(conv[i].prefix), sl = strlen(conv[i].suffix);
+		if (len >= pl + sl && memcmp(name, conv[i].prefix, pl) == 0 &&
+		    memcmp(name + len - sl, conv[i].suffix, sl) == 0)
 			return true;
+	}
 	return false;
 }
 
