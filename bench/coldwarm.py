@@ -9,7 +9,8 @@ For each tree (N files in D directories, sizes 0..MAX bytes for each MAX of --tr
 bench/mktree.py, plus real cores planted under random names at sizes from a 4 KiB truncated
 one to whole), and each mode, runs `find TREE -type f`, `du -s TREE`, `ncdu -0 -o /dev/null
 TREE`, `gdu -npc TREE` (gdu --non-interactive) and `coredu json TREE` for every --coredu
-binary, interleaved: round after round, each command once per round.  Cold: the page cache is
+binary, interleaved: round after round, each command once per round (warm: after one
+untimed round).  Cold: the page cache is
 dropped (`sync; echo 3 > /proc/sys/vm/drop_caches`) before every command; that needs root and
 a writable /proc/sys, and the script says so and skips cold runs when it cannot.  Each
 coredu run's JSON is checked: every planted core must be found (the acceptance check of the
@@ -128,6 +129,9 @@ def load():
 def measure(cmds, runs, cold, planted, scratch):
     times = {label: [] for label, _ in cmds}
     rss = {label: 0 for label, _ in cmds}
+    if not cold:  # one untimed round: the tree may come from another run's dropped cache
+        for label, argv in cmds:
+            run_once(argv, os.path.join(scratch, "out"))
     for _ in range(runs):
         for label, argv in cmds:
             if cold:
