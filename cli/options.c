@@ -48,7 +48,7 @@ enum { OPT_EXCLUDE = 256, OPT_SI, OPT_SORT, OPT_REVERSE, OPT_NO_LEGEND, OPT_BATC
        OPT_MAGIC, OPT_IMPORT, OPT_EVENTS, OPT_METRICS, OPT_FORMAT, OPT_METRICS_INTERVAL,
        OPT_RESCAN_INTERVAL, OPT_SETTLE, OPT_PRUNE, OPT_CONFIG, OPT_BACKTRACE, OPT_BACKTRACE_TIMEOUT,
        OPT_SYSROOT, OPT_FORCE_OPEN,
-       OPT_ENV };
+       OPT_ENV, OPT_SNIFF_ALL };
 
 enum section { SEC_GENERAL, SEC_PRUNE, SEC_DOCTOR, SEC_WATCH, SEC_BROWSER, SEC_STACKS };
 static const char *const section_titles[] = {
@@ -103,6 +103,9 @@ static int show_version(struct cli *c, const struct opt *o, const char *arg);
 static const struct opt opts[] = {
 	{"one-file-system", 'x', NULL, VERB_ALL, SEC_GENERAL, set_flag, FIELD(scan.one_file_system),
 	 0, NULL, "stay on the file system of each PATH"},
+	{"sniff-all", OPT_SNIFF_ALL, NULL, VERB_ALL, SEC_GENERAL, set_flag, FIELD(scan.sniff_all),
+	 0, NULL, "check every file by content; by default one under\n4 KiB only if named or placed "
+	 "as a dump (core.*,\n*.dmp, /var/crash/...)"},
 	{"exclude", OPT_EXCLUDE, "GLOB", VERB_ALL, SEC_GENERAL, set_exclude, 0, 0, NULL,
 	 "skip entries matching GLOB (repeatable); a GLOB\nwith '/' is matched against the absolute path"},
 	{"since", 'S', "TIME", VERB_ALL, SEC_GENERAL, set_time, 0, 0, NULL,

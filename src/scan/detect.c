@@ -4,6 +4,7 @@
 #include "scan/detect.h"
 
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,4 +74,43 @@ enum dump_kind detect_dir(int dirfd)
 	    (is_file(dirfd, "executable") || is_file(dirfd, "reason")))
 		return DUMP_ABRT;
 	return DUMP_NONE;
+}
+
+bool detect_small_name(const char *name)
+{
+	/* Each convention as a prefix and a suffix ("core.*": "core.", ""): called for every
+	 * file, and nine fnmatch calls cost more than the fstatat they spare. */
+	static const struct {
+		const char *prefix, *suffix;
+	} conv[] = {
+		{"core.", ""}, {"", ".core"}, {"vmcore", ""}, {"", ".crash"}, {"hs_err_pid", ".log"},
+		{"java_pid", ".hprof"}, {"", ".dmp"}, {".#core", ""},
+	};
+	if (strcmp(name, "core") == 0)
+		return true;
+	size_t len = strlen(name);
+	for (size_t i = 0; i < sizeof(conv) / sizeof(conv[0]); i++) {
+		size_t pl = strlen(conv[i].prefix), sl = strlen(conv[i].suffix);
+		if (len >= pl + sl && memcmp(name, conv[i].prefix, pl) == 0 &&
+		    memcmp(name + len - sl, conv[i].suffix, sl) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* "/var/crash" inside path as whole components: at its end or followed by '/'. */
+static bool has_components(const char *path, const char *dirs)
+{
+	size_t n = strlen(dirs);
+	for (const char *p = strstr(path, dirs); p; p = strstr(p + 1, dirs))
+		if (p[n] == '\0' || p[n] == '/')
+			return true;
+	return false;
+}
+
+bool detect_dump_place(const char *dirpath)
+{
+	return has_components(dirpath, "/var/crash") ||
+	       has_components(dirpath, "/var/lib/systemd/coredump") ||
+	       has_components(dirpath, "/var/spool/abrt");
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* detect: recognise a dump from the first bytes of a file, never from its name. */
+/* detect: recognise a dump from the first bytes of a file, never from its name (a name or
+ * place only decides whether a file under DETECT_SNIFF_SIZE is looked at). */
 #ifndef COREDU_DETECT_H
 #define COREDU_DETECT_H
 
@@ -10,6 +11,19 @@
 
 /* Files shorter than this cannot be recognised as any kind of dump. */
 #define DETECT_MIN_SIZE 12
+/* The kernel never writes a core smaller than one page (min_coredump), so every regular file
+ * of at least this size is checked by content; a smaller one only when its name or place
+ * follows a dump convention (detect_small_name, detect_dump_place), or with --sniff-all. */
+#define DETECT_SNIFF_SIZE 4096
+
+#include <stdbool.h>
+
+/* Whether a file name follows a dump convention: core, core.*, *.core, vmcore*, *.crash,
+ * hs_err_pid*.log, java_pid*.hprof, *.dmp, .#core*. */
+bool detect_small_name(const char *name);
+/* Whether a directory path is, or lies below, a well-known dump directory (var/crash,
+ * var/lib/systemd/coredump, var/spool/abrt, under any root: a container's or a chroot's). */
+bool detect_dump_place(const char *dirpath);
 
 /* The kind the first bytes announce: an ELF core (elf-core; its notes may make it gcore or
  * vmcore), a minidump, an HPROF heap dump, a kdump (plain; a flattened one needs the

@@ -3,8 +3,9 @@
  *
  * Rules kept by the walker (doc/design.md explains each):
  *  - symbolic links are never followed below a PATH operand; FIFOs, sockets and devices are
- *    never opened; only regular files are read, and only their first DUMP_HEAD_LEN bytes
- *    unless they turn out to be dumps;
+ *    never opened; only regular files are read (those of DETECT_SNIFF_SIZE or more, smaller
+ *    ones named or placed as dumps are, or all with sniff_all), and only their first
+ *    DUMP_HEAD_LEN bytes unless they turn out to be dumps;
  *  - directories are opened relative to their parent's descriptor (no PATH_MAX limit, no
  *    recursion); descriptors are bounded, and an evicted ancestor is reopened step by step
  *    with O_NOFOLLOW and checked against its recorded device and inode;
@@ -28,6 +29,7 @@ struct scan_opts {
 	size_t nexcludes;
 	unsigned threads;     /* 0: one per CPU, at most 8 */
 	unsigned parse_flags; /* ELFCORE_* */
+	bool sniff_all;       /* check every regular file by content, whatever its size */
 };
 
 struct scan_root {
