@@ -75,4 +75,26 @@ run 0 "$COREDU" list "$t/a"
 lacks "$tmp/out" "$t/a/evidence3k.bin" "list without --sniff-all"
 contains "$tmp/out" "$t/a/evidence.bin" "list, a renamed 4 KiB core"
 
+# watch follows the same rule for the files it sees closed: a 3 KiB truncated core named as
+# a dump is reported once settled, the same bytes under another name never (unless
+# --sniff-all).  Both files are closed before watch starts watching them, so both are
+# checked in the same pass: the named one's event means the other was decided too.
+# watch_events OPT...: start watch on a fresh directory, write the two files, wait for
+# core.77's event (10 s at most), stop watch; the events in $tmp/events.
+watch_events() {
+	rm -rf "$tmp/w" && mkdir "$tmp/w" && : >"$tmp/events"
+	"$COREDU" watch --settle 1 --events "$tmp/events" "$@" "$tmp/w" 2>"$tmp/werr" </dev/null &
+	local wpid=$! i
+	for i in $(seq 100); do grep -q "watching" "$tmp/werr" && break; sleep 0.1; done
+	cut_core 3072 "$tmp/w/blob.bin"
+	cut_core 3072 "$tmp/w/core.77"
+	for i in $(seq 100); do grep -q '"core.77\|/core.77"' "$tmp/events" && break; sleep 0.1; done
+	kill -TERM "$wpid"; wait "$wpid"
+}
+watch_events
+contains "$tmp/events" "$tmp/w/core.77" "watch: a small core named as a dump"
+lacks "$tmp/events" "$tmp/w/blob.bin" "watch: a small unnamed file"
+watch_events --sniff-all
+contains "$tmp/events" "$tmp/w/blob.bin" "watch --sniff-all: a small unnamed file"
+
 finish sniff

@@ -4,10 +4,12 @@
 #include "scan/detect.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "kinds/elfcore.h"
 #include "kinds/kinds.h"
 
@@ -113,4 +115,19 @@ bool detect_dump_place(const char *dirpath)
 	return has_components(dirpath, "/var/crash") ||
 	       has_components(dirpath, "/var/lib/systemd/coredump") ||
 	       has_components(dirpath, "/var/spool/abrt");
+}
+
+bool detect_path_checked(const char *path, uint64_t size, bool sniff_all)
+{
+	if (size >= DETECT_SNIFF_SIZE || sniff_all)
+		return true;
+	const char *slash = strrchr(path, '/');
+	if (detect_small_name(slash ? slash + 1 : path))
+		return true;
+	if (!slash)
+		return false;
+	char *dir = xstrndup(path, (size_t)(slash - path));
+	bool place = detect_dump_place(dir);
+	free(dir);
+	return place;
 }

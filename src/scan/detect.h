@@ -24,6 +24,9 @@ bool detect_small_name(const char *name);
 /* Whether a directory path is, or lies below, a well-known dump directory (var/crash,
  * var/lib/systemd/coredump, var/spool/abrt, under any root: a container's or a chroot's). */
 bool detect_dump_place(const char *dirpath);
+/* The rule for one file known by its whole path (watch's candidates): checked by content
+ * when it has DETECT_SNIFF_SIZE bytes, or a dump's name or place, or with sniff_all. */
+bool detect_path_checked(const char *path, uint64_t size, bool sniff_all);
 
 /* The kind the first bytes announce: an ELF core (elf-core; its notes may make it gcore or
  * vmcore), a minidump, an HPROF heap dump, a kdump (plain; a flattened one needs the

@@ -283,7 +283,8 @@ static int open_candidate(const char *path, struct stat *st)
 static struct dump *parse_candidate(const struct watch *w, const char *path, int fd,
 				    const struct stat *st)
 {
-	if (st->st_size < DETECT_MIN_SIZE)
+	if (st->st_size < DETECT_MIN_SIZE ||
+	    !detect_path_checked(path, (uint64_t)st->st_size, w->o.scan.sniff_all))
 		return NULL;
 	unsigned char head[DUMP_HEAD_LEN];
 	ssize_t k = pread(fd, head, sizeof(head), 0);
