@@ -554,6 +554,8 @@ enum ui_action list_key(struct ui *u, int ch)
 	case 'U': view_unmark_all(v); break;
 	case 'd': return UI_DELETE;
 	case 'z': return UI_COMPRESS;
+	case 't': return UI_TREE;
+	case 'o': return UI_REST;
 	case 'r': return UI_RESCAN;
 	case '?': return UI_HELP;
 	case 'q': /* the first q stops the scan, the next one quits */
