@@ -22,7 +22,8 @@
 
 static const struct verb verbs[] = {
 	{NULL, VERB_DEFAULT, "(none)", "the interactive browser on a terminal; the list report when\n"
-	 "stdin or stdout is not a terminal, or with --batch", NULL, SORT_DISK, false, false},
+	 "stdin or stdout is not a terminal, or with --batch.  Keys: ? lists\n"
+	 "them; t shows where the dumps are (as ncdu), o the largest other dirs", NULL, SORT_DISK, false, false},
 	{"list", VERB_LIST, "", "a table of dumps and a totals line", NULL, SORT_DISK, false, false},
 	{"json", VERB_JSON, "", "one JSON document: scan totals, every dump, errors", NULL,
 	 SORT_DISK, false, true},

@@ -121,6 +121,24 @@ assert d["filesystem"]["size"] > 0 and d["filesystem"]["avail"] <= d["filesystem
 assert d["errors"] == []
 assert all(x["size_disk"] % 512 == 0 for x in d["dumps"])
 EOF
+# the rest of the disk: a log directory bigger than the dumps, its own files only, dumps not counted
+mkdir -p "$tmp/rest/var/log/app" "$tmp/rest/crash"
+head -c 300000 /dev/zero | tr '\0' x >"$tmp/rest/var/log/app/big.log"
+head -c 1000 /dev/zero | tr '\0' y >"$tmp/rest/var/small"
+cp "$tmp/tree/app/core.2001" "$tmp/rest/crash/core.1"
+cp "$tmp/tree/app/core.2001" "$tmp/rest/var/log/app/core.2"
+expect_rc 0 "$COREDU" json "$tmp/rest"
+python3 - "$tmp/out" "$tmp/rest" <<'EOF' && pass || fail "json scan.largest_dirs: own non-dump files, largest first"
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+root = os.path.realpath(sys.argv[2])
+disk = lambda p: os.stat(p).st_blocks * 512
+want = [{"path": root + "/var/log/app", "disk": disk(root + "/var/log/app/big.log"),
+         "apparent": 300000, "files": 1},
+        {"path": root + "/var", "disk": disk(root + "/var/small"), "apparent": 1000, "files": 1}]
+assert d["scan"]["largest_dirs"] == want, d["scan"]["largest_dirs"]
+assert len(d["dumps"]) == 2
+EOF
 
 # without the system's magic database: still works, says so once, and describes the dumps
 # with coredu's own magic

@@ -77,5 +77,12 @@ done
 grep -qF "/of-the-application/app/ |" "$tmp/list-80x24" && pass ||
 	fail "the footer shows the directory: $(cat "$tmp/list-80x24")"
 grep -qF "? help" "$tmp/list-40x12" && pass || fail "the title at 40x12: $(cat "$tmp/list-40x12")"
+# Narrower terminals drop the list's columns in the order doc/coredu.1 states (other size,
+# PID, bar, program, age, signal; the size and the path stay), never wrapping a row.
+columns() { grep -m1 -E '^ +DISK ' "$1" | tr -d '[]' | tr -s ' ' | sed 's/^ //; s/ $//'; }
+for want in "80x24:DISK APPARENT AGE SIGNAL PID PROGRAM PATH" "40x12:DISK SIGNAL PATH"; do
+	got=$(columns "$tmp/list-${want%%:*}")
+	[ "$got" = "${want#*:}" ] && pass || fail "the columns at ${want%%:*}: '$got', not '${want#*:}'"
+done
 T kill-server 2>/dev/null
 finish narrow.sh

@@ -102,6 +102,8 @@ static void draw(struct ui *u)
 			mvaddnstr(i, 0, msg[i], COLS);
 	} else if (u->screen == SCR_PANE) {
 		pane_draw(u);
+	} else if (u->screen == SCR_TREE) {
+		tree_draw(u);
 	} else {
 		list_draw(u);
 		delui_draw(u); /* a confirmation or the progress, over the list */
@@ -181,6 +183,8 @@ static void act(struct ui *u, enum ui_action a)
 	case UI_DELETE:
 	case UI_COMPRESS: delui_start(u, a == UI_COMPRESS); break;
 	case UI_DELETED: update_fs(u); break;
+	case UI_TREE: tree_open(u); break;
+	case UI_REST: tree_rest_open(u); break;
 	case UI_DELETE_EXPLAINED: {
 		const struct dump **set = u->pane.dumps;
 		size_t n = u->pane.ndumps;
@@ -210,7 +214,8 @@ static enum ui_action key_action(struct ui *u, int ch)
 	}
 	if (ch == UI_KEY_CTRL_C && !u->list.filtering) /* stops a scan, else quits from anywhere */
 		return ui_scan_stoppable(u) ? UI_STOP_SCAN : UI_QUIT;
-	return u->screen == SCR_PANE ? pane_key(u, ch) : list_key(u, ch);
+	return u->screen == SCR_PANE ? pane_key(u, ch)
+	       : u->screen == SCR_TREE ? tree_key(u, ch) : list_key(u, ch);
 }
 
 struct loop {
@@ -296,6 +301,7 @@ static void ui_free(struct ui *u)
 	pane_close(u);
 	mdesc_close(u->magic);
 	hints_free(&u->why.hints);
+	dirtree_free(&u->tree.t);
 	view_free(&u->view);
 	sbuf_free(&u->tmp);
 	sbuf_free(&u->list.filter_edit);

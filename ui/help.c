@@ -24,6 +24,8 @@ static const struct {
 	{"C", "sort groups by dump count (again: reverse)"},
 	{"a", "use apparent size instead of disk usage for sizes, bars and sorting"},
 	{"/", "filter by command, path or signal name (Enter finishes; empty clears)"},
+	{"t", "where the dumps are: their directories as ncdu shows a disk (Enter/Right down, Left/Backspace up; t or q back)"},
+	{"o", "the rest of the disk: the 10 largest directories without dumps (their own files, as du -S)"},
 	{NULL, "Dumps"},
 	{"i", "inspect: every field, the cause, the mapped files"},
 	{"w", "why: what keeps making dumps like this one and how to stop it; d there deletes exactly those dumps"},

@@ -13,7 +13,9 @@
 
 void pane_open(struct ui *u, const char *title, char *text)
 {
+	enum ui_screen back = u->screen == SCR_PANE ? u->pane.back : u->screen;
 	pane_close(u);
+	u->pane.back = back; /* q returns to the screen that opened it (the list or t's tree) */
 	u->pane.title = xstrdup(title);
 	size_t cap = 0;
 	for (char *line = text; line && *line;) {
@@ -42,7 +44,8 @@ void pane_close(struct ui *u)
 	free(u->pane.dumps);
 	u->pane.dumps = NULL;
 	u->pane.ndumps = 0;
-	u->screen = SCR_LIST;
+	u->screen = u->pane.back;
+	u->pane.back = SCR_LIST;
 }
 
 /* Where a wrapped line continues: after a leading "label: " (inspect's fields, the doctor's

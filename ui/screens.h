@@ -18,6 +18,7 @@
 #include "base/util.h"
 #include "delete/delete.h"
 #include "doctor/hints.h"
+#include "model/dirtree.h"
 #include "model/view.h"
 #include "scan/bgscan.h"
 #include "stack/bgstack.h"
@@ -38,9 +39,11 @@ enum ui_action {
 	UI_COMPRESS,  /* the same, to NAME.zst */
 	UI_DELETE_EXPLAINED, /* the dumps w's pane explains (pane.dumps) */
 	UI_DELETED,   /* a deletion ended: refresh the header's facts */
+	UI_TREE,      /* t: where the dumps are, as ncdu */
+	UI_REST,      /* o: the largest directories without dumps */
 };
 
-enum ui_screen { SCR_LIST, SCR_PANE };
+enum ui_screen { SCR_LIST, SCR_PANE, SCR_TREE };
 
 enum ui_attr { UA_NORMAL, UA_HEADER, UA_SELECTED, UA_MARKED, UA_TRUNCATED, UA_BAR, UA_DIM,
 	       UA_COUNT };
@@ -81,6 +84,7 @@ struct ui_pane {
 	const struct dump **dumps; /* w: the dumps it explains, which d deletes; else NULL */
 	size_t ndumps;
 	bool inspect;        /* it shows inspect's page */
+	enum ui_screen back; /* the screen q returns to */
 };
 
 /* delui.c: deleting or compressing: confirm, confirm the flagged ones, run with progress. */
@@ -105,6 +109,12 @@ struct ui_inspect {
 	const struct dump *dump; /* valid until the next rescan (which cancels the job) */
 };
 
+/* tree.c: the directory view of the dumps (the rows live in the model). */
+struct ui_tree {
+	struct dirtree t;
+	size_t top; /* first row shown */
+};
+
 /* why.c: the hints table, parsed on first use. */
 struct ui_why {
 	struct hints hints;
@@ -122,6 +132,7 @@ struct ui {
 	struct ui_del del;
 	struct ui_why why;
 	struct ui_inspect inspect;
+	struct ui_tree tree;
 	struct mdesc *magic;   /* inspect.c: libmagic, opened on first use */
 	char message[256];     /* a one-line notice in the footer, until the next key */
 	struct sbuf tmp;
@@ -173,6 +184,13 @@ void inspect_cancel(struct ui *u);
  * one-line why. */
 void why_open(struct ui *u);
 void why_line(struct ui *u, struct sbuf *out, const struct dump *d);
+
+/* tree.c: t, the dumps' directories as ncdu shows them; o, the rest of the disk (a pane). */
+void tree_open(struct ui *u);
+void tree_close(struct ui *u);
+void tree_draw(struct ui *u);
+enum ui_action tree_key(struct ui *u, int ch);
+void tree_rest_open(struct ui *u);
 
 /* help.c */
 void help_open(struct ui *u);

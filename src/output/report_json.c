@@ -208,6 +208,24 @@ void report_json_header(struct json_out *j, const struct report *r)
 	json_arr_end(j);
 }
 
+/* The rest of the disk: the directories whose own non-dump files are largest (scan.h). */
+static void largest_dirs(struct json_out *j, const struct report *r)
+{
+	struct scan_dir_size top[SCAN_TOP_DIRS];
+	size_t n = r->scan ? scan_top_dirs(r->scan, top) : 0;
+	json_arr_begin(j, "largest_dirs");
+	for (size_t i = 0; i < n; i++) {
+		json_obj_begin(j, NULL);
+		json_str(j, "path", top[i].path);
+		json_u64(j, "disk", top[i].disk);
+		json_u64(j, "apparent", top[i].apparent);
+		json_u64(j, "files", top[i].files);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	scan_dir_sizes_free(top, n);
+}
+
 void report_json(FILE *f, const struct report *r)
 {
 	struct report grouped = *r;
@@ -226,6 +244,7 @@ void report_json(FILE *f, const struct report *r)
 	json_u64(&j, "bytes_disk", r->totals.bytes_disk);
 	json_u64(&j, "errors", r->totals.errors);
 	json_double(&j, "seconds", r->seconds);
+	largest_dirs(&j, r);
 	json_obj_end(&j);
 	if (r->fs.ok) {
 		json_obj_begin(&j, "filesystem");

@@ -93,11 +93,22 @@ struct worker {
 	struct sbuf dirpath;    /* path of the directory being read, built on demand */
 	bool dirpath_ok;
 	bool in_dump_dir;       /* reading a directory that is a dump: files are counted only */
+	struct scan_dir_size here; /* the non-dump files of the directory being read (no path) */
 	struct sbuf tmp;
+};
+
+/* The largest directories (scan_top_dirs): a fixed array, largest first.  Behind a pointer so
+ * that readers of a const scan can take its lock. */
+struct top_dirs {
+	pthread_mutex_t lock;
+	struct scan_dir_size v[SCAN_TOP_DIRS];
+	size_t n;
+	_Atomic uint64_t floor; /* the smallest kept once full: smaller ones skip the lock */
 };
 
 struct scan {
 	struct scan_opts opts;
+	struct top_dirs *top;
 	char **excludes;
 	struct scan_sink sink;
 	struct scan_root *roots;
@@ -184,6 +195,8 @@ struct scan *scan_new(const struct scan_opts *opts, const struct scan_sink *sink
 	pthread_mutex_init(&s->sink_lock, NULL);
 	pthread_mutex_init(&s->hl_lock, NULL);
 	idset_init(&s->hl);
+	s->top = xcalloc(1, sizeof(*s->top));
+	pthread_mutex_init(&s->top->lock, NULL);
 	s->fd_budget = fd_budget();
 	/* Reading a dump must not change its atime: that is evidence too.  Only the owner or
 	 * CAP_FOWNER may ask for O_NOATIME; root usually has it. */
@@ -562,17 +575,34 @@ static bool hl_first_sighting(struct scan *s, uint64_t dev, uint64_t ino)
 	return first;
 }
 
-static void account(struct worker *w, const struct stat *st)
+/* Count an entry in the totals and, a file, in its directory's own bytes; false for another
+ * link to a file already counted. */
+static bool account(struct worker *w, const struct stat *st)
 {
 	if (!S_ISDIR(st->st_mode))
 		w->local.files++;
 	if (!S_ISDIR(st->st_mode) && st->st_nlink > 1 &&
 	    !hl_first_sighting(w->s, (uint64_t)st->st_dev, (uint64_t)st->st_ino))
-		return;
+		return false;
 	w->local.bytes_apparent = sat_add_u64(w->local.bytes_apparent, (uint64_t)st->st_size);
 	w->local.bytes_disk = sat_add_u64(w->local.bytes_disk, (uint64_t)st->st_blocks * 512);
+	if (!S_ISDIR(st->st_mode)) {
+		w->here.apparent = sat_add_u64(w->here.apparent, (uint64_t)st->st_size);
+		w->here.disk = sat_add_u64(w->here.disk, (uint64_t)st->st_blocks * 512);
+		w->here.files++;
+	}
 	if (++w->since_flush >= FLUSH_EVERY)
 		flush_totals(w);
+	return true;
+}
+
+/* A dump is not "the rest of the disk": take it back out of its directory's bytes. */
+static void unaccount_here(struct worker *w, const struct stat *st)
+{
+	uint64_t disk = (uint64_t)st->st_blocks * 512, size = (uint64_t)st->st_size;
+	w->here.disk -= w->here.disk > disk ? disk : w->here.disk;
+	w->here.apparent -= w->here.apparent > size ? size : w->here.apparent;
+	w->here.files -= w->here.files > 0;
 }
 
 static const char *dir_path(struct worker *w, const struct node *n)
@@ -711,7 +741,7 @@ static void sniff_file(struct worker *w, const struct node *n, int dirfd, const 
 		sys_close(fd);
 		return;
 	}
-	account(w, &st);
+	bool counted = account(w, &st);
 	if (S_ISREG(st.st_mode) && st.st_size >= DETECT_MIN_SIZE) {
 		unsigned char head[DUMP_HEAD_LEN];
 		/* A first read at offset 0 starts a readahead of up to 16 KiB (more on some
@@ -724,8 +754,11 @@ static void sniff_file(struct worker *w, const struct node *n, int dirfd, const 
 		} else {
 			enum dump_compression comp;
 			enum dump_kind kind = detect_file(fd, (uint64_t)st.st_size, head, (size_t)k, &comp);
-			if (kind != DUMP_NONE)
+			if (kind != DUMP_NONE) {
+				if (counted)
+					unaccount_here(w, &st);
 				found_dump(w, n, name, fd, &st, head, (size_t)k, kind, comp);
+			}
 		}
 	}
 	sys_close(fd);
@@ -831,6 +864,56 @@ static void read_entries(struct worker *w, struct node *n, int fd)
 	}
 }
 
+/* Larger first; of equal sizes the smaller path, so the list does not depend on the threads. */
+static bool dir_size_before(const struct scan_dir_size *a, uint64_t disk, const char *path)
+{
+	return a->disk != disk ? a->disk > disk : strcmp(a->path, path) < 0;
+}
+
+/* Keep directory n among the largest if its own files make it one.  O(SCAN_TOP_DIRS). */
+static void top_offer(struct worker *w, const struct node *n)
+{
+	struct top_dirs *t = w->s->top;
+	uint64_t disk = w->here.disk;
+	if (disk == 0 || disk < atomic_load_explicit(&t->floor, memory_order_relaxed))
+		return;
+	const char *path = dir_path(w, n);
+	pthread_mutex_lock(&t->lock);
+	size_t at = 0;
+	while (at < t->n && dir_size_before(&t->v[at], disk, path))
+		at++;
+	if (at < SCAN_TOP_DIRS) {
+		if (t->n == SCAN_TOP_DIRS)
+			free(t->v[--t->n].path);
+		memmove(&t->v[at + 1], &t->v[at], (t->n - at) * sizeof(t->v[0]));
+		t->v[at] = w->here;
+		t->v[at].path = xstrdup(path);
+		t->n++;
+		if (t->n == SCAN_TOP_DIRS)
+			atomic_store_explicit(&t->floor, t->v[t->n - 1].disk, memory_order_relaxed);
+	}
+	pthread_mutex_unlock(&t->lock);
+}
+
+size_t scan_top_dirs(const struct scan *s, struct scan_dir_size out[SCAN_TOP_DIRS])
+{
+	struct top_dirs *t = s->top;
+	pthread_mutex_lock(&t->lock);
+	size_t n = t->n;
+	for (size_t i = 0; i < n; i++) {
+		out[i] = t->v[i];
+		out[i].path = xstrdup(t->v[i].path);
+	}
+	pthread_mutex_unlock(&t->lock);
+	return n;
+}
+
+void scan_dir_sizes_free(struct scan_dir_size *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].path);
+}
+
 static void set_current(struct worker *w, struct node *n)
 {
 	pthread_mutex_lock(&w->current_lock);
@@ -882,6 +965,7 @@ static void scan_dir(struct worker *w, struct node *n)
 	if (!n->dump_place && (!n->parent || !strcmp(n->name, "crash") ||
 			       !strcmp(n->name, "coredump") || !strcmp(n->name, "abrt")))
 		n->dump_place = detect_dump_place(dir_path(w, n));
+	w->here = (struct scan_dir_size){0};
 	/* A directory that is a dump (ABRT's) is one dump; its core is not listed on its own. */
 	enum dump_kind dir_kind = detect_dir(fd);
 	w->in_dump_dir = dir_kind != DUMP_NONE;
@@ -895,6 +979,8 @@ static void scan_dir(struct worker *w, struct node *n)
 	set_current(w, n);
 
 	read_entries(w, n, fd);
+	if (!w->in_dump_dir) /* a dump directory's files are the dump */
+		top_offer(w, n);
 	w->in_dump_dir = false;
 
 	set_current(w, NULL);
@@ -1065,6 +1151,9 @@ void scan_free(struct scan *s)
 		pthread_mutex_destroy(&s->workers[i].current_lock);
 	free(s->workers);
 	idset_free(&s->hl);
+	scan_dir_sizes_free(s->top->v, s->top->n);
+	pthread_mutex_destroy(&s->top->lock);
+	free(s->top);
 	pthread_mutex_destroy(&s->idle_lock);
 	pthread_cond_destroy(&s->idle_cond);
 	pthread_mutex_destroy(&s->sink_lock);

@@ -54,6 +54,18 @@ struct scan_progress {
 	char current[1024]; /* a directory being read (raw bytes, may be cut) */
 };
 
+/* The largest directories by the files they hold themselves, dumps not counted (issue 13):
+ * the rest of the disk.  A directory's own files, not its subtree (du -S): subtree sizes would
+ * fill the list with the ancestors of one big directory (/, /var, /var/log), and the operator
+ * wants the one that holds the bytes.  A fixed SCAN_TOP_DIRS are kept while walking. */
+#define SCAN_TOP_DIRS 10
+struct scan_dir_size {
+	char *path;     /* raw bytes */
+	uint64_t disk;  /* on-disk bytes of the non-dump files directly inside, hard links once */
+	uint64_t apparent;
+	uint64_t files;
+};
+
 struct scan_sink {
 	void *ctx;
 	/* Called from scanning threads, one call at a time.  `dump` takes ownership. */
@@ -75,6 +87,10 @@ int scan_run(struct scan *s);
 /* Ask a running scan to stop soon; async-signal-safe. */
 void scan_cancel(struct scan *s);
 void scan_get_progress(struct scan *s, struct scan_progress *p);
+/* The largest directories found so far (any time, also while scanning), largest first, ties
+ * by path; copies into out, which scan_dir_sizes_free releases.  Returns how many. */
+size_t scan_top_dirs(const struct scan *s, struct scan_dir_size out[SCAN_TOP_DIRS]);
+void scan_dir_sizes_free(struct scan_dir_size *v, size_t n);
 void scan_free(struct scan *s);
 
 #endif

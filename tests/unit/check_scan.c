@@ -382,6 +382,71 @@ START_TEST(totals_match_du)
 }
 END_TEST
 
+/* On-disk bytes of a file, from stat: the oracle for the scan's own sums. */
+static uint64_t disk_of(const char *path)
+{
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	return (uint64_t)st.st_blocks * 512;
+}
+
+/* The rest of the disk: the SCAN_TOP_DIRS directories whose own non-dump files are largest,
+ * largest first, with two threads taking the directories in any order. */
+START_TEST(largest_dirs_without_dumps)
+{
+	char *root = tu_mkdtemp("top"), *realroot = realpath(root, NULL);
+	uint64_t want[14];
+	static char block[64 * 1024];
+	memset(block, 'x', sizeof(block));
+	for (int i = 0; i < 14; i++) {
+		char rel[32];
+		snprintf(rel, sizeof(rel), "p/d%02d/sub", i); /* sub is empty: only d's files count */
+		mkdirs(root, rel);
+		snprintf(rel, sizeof(rel), "p/d%02d/f", i);
+		char *f = tu_path(root, rel);
+		tu_write_file(f, block, (size_t)(i + 1) * 4096);
+		want[i] = disk_of(f);
+		free(f);
+	}
+	mkdirs(root, "crash");
+	put_core(root, "crash/core.1"); /* larger than any of them, and a dump */
+	char *small = tu_path(root, "crash/note");
+	tu_write_file(small, "x", 1);
+	char *core = tu_path(root, "crash/core.1");
+	ck_assert_uint_gt(disk_of(core), want[13]);
+
+	struct collect c;
+	memset(&c, 0, sizeof(c));
+	index_init(&c.ix);
+	struct scan_sink sink = {&c, on_dump, on_error};
+	struct scan_opts o = {.threads = 2};
+	struct scan *s = scan_new(&o, &sink);
+	char why[256];
+	ck_assert_int_eq(scan_add_root(s, root, why, sizeof(why)), 0);
+	ck_assert_int_eq(scan_run(s), 0);
+	struct scan_dir_size top[SCAN_TOP_DIRS];
+	size_t n = scan_top_dirs(s, top);
+	ck_assert_uint_eq(n, SCAN_TOP_DIRS);
+	for (size_t k = 0; k < n; k++) {
+		int i = 13 - (int)k;
+		char rel[32];
+		snprintf(rel, sizeof(rel), "p/d%02d", i);
+		char *p = tu_path(realroot, rel);
+		ck_assert_str_eq(top[k].path, p);
+		ck_assert_uint_eq(top[k].disk, want[i]);
+		ck_assert_uint_eq(top[k].apparent, (uint64_t)(i + 1) * 4096);
+		ck_assert_uint_eq(top[k].files, 1);
+		free(p);
+	}
+	ck_assert_uint_eq(c.ix.n, 1);
+	scan_dir_sizes_free(top, n);
+	scan_free(s);
+	index_free(&c.ix);
+	tu_rmtree(root);
+	free(small), free(core), free(realroot), free(root);
+}
+END_TEST
+
 START_TEST(excludes)
 {
 	char *root = tu_mkdtemp("excl"), *realroot = realpath(root, NULL);
@@ -482,6 +547,7 @@ int main(void)
 	tcase_add_test(tc, replaced_directory_is_refused);
 	tcase_add_test(tc, totals_match_du);
 	tcase_add_test(tc, excludes);
+	tcase_add_test(tc, largest_dirs_without_dumps);
 	tcase_add_test(tc, file_operand_and_nested_roots);
 	tcase_add_test(tc, one_file_system_and_kernfs);
 	suite_add_tcase(s, tc);

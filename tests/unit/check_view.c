@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/dirtree.h"
 #include "model/view.h"
 #include "testutil.h"
 
@@ -374,6 +375,76 @@ START_TEST(dir_groups_with_long_paths)
 }
 END_TEST
 
+/* Each row of the directory tree as "name/:size:count" (a directory) or "name:size". */
+static const char *tree_rows(struct dirtree *t, const struct view *v)
+{
+	static char buf[512];
+	dirtree_refresh(t, v);
+	buf[0] = '\0';
+	for (size_t r = 0; r < t->nrows; r++) {
+		char one[96];
+		const struct dirtree_row *w = &t->rows[r];
+		int k = snprintf(one, sizeof(one), "%s%s%s%s:%llu", r ? " " : "", r == t->cursor ? ">" : "",
+				 w->name, w->dump ? "" : "/", (unsigned long long)w->size);
+		if (!w->dump)
+			snprintf(one + k, sizeof(one) - (size_t)k, ":%zu", w->dumps);
+		strcat(buf, one);
+	}
+	return buf;
+}
+
+static bool in_deep(const struct dump *d, void *ctx)
+{
+	(void)ctx;
+	return strncmp(d->path, "/srv/b/deep/", 12) == 0;
+}
+
+/* ncdu's view of where the dumps are: from the directory holding them all, down and up. */
+START_TEST(dir_tree)
+{
+	struct view v;
+	view_init(&v);
+	view_add(&v, mk("/srv/a/core.1", 1, 100, 1000, 1000, "x", SIGABRT));
+	view_add(&v, mk("/srv/a/core.2", 2, 300, 1000, 1000, "x", SIGABRT));
+	view_add(&v, mk("/srv/b/deep/core.3", 3, 50, 5000, 1000, "x", SIGABRT));
+	view_add(&v, mk("/srv/b/deep/er/core.4", 4, 70, 70, 1000, "x", SIGABRT));
+	view_add(&v, mk("/srv/core.5", 5, 200, 200, 1000, "x", SIGABRT));
+	view_add(&v, mk("/srv/ab/core.6", 6, 1, 1, 1000, "x", SIGABRT)); /* "ab" is not "a" */
+	view_refresh(&v);
+	struct dirtree t;
+	dirtree_init(&t);
+	ck_assert_str_eq(tree_rows(&t, &v), ">a/:400:2 core.5:200 b/:120:2 ab/:1:1");
+	ck_assert_str_eq(t.top, "/srv");
+	ck_assert_uint_eq(t.size, 721);
+	ck_assert_uint_eq(t.max_size, 400);
+	ck_assert(!dirtree_up(&t)); /* the top: nothing above holds a dump */
+	dirtree_move(&t, 2);
+	ck_assert(dirtree_enter(&t));
+	ck_assert_str_eq(tree_rows(&t, &v), ">deep/:120:2");
+	ck_assert(dirtree_enter(&t));
+	ck_assert_str_eq(t.dir, "/srv/b/deep");
+	ck_assert_str_eq(tree_rows(&t, &v), ">er/:70:1 core.3:50");
+	dirtree_move(&t, 1);
+	ck_assert(!dirtree_enter(&t)); /* a dump */
+	ck_assert(dirtree_up(&t));
+	ck_assert(dirtree_up(&t)); /* back at the top, the cursor on where we came from */
+	ck_assert_str_eq(tree_rows(&t, &v), "a/:400:2 core.5:200 >b/:120:2 ab/:1:1");
+	view_toggle_apparent(&v); /* sizes follow a */
+	ck_assert_str_eq(tree_rows(&t, &v), ">b/:5070:2 a/:2000:2 core.5:200 ab/:1:1"); /* on b still */
+	view_toggle_apparent(&v);
+	ck_assert(dirtree_enter(&t));
+	ck_assert_str_eq(tree_rows(&t, &v), ">deep/:120:2");
+	ck_assert(dirtree_enter(&t));
+	ck_assert_str_eq(tree_rows(&t, &v), ">er/:70:1 core.3:50");
+	view_remove_if(&v, in_deep, NULL); /* deleted: the tree climbs to what still holds dumps */
+	view_refresh(&v);
+	ck_assert_str_eq(tree_rows(&t, &v), ">a/:400:2 core.5:200 ab/:1:1");
+	ck_assert_str_eq(t.dir, "/srv");
+	dirtree_free(&t);
+	view_free(&v);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("view");
@@ -390,6 +461,7 @@ int main(void)
 	tcase_add_test(tc, removed_rows_leave_the_cursor_on_a_neighbour);
 	tcase_add_test(tc, group_keys);
 	tcase_add_test(tc, dir_groups_with_long_paths);
+	tcase_add_test(tc, dir_tree);
 	suite_add_tcase(s, tc);
 	return tu_run_suite(s);
 }
