@@ -147,8 +147,9 @@ static void header_facts(struct ui *u, int w)
 	if (u->scan.fs.ok)
 		sbuf_printf(&line, "fs %s: %s used, %s free", fmt_size(a, u->scan.fs.size, si),
 			    fmt_size(b, u->scan.fs.size - u->scan.fs.free, si), fmt_size(c, u->scan.fs.avail, si));
-	sbuf_printf(&line, "%sscanned %s in %" PRIu64 " files", u->scan.fs.ok ? " | " : "",
-		    fmt_size(a, pr.totals.bytes_disk, si), pr.totals.files);
+	sbuf_printf(&line, "%sscanned %s in %" PRIu64 " file%s", u->scan.fs.ok ? " | " : "",
+		    fmt_size(a, pr.totals.bytes_disk, si), pr.totals.files,
+		    pr.totals.files == 1 ? "" : "s");
 	if (u->scan.errors)
 		sbuf_printf(&line, " | %zu unreadable", u->scan.errors);
 	draw_text(1, 0, w, line.s, A_NORMAL);
