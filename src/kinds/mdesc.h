@@ -21,7 +21,7 @@ struct mdesc *mdesc_open(const char *database, FILE *warn);
 #define MDESC_BYTES_MAX 128
 
 /* The description of buf (at most its first MDESC_BYTES_MAX bytes), or NULL without a
- * database.  Valid until mdesc_close. */
+ * database.  Valid until the next call or mdesc_close: copy it to keep it. */
 const char *mdesc_describe(struct mdesc *m, const unsigned char *buf, size_t n);
 void mdesc_close(struct mdesc *m);
 
