@@ -158,7 +158,8 @@ while written < total:
         w.send_signal(signal.SIGSTOP)
         ops.write("stop at %d\n" % written)
         limit = int(open("/proc/sys/fs/inotify/max_queued_events").read())
-        junk = os.path.join(dirs[0], "junk")
+        # In keep/, never removed: a directory just made again may not be watched yet.
+        junk = os.path.join(root, "keep", "junk")
         for _ in range(limit // 3 + 100):   # create, close, delete: three events each
             open(junk, "w").close()
             os.unlink(junk)
