@@ -522,12 +522,15 @@ static bool run_scan(struct watch *w, char *const *paths, size_t n, struct seen 
 	return done;
 }
 
-/* Rescan paths; the known dumps below them that it did not find are deleted. */
+/* Rescan paths; the known dumps below them that it did not find are deleted, unless their
+ * new name shows up within RENAME_MS: one renamed during the scan, from a directory not yet
+ * read to one already read, is missed by it, and its new name waits in the event queue. */
 static void reconcile(struct watch *w, char *const *paths, size_t n)
 {
 	struct seen s = {w, {0}, true};
 	idset_init(&s.ids);
 	if (run_scan(w, paths, n, &s, NULL)) {
+		int64_t gone_at = mono_ms() + RENAME_MS;
 		for (size_t i = w->nk; i-- > 0;) {
 			const struct dump *d = w->k[i].d;
 			bool under = false;
@@ -536,8 +539,8 @@ static void reconcile(struct watch *w, char *const *paths, size_t n)
 				under = strncmp(d->path, paths[k], len) == 0 &&
 					(d->path[len] == '/' || d->path[len] == '\0');
 			}
-			if (under && !idset_find(&s.ids, dump_key_dev(d), d->ino))
-				report_deleted(w, i);
+			if (under && !w->k[i].gone_at && !idset_find(&s.ids, dump_key_dev(d), d->ino))
+				w->k[i].gone_at = gone_at;
 		}
 	}
 	idset_free(&s.ids);
