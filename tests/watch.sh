@@ -158,6 +158,38 @@ if unshare -Ur sh -c '[ -w /proc/sys/user/max_inotify_watches ]' 2>/dev/null; th
 	contains "$l/err" "8 directories are not watched" "the unwatched directories are counted"
 	[ "$(grep -c '"event":"new"' "$l/ev")" -eq 12 ] && pass ||
 		fail "dumps in unwatched directories are found by the rescans: $(cut -c1-100 "$l/ev")"
+	# A rename during a rescan: t/x is not watched (1 watch: the root), and its dump moves to
+	# the watched root while the rescan of t/x waits in getdents64 (strace holds each call
+	# 2 s).  The rescan misses it there, and its new name waits in the event queue: one
+	# dump renamed, no event (before the fix: "deleted", then "new").
+	no_strace=$(why_not_strace)
+	if [ -z "$no_strace" ]; then
+		r=$tmp/rescan
+		mkdir -p "$r/t/x"
+		cp "$FIXTURE_DIR/abort-x86-64.core" "$r/t/x/core.1"
+		unshare -Ur sh -c 'echo 1 >/proc/sys/user/max_inotify_watches && exec strace -f -qq \
+			-o "$1/strace" -e trace=openat,getdents64 -e inject=getdents64:delay_enter=2000000 \
+			"$0" watch -j 1 --rescan-interval 1 --events "$1/ev" "$1/t" 2>"$1/err"' \
+			"$COREDU" "$r" &
+		spid=$!
+		for _ in $(seq 300); do grep -q watching "$r/err" 2>/dev/null && break; sleep 0.1; done
+		grep -q "watching 1 directories, 1 dumps present" "$r/err" && pass ||
+			fail "watch under strace did not start: $(cat "$r/err")"
+		# The watcher's thread and the scan's each open t/x once a rescan: when the second
+		# open is logged, the scan is held at its getdents64.
+		opens() { grep -c 't/x", O_RDONLY' "$r/strace"; }
+		n0=$(opens) held=
+		for _ in $(seq 500); do [ "$(opens)" -ge $((n0 + 2)) ] && held=1 && break; sleep 0.02; done
+		mv "$r/t/x/core.1" "$r/t/core.1"
+		[ -n "$held" ] && pass || fail "no rescan of t/x was seen in 10 s: $(tail -5 "$r/strace")"
+		for _ in $(seq 50); do [ -s "$r/ev" ] && break; sleep 0.1; done
+		pkill -TERM -f "$COREDU watch -j 1 --rescan-interval 1 --events $r/ev"
+		wait "$spid"
+		[ ! -s "$r/ev" ] && pass ||
+			fail "a dump renamed during a rescan is renamed, no event: $(cut -c1-120 "$r/ev")"
+	else
+		echo "SKIPPED: a rename during a rescan: $no_strace"
+	fi
 else
 	echo "SKIPPED: the watch limit (no user namespace with its own inotify limits here)"
 fi
