@@ -8,7 +8,7 @@
 #   cores; warm cache; `find -type f`, `du -s`, `ncdu -0 -o /dev/null`, `gdu -npc` and
 #   `coredu json`, timed by hyperfine in one run; peak RSS by GNU time.
 # Part 2, metadata: 1,000 sparse copies of real cores in one directory; `file -b`,
-#   `eu-readelf -n` and `coredu json`.fi
+#   `eu-readelf -n` and `coredu json`.
 
 # Part 3, backtraces: every thread of those cores unwound, `eu-stack -m --core` for each
 #   against `coredu json --backtrace`; warm cache, and cold when root (--stacks: only this).
