@@ -5,26 +5,8 @@
 # header's totals after a deletion in the browser (re-read, not the scan's).
 set -u
 
-: "${COREDU:?run through make check}" "${FIXTURE_DIR:?run through make check}"
-: "${TESTS_SRCDIR:?run through make check}"
-
-if ! command -v tmux >/dev/null; then
-	echo "SKIP: tmux is not installed (apt-get install tmux)"
-	exit 77
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-disk-XXXXXX")
-sock=coredu-disk-$$
-T() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
-
-. "$TESTS_SRCDIR/tests/lib.sh"
-fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; echo "--- screen:"; screen; echo "---"; }
-screen() { T capture-pane -p -t t; }
-expect() { # TEXT DESCRIPTION
-	if wait_screen "$1" 5; then pass; else fail "$2: '$1' not on screen"; fi
-}
-keys() { T send-keys -t t "$@"; sleep 0.15; }
+NAME=disk
+. "${TESTS_SRCDIR:?run through make check}/tests/tmux-lib.sh"
 # The line of the screen holding TEXT.
 line_of() { screen | grep -F -- "$1" | head -1; }
 

@@ -5,23 +5,8 @@
 # browser is read-only: d and z say why and change nothing, although the documents' paths
 # name real files on this machine (the documents were made here).
 set -u
-: "${COREDU:?run through make check}" "${FIXTURE_DIR:?run through make check}"
-: "${TESTS_SRCDIR:?run through make check}"
-if ! command -v tmux >/dev/null; then
-	echo "SKIP: tmux is not installed (apt-get install tmux)"
-	exit 77
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-import-tui-XXXXXX")
-sock=coredu-import-tui-$$
-T() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
-. "$TESTS_SRCDIR/tests/lib.sh"
-fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; echo "--- screen:"; screen; echo "---"; }
-screen() { T capture-pane -p -t t; }
-expect() { # TEXT DESCRIPTION
-	if wait_screen "$1" 5; then pass; else fail "$2: '$1' not on screen"; fi
-}
-keys() { T send-keys -t t "$@"; sleep 0.15; }
+NAME=import-tui
+. "${TESTS_SRCDIR:?run through make check}/tests/tmux-lib.sh"
 
 # Two hosts' scans: web-1 holds a crash_abort and a crash_thread_segv core, web-2 another
 # crash_abort core and a crash_parent_kill one.  Each document is made by `coredu json` under

@@ -6,15 +6,8 @@
 # The list at each size shows the title and, at 80 columns, the directory of the selected
 # dump in the footer.
 set -u
-: "${COREDU:?run through make check}" "${FIXTURE_DIR:?run through make check}"
-: "${TESTS_SRCDIR:?run through make check}"
-command -v tmux >/dev/null || { echo "SKIP: tmux is not installed (apt-get install tmux)"; exit 77; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-narrow-XXXXXX")
-sock=coredu-narrow-$$
-T() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
-. "$TESTS_SRCDIR/tests/lib.sh"
+NAME=narrow sess=none
+. "${TESTS_SRCDIR:?run through make check}/tests/tmux-lib.sh"
 
 # A long directory: the prune one-liner and the paths are wider than 80 columns.
 app=$tmp/srv/a-rather-long-directory-name/of-the-application/app
@@ -24,10 +17,7 @@ cp "$FIXTURE_DIR/parent-kill-x86-64.core" "$app/core.102"
 cp "$FIXTURE_DIR/abort-x86-64.core" "$app/core.200"
 touch -d '1 hour ago' "$app/core.101"
 
-sess=none
-screen() { T capture-pane -p -t "$sess"; }
 wait_for() { wait_screen "$1" 10; }
-keys() { T send-keys -t "$sess" "$@"; sleep 0.15; }
 # pages FILE: every page of the pane shown, from the top to the footer's "N-N of N".
 pages() {
 	: >"$1"

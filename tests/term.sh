@@ -4,33 +4,14 @@
 # checked on the captured screen (send-keys, capture-pane).
 set -u
 
-: "${COREDU:?run through make check}" "${FIXTURE_DIR:?run through make check}"
-: "${TESTS_SRCDIR:?run through make check}"
-
-if ! command -v tmux >/dev/null; then
-	echo "SKIP: tmux is not installed (apt-get install tmux)"
-	exit 77
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/coredu-term-XXXXXX")
-sock=coredu-test-$$
-T() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null; chattr -R -i "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-
-. "$TESTS_SRCDIR/tests/lib.sh"
-# A failure here shows the screen.
-fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; echo "--- screen:"; screen; echo "---"; }
-screen() { T capture-pane -p -t t; }
+NAME=term CLEANUP='chattr -R -i "$tmp" 2>/dev/null'
+. "${TESTS_SRCDIR:?run through make check}/tests/tmux-lib.sh"
 # wait_for TEXT [SECONDS]: until the screen shows TEXT
 wait_for() { wait_screen "$@"; }
-expect() { # TEXT DESCRIPTION
-	if wait_for "$1" 5; then pass; else fail "$2: '$1' not on screen"; fi
-}
 expect_not() {
 	sleep 0.3
 	if screen | grep -qF -- "$1"; then fail "$2: '$1' on screen"; else pass; fi
 }
-keys() { T send-keys -t t "$@"; sleep 0.15; }
 # run CMD in the pane's shell and wait for the browser's first frame
 browse() {
 	T send-keys -t t "clear; $1" Enter
