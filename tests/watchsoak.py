@@ -235,9 +235,12 @@ for p in others + [where[p] for p in live]:
 if "overflowed" not in errtext:
     fails.append("no overflow was reported: %s" % errtext[:300])
 # Under ASan, freed memory waits in its quarantine (256 MiB by default): RSS says nothing.
+# Otherwise the end may exceed the third by the heap's high-water mark while watch lagged
+# (+1.2 to +4.0 MiB seen in 10,000-dump runs, +1.2 MiB at 50,000: it does not grow with N);
+# a leak of a few hundred bytes a dump would pass 4 MiB here, and valgrind.sh checks leaks.
 if os.environ.get("SANITIZERS") == "yes":
     print("soak: RSS %d KiB -> %d KiB, not checked in the ASan build" % (rss_mid, rss_end))
-elif rss_mid and rss_end > rss_mid * 1.25 + 2048:
+elif rss_mid and rss_end > rss_mid * 1.25 + 4096:
     fails.append("RSS grew from %d KiB to %d KiB" % (rss_mid, rss_end))
 if rc != 0:
     fails.append("watch exited %d after SIGTERM: %s" % (rc, errtext[-300:]))
