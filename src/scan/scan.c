@@ -10,6 +10,7 @@
 #include <linux/magic.h>
 #include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -125,6 +126,7 @@ struct scan {
 
 	pthread_mutex_t sink_lock;
 	pthread_mutex_t hl_lock; /* hard-linked inodes already counted */
+	sem_t parse_slots;       /* dumps parsed at once: see parse_slot_count */
 	struct idset hl;
 
 	volatile sig_atomic_t cancelled;
@@ -163,12 +165,35 @@ static int sys_close(int fd)
 #define DEFAULT_THREADS_MIN 16
 #define DEFAULT_THREADS_MAX 32
 
-static unsigned default_threads(void)
+static unsigned cpu_count(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : (unsigned)n;
+}
+
+static unsigned default_threads(void)
+{
+	unsigned n = cpu_count();
 	if (n < DEFAULT_THREADS_MIN)
 		n = DEFAULT_THREADS_MIN;
-	return n > DEFAULT_THREADS_MAX ? DEFAULT_THREADS_MAX : (unsigned)n;
+	return n > DEFAULT_THREADS_MAX ? DEFAULT_THREADS_MAX : n;
+}
+
+/* Parsing a dump is CPU and memory (a compressed one holds up to DECOMP_HEAD_LIMIT of its
+ * head): as many at once as there are CPUs, at most 8, whatever the queue depth of the
+ * sniffs, so that memory does not grow with the workers on a pile of compressed dumps. */
+static unsigned parse_slot_count(unsigned workers)
+{
+	unsigned n = cpu_count();
+	if (n > 8)
+		n = 8;
+	return n < workers ? n : workers;
+}
+
+static void parse_slot_take(struct scan *s)
+{
+	while (sem_wait(&s->parse_slots) != 0 && errno == EINTR)
+		;
 }
 
 /* Directory descriptors one worker may hold; each worker has its own table. */
@@ -201,6 +226,7 @@ struct scan *scan_new(const struct scan_opts *opts, const struct scan_sink *sink
 	pthread_cond_init(&s->idle_cond, NULL);
 	pthread_mutex_init(&s->sink_lock, NULL);
 	pthread_mutex_init(&s->hl_lock, NULL);
+	sem_init(&s->parse_slots, 0, parse_slot_count(s->nworkers));
 	idset_init(&s->hl);
 	s->top = xcalloc(1, sizeof(*s->top));
 	pthread_mutex_init(&s->top->lock, NULL);
@@ -708,7 +734,9 @@ static void found_dump(struct worker *w, const struct node *n, const char *name,
 	 * on a cold pile of 61-thread cores. */
 	if (st->st_size > DETECT_SNIFF_SIZE)
 		posix_fadvise(fd, 0, 0, POSIX_FADV_NORMAL);
+	parse_slot_take(w->s);
 	dump_parse_fd(d, fd, (uint64_t)st->st_size, w->s->opts.parse_flags);
+	sem_post(&w->s->parse_slots);
 	emit_dump(w, d);
 }
 
@@ -718,7 +746,9 @@ static void found_dump_dir(struct worker *w, const struct node *n, int fd, const
 {
 	struct dump *d = new_dump(w, n, "", st);
 	d->kind = kind;
+	parse_slot_take(w->s);
 	dump_parse_dir(d, fd, w->s->opts.parse_flags);
+	sem_post(&w->s->parse_slots);
 	emit_dump(w, d);
 }
 
@@ -1165,5 +1195,6 @@ void scan_free(struct scan *s)
 	pthread_cond_destroy(&s->idle_cond);
 	pthread_mutex_destroy(&s->sink_lock);
 	pthread_mutex_destroy(&s->hl_lock);
+	sem_destroy(&s->parse_slots);
 	free(s);
 }
