@@ -199,7 +199,7 @@ fi
 # --- the soak test ---------------------------------------------------------------------------
 mkdir "$tmp/soak"
 python3 "$TESTS_SRCDIR/tests/watchsoak.py" "$COREDU" "$FIXTURE_DIR/hs_err_pid6383.log" "$tmp/soak" \
-	"${SOAK_DUMPS:-10000}" "${SOAK_SECONDS:-240}" >"$tmp/soak.out" 2>&1
+	"${SOAK_DUMPS:-10000}" "${SOAK_SECONDS:-90}" >"$tmp/soak.out" 2>&1
 rc=$?
 cat "$tmp/soak.out"
 [ "$rc" -eq 0 ] && pass || fail "the soak test (above)"
