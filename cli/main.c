@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <libelf.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -25,6 +26,17 @@ static void harden_process(void)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
+/* One malloc arena for all threads.  glibc gives each thread an arena of its own (up to 8
+ * per CPU), and each keeps its high-water mark: with the scan's 16 workers, `coredu list -x
+ * /` here peaked at 211 MiB against 71 MiB with one arena (and 71 MiB with the 2 workers of
+ * before); the warm 500,000-file scan took the same time either way (2.29-2.34 s). */
+static void one_arena(void)
+{
+#ifdef M_ARENA_MAX
+	mallopt(M_ARENA_MAX, 1);
+#endif
+}
+
 static int (*const verb_run[VERBS])(struct cli *c) = {
 	[VERB_DEFAULT] = cmd_browse, [VERB_LIST] = cmd_list, [VERB_JSON] = cmd_json,
 	[VERB_INFO] = cmd_info, [VERB_PRUNE] = cmd_prune, [VERB_DOCTOR] = cmd_doctor,
@@ -36,6 +48,7 @@ int main(int argc, char **argv)
 	struct cli c;
 	memset(&c, 0, sizeof(c));
 	harden_process();
+	one_arena();
 	charset_init(); /* LC_CTYPE only: numbers and dates stay C */
 	int rc = cli_parse(&c, argc, argv);
 	if (rc < 0 && elf_version(EV_CURRENT) == EV_NONE) {
