@@ -28,6 +28,14 @@ pages() {
 		keys NPage
 	done
 }
+# w's pane names the running processes of each dump's program, and other tests run the same
+# crashers at any moment: the browser reads a /proc of its own, the kernel's core settings
+# copied, no process in it, so that every capture holds the same text.
+mkdir -p "$tmp/proc/sys/kernel" "$tmp/proc/sys/fs"
+for f in sys/kernel/core_pattern sys/kernel/core_uses_pid sys/kernel/core_pipe_limit \
+	sys/fs/suid_dumpable; do
+	cat "/proc/$f" >"$tmp/proc/$f" 2>/dev/null || rm -f "$tmp/proc/$f"
+done
 # panes SIZE: start the browser at SIZE (COLSxLINES), capture w, inspect and the help.
 panes() {
 	# One server, a session per size (a server stopped and started again at once can race).
@@ -35,7 +43,8 @@ panes() {
 	sess=s$1
 	T new-session -d -s "$sess" -x "${1%x*}" -y "${1#*x}" \
 		"env -u KUBERNETES_SERVICE_HOST ECS_CONTAINER_METADATA_URI_V4=http://169.254.170.2/v4/x \
-		AWS_EXECUTION_ENV=AWS_ECS_FARGATE TERM=xterm-256color LANG=C.UTF-8 '$COREDU' '$tmp/srv'; sleep 60"
+		AWS_EXECUTION_ENV=AWS_ECS_FARGATE TERM=xterm-256color LANG=C.UTF-8 '$COREDU' \
+		--proc '$tmp/proc' '$tmp/srv'; sleep 60"
 	wait_for " rows |" || fail "$1: the browser did not start: $(screen)"
 	{ echo "=== SCREEN"; screen; } >"$tmp/list-$1"
 	keys w; wait_for "Why: " || fail "$1: w opened nothing: $(screen)"
