@@ -38,13 +38,16 @@ for f in sys/kernel/core_pattern sys/kernel/core_uses_pid sys/kernel/core_pipe_l
 done
 # panes SIZE: start the browser at SIZE (COLSxLINES), capture w, inspect and the help.
 panes() {
-	# One server, a session per size (a server stopped and started again at once can race).
-	T kill-session -t "$sess" 2>/dev/null
+	# One server, a session per size (a server stopped and started again at once can race):
+	# the old session goes once the new one is there, or its end would stop the server as
+	# new-session reaches it ("server exited unexpectedly", seen in CI).
+	local old=$sess
 	sess=s$1
 	T new-session -d -s "$sess" -x "${1%x*}" -y "${1#*x}" \
 		"env -u KUBERNETES_SERVICE_HOST ECS_CONTAINER_METADATA_URI_V4=http://169.254.170.2/v4/x \
 		AWS_EXECUTION_ENV=AWS_ECS_FARGATE TERM=xterm-256color LANG=C.UTF-8 '$COREDU' \
 		--proc '$tmp/proc' '$tmp/srv'; sleep 60"
+	[ "$old" = none ] || T kill-session -t "$old" 2>/dev/null
 	wait_for " rows |" || fail "$1: the browser did not start: $(screen)"
 	{ echo "=== SCREEN"; screen; } >"$tmp/list-$1"
 	keys w; wait_for "Why: " || fail "$1: w opened nothing: $(screen)"
