@@ -492,6 +492,12 @@ static int open_dir(struct worker *w, struct node *n)
 static void push(struct worker *w, struct node *n)
 {
 	struct scan *s = w->s;
+	/* Read and counted before n is published: once the lock is released a thief may take
+	 * n, read it and free it (ASan saw that use after free with 16 workers), and its
+	 * work_done must not find pending at 0 while n's parent is still being read. */
+	bool stealable = n->depth <= STEAL_MAX_DEPTH;
+	atomic_fetch_add(&s->pending, 1);
+	atomic_fetch_add(&s->queued, 1);
 	pthread_mutex_lock(&w->lock);
 	if (w->tail == w->cap && w->head > 0) { /* reclaim the space thieves freed */
 		memmove(w->deque, w->deque + w->head, (w->tail - w->head) * sizeof(*w->deque));
@@ -503,10 +509,8 @@ static void push(struct worker *w, struct node *n)
 	if (n->parent)
 		n->parent->unopened++;
 	pthread_mutex_unlock(&w->lock);
-	atomic_fetch_add(&s->pending, 1);
-	atomic_fetch_add(&s->queued, 1);
 	pthread_mutex_lock(&s->idle_lock);
-	if (s->nidle > 0 && n->depth <= STEAL_MAX_DEPTH)
+	if (s->nidle > 0 && stealable)
 		pthread_cond_signal(&s->idle_cond);
 	pthread_mutex_unlock(&s->idle_lock);
 }
