@@ -158,12 +158,13 @@ static int sys_close(int fd)
 
 /* ---- setup ---------------------------------------------------------------------------- */
 
-/* The scan waits on the disk more than it computes: each worker has one read in flight, so
- * the workers are the queue depth.  On the reference machine's disk (4,490 random reads a
- * second at depth 1, 33,600 at 32), a cold 100,000-file tree took 6.4 s with 2 workers,
- * 3.6 s with 4, 2.8 s with 8 and 16; warm, 2 to 16 cost the same (bench/README.md). */
-#define DEFAULT_THREADS_MIN 16
-#define DEFAULT_THREADS_MAX 32
+/* Each worker has one read in flight, so the workers are the disk's queue depth: on the
+ * reference machine's disk a cold 100,000-file tree took 6.4 s with 2 workers, 2.8 s with
+ * 8 and 16 (bench/README.md).  The default stays the CPUs, at most 8, until the browser's
+ * stack reader is shown safe beside 16 workers (a reader child hung under ASan); -j 16
+ * gives the deeper queue. */
+#define DEFAULT_THREADS_MIN 1
+#define DEFAULT_THREADS_MAX 8
 
 static unsigned cpu_count(void)
 {
