@@ -31,6 +31,11 @@ pages() {
 # w's pane names the running processes of each dump's program, and other tests run the same
 # crashers at any moment: the browser reads a /proc of its own, the kernel's core settings
 # copied, no process in it, so that every capture holds the same text.
+# Under ASan the stack reader, a child forked from the threaded browser, now and then hangs
+# to its time limit (GCC 12's libasan does not make its allocator safe across fork; glibc's
+# malloc is): there the panes are compared without stacks (a time limit of 0 reads none).
+bt=30
+[ "${SANITIZERS:-no}" = yes ] && bt=0
 mkdir -p "$tmp/proc/sys/kernel" "$tmp/proc/sys/fs"
 for f in sys/kernel/core_pattern sys/kernel/core_uses_pid sys/kernel/core_pipe_limit \
 	sys/fs/suid_dumpable; do
@@ -46,7 +51,7 @@ panes() {
 	T new-session -d -s "$sess" -x "${1%x*}" -y "${1#*x}" \
 		"env -u KUBERNETES_SERVICE_HOST ECS_CONTAINER_METADATA_URI_V4=http://169.254.170.2/v4/x \
 		AWS_EXECUTION_ENV=AWS_ECS_FARGATE TERM=xterm-256color LANG=C.UTF-8 '$COREDU' \
-		--proc '$tmp/proc' --backtrace-timeout 30 '$tmp/srv'; sleep 60"
+		--proc '$tmp/proc' --backtrace-timeout $bt '$tmp/srv'; sleep 60"
 	[ "$old" = none ] || T kill-session -t "$old" 2>/dev/null
 	wait_for " rows |" || fail "$1: the browser did not start: $(screen)"
 	{ echo "=== SCREEN"; screen; } >"$tmp/list-$1"
