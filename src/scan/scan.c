@@ -163,7 +163,6 @@ static int sys_close(int fd)
  * 8 and 16 (bench/README.md).  The default stays the CPUs, at most 8, until the browser's
  * stack reader is shown safe beside 16 workers (a reader child hung under ASan); -j 16
  * gives the deeper queue. */
-#define DEFAULT_THREADS_MIN 1
 #define DEFAULT_THREADS_MAX 8
 
 static unsigned cpu_count(void)
@@ -175,8 +174,6 @@ static unsigned cpu_count(void)
 static unsigned default_threads(void)
 {
 	unsigned n = cpu_count();
-	if (n < DEFAULT_THREADS_MIN)
-		n = DEFAULT_THREADS_MIN;
 	return n > DEFAULT_THREADS_MAX ? DEFAULT_THREADS_MAX : n;
 }
 
@@ -185,9 +182,7 @@ static unsigned default_threads(void)
  * sniffs, so that memory does not grow with the workers on a pile of compressed dumps. */
 static unsigned parse_slot_count(unsigned workers)
 {
-	unsigned n = cpu_count();
-	if (n > 8)
-		n = 8;
+	unsigned n = default_threads();
 	return n < workers ? n : workers;
 }
 
