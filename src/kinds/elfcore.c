@@ -42,6 +42,7 @@
 #define VMCOREINFO_LIMIT (64u * 1024)   /* bytes of VMCOREINFO read; the kernel writes a page */
 #define STRING_LIMIT 4096              /* AT_EXECFN, AT_PLATFORM */
 #define IMAGE_PAGE_LIMIT (16u * 1024)  /* bytes of the executable's first segment read */
+#define IMAGE_PAGE_FIRST 4096u         /* ... and read first */
 
 struct load {
 	uint64_t vaddr, filesz, memsz, offset;
@@ -573,7 +574,7 @@ static const unsigned char *read_vmem(struct parser *p, uint64_t vaddr, size_t l
 	/* A p_offset near 2^64 would wrap to the start of the file: bytes of something else. */
 	if (__builtin_add_overflow(l->offset, vaddr - l->vaddr, &off))
 		return NULL;
-	return reader_get_upto(&p->rd, off, want, got);
+	return reader_get_alone(&p->rd, off, want, got);
 }
 
 /* A NUL-terminated string at a virtual address, read from the dumped memory. */
@@ -670,9 +671,9 @@ static void parse_auxv(struct parser *p, uint64_t *entry, uint64_t *phdr)
 		}
 	}
 	ci->at_phdr = *phdr, ci->at_entry = *entry, ci->at_execfn = execfn;
-	if (execfn) {
-		ci->exe = read_vstring(p, execfn);
+	if (execfn) { /* the stack below execfn first: its pages hold execfn's too */
 		recover_args(p, execfn);
+		ci->exe = read_vstring(p, execfn);
 	}
 	if (ci->exe && !ci->exe[0]) {
 		/* A real AT_EXECFN is never empty: zeroed stack bytes, not a name. */
@@ -835,10 +836,16 @@ static size_t image_bytes_build_id(const unsigned char *img, size_t got, unsigne
 
 static char *image_build_id(struct parser *p, uint64_t vaddr)
 {
-	size_t got;
+	size_t got = 0, n = 0;
 	unsigned char id[BUILD_ID_MAX];
-	const unsigned char *img = read_vmem(p, vaddr, IMAGE_PAGE_LIMIT, &got);
-	size_t n = img ? image_bytes_build_id(img, got, id, sizeof(id)) : 0;
+	/* The linker puts .note.gnu.build-id in the first page: read that, and the rest of
+	 * IMAGE_PAGE_LIMIT only for an image whose notes lie further. */
+	for (size_t limit = IMAGE_PAGE_FIRST; !n; limit = IMAGE_PAGE_LIMIT) {
+		const unsigned char *img = read_vmem(p, vaddr, limit, &got);
+		n = img ? image_bytes_build_id(img, got, id, sizeof(id)) : 0;
+		if (got < limit || limit == IMAGE_PAGE_LIMIT)
+			break;
+	}
 	return n ? hex_string(id, n) : NULL;
 }
 

@@ -9,7 +9,8 @@
 #include "base/util.h"
 #include "kinds/bytes.h"
 
-#define CHUNK (16u * 1024)   /* bytes of stack searched per read */
+#define CHUNK_FIRST (16u * 1024) /* bytes of stack searched by the first read, */
+#define CHUNK_MAX (64u * 1024)   /* and by each later one at most */
 #define PATTERN_MAX 512      /* bytes of NT_AUXV looked for */
 #define PSARGS_LEN 79        /* ELF_PRARGSZ - 1: what the kernel copies of argv */
 
@@ -23,31 +24,31 @@ static bool word_at(const struct procargs_mem *m, uint64_t va, uint64_t *v)
 	return true;
 }
 
-/* Where NT_AUXV's bytes lie in the stack: the highest word-aligned copy below execfn. */
+/* Where NT_AUXV's bytes lie in the stack: the highest word-aligned copy below execfn.  It lies
+ * just below the argument and environment strings, so the search walks down from execfn in
+ * growing chunks. */
 static uint64_t find_auxv(const struct procargs_mem *m, uint64_t execfn, const unsigned char *auxv,
 			  size_t n)
 {
 	size_t plen = n < PATTERN_MAX ? n : PATTERN_MAX;
 	uint64_t floor = execfn - m->lo > PROCARGS_SEARCH ? execfn - PROCARGS_SEARCH : m->lo;
 	uint64_t end = execfn;
-	while (end > floor) {
-		uint64_t start = end - floor > CHUNK ? end - CHUNK : floor;
+	for (size_t chunk = CHUNK_FIRST; end > floor; chunk = chunk < CHUNK_MAX ? chunk * 2 : chunk) {
+		uint64_t start = end - floor > chunk ? end - chunk : floor;
 		/* Overlap the next chunk up by the pattern's length, so no copy is split. */
 		size_t want = (size_t)(end - start) + plen - 1, got;
 		if (want > execfn - start)
 			want = (size_t)(execfn - start);
 		const unsigned char *b = m->read(m->ctx, start, want, &got);
-		uint64_t found = 0;
-		for (size_t off = 0; b && got >= plen && off + plen <= got; off++) {
-			const unsigned char *hit = memmem(b + off, got - off, auxv, plen);
-			if (!hit)
-				break;
-			off = (size_t)(hit - b);
-			if ((start + off) % m->word == 0)
-				found = start + off;
-		}
-		if (found)
-			return found;
+		/* From the highest aligned offset a copy can start at, down a word at a time. */
+		size_t top = b && got >= plen ? got - plen : 0, skew = (size_t)((start + top) % m->word);
+		if (b && got >= plen && top >= skew)
+			for (size_t off = top - skew;; off -= m->word) {
+				if (b[off] == auxv[0] && memcmp(b + off, auxv, plen) == 0)
+					return start + off;
+				if (off < m->word)
+					break;
+			}
 		end = start;
 	}
 	return 0;

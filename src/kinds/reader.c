@@ -4,6 +4,7 @@
 #include "kinds/reader.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,7 +52,10 @@ static void refill(struct reader *r, uint64_t off, size_t want)
 	}
 }
 
-const unsigned char *reader_get_upto(struct reader *r, uint64_t off, size_t n, size_t *got)
+/* Up to n bytes at off, from the buffer or after reading [start, start + want): want is at
+ * least what lies between start and off + n. */
+static const unsigned char *get_upto(struct reader *r, uint64_t off, size_t n, size_t *got,
+				     bool paged)
 {
 	*got = 0;
 	if (n > READER_MAX_REQUEST || off >= r->src->size)
@@ -62,16 +66,30 @@ const unsigned char *reader_get_upto(struct reader *r, uint64_t off, size_t n, s
 	if (n == 0)
 		return NULL;
 	if (!(off >= r->off && off - r->off <= r->len && r->len - (off - r->off) >= n)) {
-		size_t want = n > READER_WINDOW ? n : READER_WINDOW;
-		if (want > avail)
-			want = (size_t)avail;
-		refill(r, off, want);
-		if (r->len == 0)
+		uint64_t start = off, end = off + (n > READER_WINDOW ? n : READER_WINDOW);
+		if (paged) { /* the pages holding the piece, so a walk either way stays in them */
+			start = off & ~(uint64_t)(READER_PAGE - 1);
+			end = (off + n + READER_PAGE - 1) & ~(uint64_t)(READER_PAGE - 1);
+		}
+		if (end > r->src->size)
+			end = r->src->size;
+		refill(r, start, (size_t)(end - start));
+		if (r->len <= off - start)
 			return NULL;
 	}
 	size_t have = r->len - (size_t)(off - r->off);
 	*got = have < n ? have : n;
 	return r->buf + (off - r->off);
+}
+
+const unsigned char *reader_get_upto(struct reader *r, uint64_t off, size_t n, size_t *got)
+{
+	return get_upto(r, off, n, got, false);
+}
+
+const unsigned char *reader_get_alone(struct reader *r, uint64_t off, size_t n, size_t *got)
+{
+	return get_upto(r, off, n, got, true);
 }
 
 const unsigned char *reader_get(struct reader *r, uint64_t off, size_t n)

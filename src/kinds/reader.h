@@ -13,6 +13,7 @@
 #include "kinds/bsrc.h"
 
 #define READER_WINDOW (16u * 1024)
+#define READER_PAGE 4096u /* what reader_get_alone reads around a piece */
 #define READER_MAX_REQUEST (64u << 20) /* the largest single piece a parser may ask for */
 
 struct reader {
@@ -31,5 +32,8 @@ void reader_free(struct reader *r);
 const unsigned char *reader_get(struct reader *r, uint64_t off, size_t n);
 /* Up to n bytes at off; *got says how many (0 with NULL at or past the end). */
 const unsigned char *reader_get_upto(struct reader *r, uint64_t off, size_t n, size_t *got);
+/* The same for a piece on its own, away from the rest (the dumped memory): when it is not at
+ * hand, only the READER_PAGE-aligned pages that hold it are read, not a whole window. */
+const unsigned char *reader_get_alone(struct reader *r, uint64_t off, size_t n, size_t *got);
 
 #endif

@@ -68,9 +68,10 @@ static void machine_facts(struct tu_expect *e)
 	e->big_endian = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
 }
 
-/* Run argv in dir with an unlimited core size; returns its stdout, *pid and *status. */
-static char *crash(const char *dir, const char *path, char *const argv[], pid_t *pid,
-		   int *status)
+/* Run argv in dir with an unlimited core size; returns its stdout, *pid and *status.  envp
+ * NULL: this process's environment. */
+static char *crash_env(const char *dir, const char *path, char *const argv[], char *const envp[],
+		       pid_t *pid, int *status)
 {
 	int p[2];
 	ck_assert_int_eq(pipe(p), 0);
@@ -85,7 +86,10 @@ static char *crash(const char *dir, const char *path, char *const argv[], pid_t 
 			_exit(127);
 		dup2(p[1], STDOUT_FILENO);
 		close(p[0]);
-		execv(path, argv);
+		if (envp)
+			execve(path, argv, envp);
+		else
+			execv(path, argv);
 		_exit(127);
 	}
 	close(p[1]);
@@ -99,6 +103,12 @@ static char *crash(const char *dir, const char *path, char *const argv[], pid_t 
 	waitpid(c, status, 0);
 	*pid = c;
 	return out;
+}
+
+static char *crash(const char *dir, const char *path, char *const argv[], pid_t *pid,
+		   int *status)
+{
+	return crash_env(dir, path, argv, NULL, pid, status);
 }
 
 /* The file a crash left in dir, recognised by content; NULL if there is none. */
@@ -188,6 +198,35 @@ static bool live_abort(void)
 	check_case(dir, &e);
 	free(dir);
 	return true;
+}
+
+/* A container's environment can be tens of KiB: the auxv lies below all of it, so finding it
+ * (to read the whole argv past pr_psargs' 80 bytes) takes more than the first chunk read. */
+static void live_big_environment(void)
+{
+	char *dir = case_dir("big-env", "crash_abort");
+	enum { VARS = 800, VALUE = 60 }; /* 800 x 67 bytes: about 52 KiB of strings */
+	char **envp = xcalloc(VARS + 1, sizeof(*envp));
+	for (int i = 0; i < VARS; i++)
+		envp[i] = xasprintf("V%04d=%0*d", i, VALUE, i);
+	char *const argv[] = {"./crash_abort", "--bind", "0.0.0.0:8000", "--workers", "4",
+			      "--worker-class", "uvicorn.workers.UvicornWorker", "--max-requests",
+			      "500", NULL};
+	pid_t pid;
+	int st;
+	crash_env(dir, "./crash_abort", argv, envp, &pid, &st);
+	ck_assert(WIFSIGNALED(st) && WCOREDUMP(st));
+	struct tu_expect e = base("big-env", 6, "self", "crash_abort",
+				  "./crash_abort --bind 0.0.0.0:8000 --workers 4 --worker-class "
+				  "uvicorn.workers.UvicornWorker --max-requests 500",
+				  "./crash_abort");
+	e.pid = e.tid = e.sender = pid;
+	e.ppid = getpid();
+	check_case(dir, &e);
+	for (int i = 0; i < VARS; i++)
+		free(envp[i]);
+	free(envp);
+	free(dir);
 }
 
 static void live_thread_segv(void)
@@ -291,6 +330,7 @@ START_TEST(live_crashes)
 		fixture_fallback(why);
 	} else {
 		live_thread_segv();
+		live_big_environment();
 		live_parent_kill();
 		live_python_abort();
 	}
