@@ -721,6 +721,12 @@ static void emit_dump(struct worker *w, struct dump *d)
 	pthread_mutex_unlock(&s->sink_lock);
 }
 
+/* Readahead is turned off for the sniff only where it would read more than the file's first
+ * pages: a first read at offset 0 starts a readahead of up to 16 KiB (more on some devices),
+ * and for a smaller file that is one request anyway, which the fadvise call would cost more
+ * than (warm, it is a quarter of a small file's system calls). */
+#define SNIFF_RANDOM_FROM (16 * 1024)
+
 static void found_dump(struct worker *w, const struct node *n, const char *name, int fd,
 		       const struct stat *st, const unsigned char *head, size_t headlen,
 		       enum dump_kind kind, enum dump_compression comp)
@@ -732,7 +738,7 @@ static void found_dump(struct worker *w, const struct node *n, const char *name,
 	memcpy(d->head, head, headlen);
 	/* The notes are read in order: readahead (turned off for the sniff) pays again, by half
 	 * on a cold pile of 61-thread cores. */
-	if (st->st_size > DETECT_SNIFF_SIZE)
+	if (st->st_size > SNIFF_RANDOM_FROM)
 		posix_fadvise(fd, 0, 0, POSIX_FADV_NORMAL);
 	parse_slot_take(w->s);
 	dump_parse_fd(d, fd, (uint64_t)st->st_size, w->s->opts.parse_flags);
@@ -752,15 +758,32 @@ static void found_dump_dir(struct worker *w, const struct node *n, int fd, const
 	emit_dump(w, d);
 }
 
+static int open_entry(struct worker *w, int dirfd, const char *name)
+{
+	int fd = sys_openat(dirfd, name, FILE_FLAGS | w->s->noatime);
+	if (fd < 0 && errno == EPERM && w->s->noatime)
+		fd = sys_openat(dirfd, name, FILE_FLAGS);
+	return fd;
+}
+
+/* The first DUMP_HEAD_LEN bytes of an open regular file of size bytes, and what they say it
+ * is (DUMP_NONE); -1 when they cannot be read. */
+static ssize_t read_head(int fd, off_t size, unsigned char *head, enum dump_kind *kind,
+			 enum dump_compression *comp)
+{
+	if (size > SNIFF_RANDOM_FROM)
+		posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
+	ssize_t k = sys_pread(fd, head, DUMP_HEAD_LEN);
+	*kind = k < 0 ? DUMP_NONE : detect_file(fd, (uint64_t)size, head, (size_t)k, comp);
+	return k;
+}
+
 /* A regular file (by d_type) to be checked: open it without following links, stat the open
  * file, and sniff its first bytes.  One path lookup. */
 static void sniff_file(struct worker *w, const struct node *n, int dirfd, const char *name)
 {
-	struct scan *s = w->s;
 	struct stat st;
-	int fd = sys_openat(dirfd, name, FILE_FLAGS | s->noatime);
-	if (fd < 0 && errno == EPERM && s->noatime)
-		fd = sys_openat(dirfd, name, FILE_FLAGS);
+	int fd = open_entry(w, dirfd, name);
 	if (fd < 0) {
 		int err = errno;
 		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
@@ -781,22 +804,57 @@ static void sniff_file(struct worker *w, const struct node *n, int dirfd, const 
 	bool counted = account(w, &st);
 	if (S_ISREG(st.st_mode) && st.st_size >= DETECT_MIN_SIZE) {
 		unsigned char head[DUMP_HEAD_LEN];
-		/* A first read at offset 0 starts a readahead of up to 16 KiB (more on some
-		 * devices): the 128-byte sniff needs one page. */
-		if (st.st_size > DETECT_SNIFF_SIZE)
-			posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
-		ssize_t k = sys_pread(fd, head, sizeof(head));
+		enum dump_kind kind;
+		enum dump_compression comp;
+		ssize_t k = read_head(fd, st.st_size, head, &kind, &comp);
 		if (k < 0) {
 			report_error(w, entry_path(w, n, name), "cannot read", errno);
-		} else {
-			enum dump_compression comp;
-			enum dump_kind kind = detect_file(fd, (uint64_t)st.st_size, head, (size_t)k, &comp);
-			if (kind != DUMP_NONE) {
-				if (counted)
-					unaccount_here(w, &st);
-				found_dump(w, n, name, fd, &st, head, (size_t)k, kind, comp);
-			}
+		} else if (kind != DUMP_NONE) {
+			if (counted)
+				unaccount_here(w, &st);
+			found_dump(w, n, name, fd, &st, head, (size_t)k, kind, comp);
 		}
+	}
+	sys_close(fd);
+}
+
+/* A file that fstatat found regular and of DETECT_SNIFF_SIZE or more, the common case: open
+ * and sniff it without a second stat.  The open file is checked against st only when its head
+ * says dump or cannot be read.  If the name was swapped between the two calls, the cost is
+ * 128 bytes read of something else, which sniff_file then looks at again from the start: the
+ * open itself is what O_NOFOLLOW | O_NONBLOCK guard, with or without a second stat. */
+static void sniff_stated(struct worker *w, const struct node *n, int dirfd, const char *name,
+			 const struct stat *st)
+{
+	int fd = open_entry(w, dirfd, name);
+	if (fd < 0) {
+		sniff_file(w, n, dirfd, name); /* reports why, from a fresh stat */
+		return;
+	}
+	unsigned char head[DUMP_HEAD_LEN];
+	enum dump_kind kind;
+	enum dump_compression comp;
+	ssize_t k = read_head(fd, st->st_size, head, &kind, &comp);
+	int err = errno;
+	if (k >= 0 && kind == DUMP_NONE) {
+		account(w, st);
+		sys_close(fd);
+		return;
+	}
+	struct stat now;
+	if (fstat(fd, &now) != 0 || now.st_dev != st->st_dev || now.st_ino != st->st_ino ||
+	    now.st_size != st->st_size) {
+		sys_close(fd);
+		sniff_file(w, n, dirfd, name);
+		return;
+	}
+	bool counted = account(w, &now);
+	if (k < 0) {
+		report_error(w, entry_path(w, n, name), "cannot read", err);
+	} else {
+		if (counted)
+			unaccount_here(w, &now);
+		found_dump(w, n, name, fd, &now, head, (size_t)k, kind, comp);
 	}
 	sys_close(fd);
 }
@@ -818,7 +876,7 @@ static void scan_file(struct worker *w, const struct node *n, int dirfd, const c
 		return;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size >= DETECT_SNIFF_SIZE)
-		sniff_file(w, n, dirfd, name); /* counted from the open file's status */
+		sniff_stated(w, n, dirfd, name, &st);
 	else
 		account(w, &st);
 }
