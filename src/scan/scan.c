@@ -724,12 +724,13 @@ static void emit_dump(struct worker *w, struct dump *d)
 /* Readahead is turned off for the sniff only where it would read more than the file's first
  * pages: a first read at offset 0 starts a readahead of up to 16 KiB (more on some devices),
  * and for a smaller file that is one request anyway, which the fadvise call would cost more
- * than (warm, it is a quarter of a small file's system calls). */
+ * than (warm, it is a quarter of a small file's system calls).  A file named or placed as a
+ * dump keeps it too: the parser reads those 16 KiB next. */
 #define SNIFF_RANDOM_FROM (16 * 1024)
 
 static void found_dump(struct worker *w, const struct node *n, const char *name, int fd,
 		       const struct stat *st, const unsigned char *head, size_t headlen,
-		       enum dump_kind kind, enum dump_compression comp)
+		       enum dump_kind kind, enum dump_compression comp, bool ra_off)
 {
 	struct dump *d = new_dump(w, n, name, st);
 	d->kind = kind;
@@ -738,7 +739,7 @@ static void found_dump(struct worker *w, const struct node *n, const char *name,
 	memcpy(d->head, head, headlen);
 	/* The notes are read in order: readahead (turned off for the sniff) pays again, by half
 	 * on a cold pile of 61-thread cores. */
-	if (st->st_size > SNIFF_RANDOM_FROM)
+	if (ra_off)
 		posix_fadvise(fd, 0, 0, POSIX_FADV_NORMAL);
 	parse_slot_take(w->s);
 	dump_parse_fd(d, fd, (uint64_t)st->st_size, w->s->opts.parse_flags);
@@ -767,11 +768,11 @@ static int open_entry(struct worker *w, int dirfd, const char *name)
 }
 
 /* The first DUMP_HEAD_LEN bytes of an open regular file of size bytes, and what they say it
- * is (DUMP_NONE); -1 when they cannot be read. */
-static ssize_t read_head(int fd, off_t size, unsigned char *head, enum dump_kind *kind,
-			 enum dump_compression *comp)
+ * is (DUMP_NONE); -1 when they cannot be read.  ra_off: turn readahead off first. */
+static ssize_t read_head(int fd, off_t size, bool ra_off, unsigned char *head,
+			 enum dump_kind *kind, enum dump_compression *comp)
 {
-	if (size > SNIFF_RANDOM_FROM)
+	if (ra_off)
 		posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
 	ssize_t k = sys_pread(fd, head, DUMP_HEAD_LEN);
 	*kind = k < 0 ? DUMP_NONE : detect_file(fd, (uint64_t)size, head, (size_t)k, comp);
@@ -806,13 +807,15 @@ static void sniff_file(struct worker *w, const struct node *n, int dirfd, const 
 		unsigned char head[DUMP_HEAD_LEN];
 		enum dump_kind kind;
 		enum dump_compression comp;
-		ssize_t k = read_head(fd, st.st_size, head, &kind, &comp);
+		bool expected = !n || n->dump_place || detect_small_name(name);
+		bool ra_off = st.st_size > SNIFF_RANDOM_FROM && !expected;
+		ssize_t k = read_head(fd, st.st_size, ra_off, head, &kind, &comp);
 		if (k < 0) {
 			report_error(w, entry_path(w, n, name), "cannot read", errno);
 		} else if (kind != DUMP_NONE) {
 			if (counted)
 				unaccount_here(w, &st);
-			found_dump(w, n, name, fd, &st, head, (size_t)k, kind, comp);
+			found_dump(w, n, name, fd, &st, head, (size_t)k, kind, comp, ra_off);
 		}
 	}
 	sys_close(fd);
@@ -834,7 +837,8 @@ static void sniff_stated(struct worker *w, const struct node *n, int dirfd, cons
 	unsigned char head[DUMP_HEAD_LEN];
 	enum dump_kind kind;
 	enum dump_compression comp;
-	ssize_t k = read_head(fd, st->st_size, head, &kind, &comp);
+	bool ra_off = st->st_size > SNIFF_RANDOM_FROM;
+	ssize_t k = read_head(fd, st->st_size, ra_off, head, &kind, &comp);
 	int err = errno;
 	if (k >= 0 && kind == DUMP_NONE) {
 		account(w, st);
@@ -854,7 +858,7 @@ static void sniff_stated(struct worker *w, const struct node *n, int dirfd, cons
 	} else {
 		if (counted)
 			unaccount_here(w, &now);
-		found_dump(w, n, name, fd, &now, head, (size_t)k, kind, comp);
+		found_dump(w, n, name, fd, &now, head, (size_t)k, kind, comp, ra_off);
 	}
 	sys_close(fd);
 }
