@@ -125,7 +125,7 @@ static const struct opt opts[] = {
 	{"magic", OPT_MAGIC, "FILE", VERB_ALL, SEC_GENERAL, set_string, FIELD(magic), 0, NULL,
 	 "libmagic database for descriptions, instead of the\nsystem's (or $MAGIC); coredu's own is used too"},
 	{"threads", 'j', "N", VERB_ALL, SEC_GENERAL, set_threads, 0, 0, NULL,
-	 "directories read in parallel (default: the CPUs,\nat most 8; up to 64)"},
+	 "directories read in parallel (default: 16, or the\nCPUs up to 32; at most 64)"},
 	{"read-only", 'r', NULL, VERB_ALL, SEC_GENERAL, set_flag, FIELD(read_only), 0, NULL,
 	 "never delete or compress anything"},
 	{"log", OPT_LOG, "FILE", VERB_ALL, SEC_GENERAL, set_string, FIELD(log_path), 0, NULL,
