@@ -10,6 +10,8 @@
 
 #include "base/util.h"
 
+#define READER_BUF_FIRST (32u * 1024)
+
 void reader_init(struct reader *r, const struct bsrc *src)
 {
 	r->src = src;
@@ -31,10 +33,11 @@ void reader_free(struct reader *r)
 /* Refill the window so it starts at off and holds up to `want` bytes. */
 static void refill(struct reader *r, uint64_t off, size_t want)
 {
-	if (want > r->cap) {
+	if (want > r->cap) { /* one buffer for a core's headers, notes and stack pages */
+		size_t cap = want > READER_BUF_FIRST ? want : READER_BUF_FIRST;
 		free(r->buf);
-		r->buf = xmalloc(want);
-		r->cap = want;
+		r->buf = xmalloc(cap);
+		r->cap = cap;
 	}
 	r->off = off;
 	r->len = 0;
