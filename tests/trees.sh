@@ -337,6 +337,55 @@ else
 	skip "changing tree: $why_no_strace"
 fi
 
+# ---- 4b. a name swapped between its fstatat and its open ----------------------------------------
+# A file of 4 KiB or more is stat'ed, then opened and sniffed with no second stat unless its
+# head says dump.  Here a 20,000-byte text file becomes a core between the two calls: strace
+# holds the worker's open of it (its second openat, the first being the directory's) and the
+# test renames the core over it meanwhile.  The dump must carry the open file's own size,
+# not the text file's, and the scan's bytes the core's.
+nr=$(python3 -c 'import platform; print({"x86_64": 257, "aarch64": 56}.get(platform.machine(), ""))')
+if [ "$have_strace" = true ] && [ -n "$nr" ]; then
+	c=$tmp/swap
+	mkdir -p "$c/t"
+	head -c 20000 /dev/zero | tr '\0' x >"$c/t/data.bin"
+	cp "$core" "$c/core.new"
+	size=$(stat -c %s "$core")
+	"${traced_env[@]}" strace -f -P "$c/t" -o "$tmp/trace" -e trace=openat \
+		-e inject=openat:delay_enter=5000000:when=2 timeout 60 "$COREDU" json -j 1 "$c/t" \
+		>"$tmp/out" 2>"$tmp/err" </dev/null &
+	tracer=$! held=""
+	# Held: a thread in a tracing stop at openat ($nr) relative to a directory descriptor
+	# (not AT_FDCWD).
+	for i in $(seq 1 1000); do
+		pid=$(pgrep -x -f "$COREDU json -j 1 $c/t" | head -1)
+		for t in ${pid:+/proc/$pid/task/[0-9]*}; do
+			read -r sc a0 _ <"$t/syscall" 2>/dev/null || continue
+			read -r st <"$t/stat" 2>/dev/null || continue
+			st=${st##*) }
+			[ "$sc" = "$nr" ] && [ "$a0" != 0xffffffffffffff9c ] && [ "${st%% *}" = t ] &&
+				held=$t && break 2
+		done
+		kill -0 "$tracer" 2>/dev/null || break
+		sleep 0.02
+	done
+	if [ -n "$held" ]; then
+		mv "$c/core.new" "$c/t/data.bin"
+		wait "$tracer"
+		rc=$?
+		[ "$rc" -eq 0 ] && pass || fail "swapped name: exit $rc: $(head -c 300 "$tmp/err")"
+		jcheck "$tmp/out" '[x["size_apparent"] for x in d["dumps"]] == [int(A[1])] and P == A[:1] and S["files"] == 1 and S["bytes_apparent"] >= int(A[1])' \
+			"swapped name: the core found with its own size" "$c/t/data.bin" "$size"
+	else
+		wait "$tracer"
+		fail "swapped name: coredu was never held at the open: $(tail -c 300 "$tmp/trace")"
+	fi
+	rm -rf "$c"
+elif [ -z "$nr" ]; then
+	skip "swapped name: openat's number on $(uname -m) is not known here"
+else
+	skip "swapped name: $why_no_strace"
+fi
+
 # ---- 5. directories becoming unreadable during the scan -----------------------------------------
 # As an unprivileged user (root ignores modes).  Stopped while sniffing the core of one of
 # five directories; of the other four, one becomes mode 000, one 0444 (listable, nothing
