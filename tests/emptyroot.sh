@@ -214,9 +214,13 @@ colours() { T capture-pane -e -p -t t | grep -q $'\e\\[[0-9;]*4[0-7]m'; }
 shell() {
 	local envterm=TERM=$1
 	[ "$1" = - ] && envterm=
-	T kill-server 2>/dev/null
-	T new-session -d -x 100 -y 30 -s t \
+	# The new session first, then the old one killed and the new one named t: a new-session
+	# right after kill-server can reach the exiting server ("server exited unexpectedly",
+	# seen in narrow.sh in CI).
+	T new-session -d -x 100 -y 30 -s next \
 		"env -i $envterm LANG=C.UTF-8 PS1='READY\$ ' $chroot '$root' /bin/sh"
+	T kill-session -t t 2>/dev/null
+	T rename-session -t next t
 	wait_for 'READY$' || failscreen "TERM=$1: no shell in the root"
 }
 
