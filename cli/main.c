@@ -12,17 +12,13 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include "base/charset.h"
 #include "base/stopsig.h"
-#include "base/util.h"
 #include "cli.h"
 
 /* A crash of coredu must never add a core next to the ones it reads, nor leak their bytes
  * through a core or ptrace. */
-#define STDOUT_BUFFER (64 * 1024)
-
 static void harden_process(void)
 {
 	struct rlimit zero = {0, 0};
@@ -41,14 +37,6 @@ static void one_arena(void)
 #endif
 }
 
-/* Reports to a pipe or a file go out 64 KiB at a time, not in st_blksize pieces: `coredu
- * json` of 1,000 cores writes 3.8 MB.  A terminal keeps its line buffering. */
-static void stdout_buffer(void)
-{
-	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, xmalloc(STDOUT_BUFFER), _IOFBF, STDOUT_BUFFER);
-}
-
 static int (*const verb_run[VERBS])(struct cli *c) = {
 	[VERB_DEFAULT] = cmd_browse, [VERB_LIST] = cmd_list, [VERB_JSON] = cmd_json,
 	[VERB_INFO] = cmd_info, [VERB_PRUNE] = cmd_prune, [VERB_DOCTOR] = cmd_doctor,
@@ -61,7 +49,6 @@ int main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	harden_process();
 	one_arena();
-	stdout_buffer();
 	charset_init(); /* LC_CTYPE only: numbers and dates stay C */
 	int rc = cli_parse(&c, argc, argv);
 	if (rc < 0 && elf_version(EV_CURRENT) == EV_NONE) {
