@@ -20,6 +20,8 @@ struct json_out {
 	int depth;
 	bool pretty;
 	bool has_items[JSON_MAX_DEPTH];
+	size_t len;      /* bytes waiting in buf */
+	char buf[8192];  /* handed to f when full, by json_flush and by json_end */
 };
 
 void json_init(struct json_out *j, FILE *f, bool pretty);
@@ -46,10 +48,9 @@ void json_opt_bool(struct json_out *j, const char *key, bool has, bool v);
 void json_opt_double(struct json_out *j, const char *key, bool has, double v);
 /* null for NULL and for "". */
 void json_opt_str(struct json_out *j, const char *key, const char *s);
-/* Finish the document with a newline. */
+/* Finish the document with a newline, and hand everything to the stream. */
 void json_end(struct json_out *j);
-
-/* Append the escaped form of s[0..n), without quotes, to f. */
-void json_write_escaped(FILE *f, const char *s, size_t n);
+/* Hand what is written so far to the stream (json_end does it too). */
+void json_flush(struct json_out *j);
 
 #endif

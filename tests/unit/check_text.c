@@ -95,6 +95,7 @@ static char *json_of(void (*write)(struct json_out *))
 	struct json_out j;
 	json_init(&j, f, false);
 	write(&j);
+	json_flush(&j);
 	fclose(f);
 	return buf;
 }
@@ -127,6 +128,79 @@ START_TEST(json_escapes)
 			    "\"list\":[18446744073709551615,-5,true,\"0xdeadbeef\"],"
 			    "\"empty\":[]}");
 	free(s);
+}
+END_TEST
+
+/* A byte-at-a-time escaper, the rule json.h states, to hold the writer's output against. */
+static size_t ref_escape(char *out, const unsigned char *s, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = s[i];
+		const char *named = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n"
+				  : c == '\r' ? "\\r" : c == '\t' ? "\\t" : c == '\b' ? "\\b"
+				  : c == '\f' ? "\\f" : NULL;
+		if (named)
+			o += (size_t)sprintf(out + o, "%s", named);
+		else if (c < 0x20 || c == 0x7f)
+			o += (size_t)sprintf(out + o, "\\u%04x", c);
+		else if (c >= 0x80) /* alone between ASCII bytes: never well-formed UTF-8 */
+			o += (size_t)sprintf(out + o, "\\udc%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+START_TEST(json_every_byte_at_the_buffer_edge)
+{
+	/* The writer gathers output in an 8 KiB buffer and copies plain runs in one pass: every
+	 * byte value, in a key and in a value, before, on and after the buffer's edge and in
+	 * strings longer than the buffer, comes out as the byte-at-a-time rule says. */
+	static const size_t fills[] = {0, 1, 7, 8, 9, 8180, 8185, 8188, 8189, 8190, 8191, 8192,
+				       8193, 8194, 8200, 16383, 16384, 16390, 20000};
+	size_t cap = 20000 + 16;
+	unsigned char *in = malloc(cap);
+	char *want = malloc(6 * cap + 16), *body = malloc(6 * cap);
+	for (size_t f = 0; f < ARRAY_SIZE(fills); f++) {
+		for (unsigned c = 0; c < 256; c++) {
+			size_t n = fills[f];
+			memset(in, 'x', n);
+			in[n++] = (unsigned char)c;
+			memcpy(in + n, "yz", 2);
+			n += 2;
+			ref_escape(body, in, n);
+			char *buf = NULL;
+			size_t len = 0;
+			FILE *fp = open_memstream(&buf, &len);
+			struct json_out j;
+			json_init(&j, fp, false);
+			json_strn(&j, NULL, (const char *)in, n);
+			json_end(&j);
+			fclose(fp);
+			sprintf(want, "\"%s\"\n", body);
+			ck_assert_msg(strcmp(buf, want) == 0, "byte 0x%02x after %zu bytes", c, fills[f]);
+			free(buf);
+
+			in[n] = '\0';
+			if (c == 0) /* a key is a C string */
+				continue;
+			fp = open_memstream(&buf, &len);
+			json_init(&j, fp, false);
+			json_obj_begin(&j, NULL);
+			json_bool(&j, (const char *)in, true);
+			json_obj_end(&j);
+			json_end(&j);
+			fclose(fp);
+			sprintf(want, "{\"%s\":true}\n", body);
+			ck_assert_msg(strcmp(buf, want) == 0, "key byte 0x%02x after %zu bytes", c, fills[f]);
+			free(buf);
+		}
+	}
+	free(in);
+	free(want);
+	free(body);
 }
 END_TEST
 
@@ -302,6 +376,7 @@ int main(void)
 	tcase_add_test(tc, sanitize_utf8);
 	tcase_add_test(tc, sanitize_output_has_no_controls);
 	tcase_add_test(tc, json_escapes);
+	tcase_add_test(tc, json_every_byte_at_the_buffer_edge);
 	tcase_add_test(tc, json_optional_values);
 	tcase_add_test(tc, json_roundtrip_python);
 	tcase_add_test(tc, sizes);
