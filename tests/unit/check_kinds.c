@@ -768,6 +768,28 @@ START_TEST(program_identity)
 }
 END_TEST
 
+START_TEST(dump_names_below_one_page)
+{
+	/* The detection rule's names (README, "What is checked"), and near misses. */
+	static const char *const named[] = {
+		"core", "core.", "core.1058", "core.gunicorn.1058.zst", "a.core", ".core", "vmcore",
+		"vmcore-dmesg.txt", "vmcore.flat", "x.crash", "_usr_bin_python3.12.0.crash",
+		"hs_err_pid1.log", "hs_err_pid.log", "java_pid7.hprof", "java_pid.hprof", "m.dmp", ".dmp",
+		".#core", ".#core.x.0.0123.7.1795514400", "core.h",
+	};
+	static const char *const other[] = {
+		"", "c", "cor", "Core", "core1", "acore", "corex", "a.cor", "a.corex", "vmcor", "xvmcore",
+		"crash", "a.crash.txt", "hs_err_pid1.txt", "hs_err_pi1.log", "x_hs_err_pid1.log",
+		"java_pid1.hpro", "java_pid1.log", "dmp", "a.dmp.gz", ".#cor", "#core", "s0001", "f.h",
+		"index.html", "Makefile", "main.cpp",
+	};
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		ck_assert_msg(detect_small_name(named[i]), "%s", named[i]);
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		ck_assert_msg(!detect_small_name(other[i]), "%s", other[i]);
+}
+END_TEST
+
 START_TEST(systemd_names)
 {
 	static const struct {
@@ -909,6 +931,7 @@ int main(void)
 	tcase_add_test(tc, hostile_text_kinds);
 	tcase_add_test(tc, hostile_abrt_items);
 	tcase_add_test(tc, systemd_names);
+	tcase_add_test(tc, dump_names_below_one_page);
 	tcase_add_test(tc, program_identity);
 	tcase_add_test(tc, same_crash_links);
 	tcase_add_test(tc, magic_descriptions_bounded);
