@@ -45,7 +45,13 @@ static inline uint64_t sat_add_u64(uint64_t a, uint64_t b)
 static inline void sort_array(void *base, size_t n, size_t size,
 			      int (*cmp)(const void *, const void *))
 {
-	if (n > 1)
+	/* Arrays that come sorted (a core's PT_LOADs, in address order unless core_sort_vma)
+	 * cost one pass instead of glibc's merge sort and its buffer. */
+	const char *b = base;
+	size_t i = 1;
+	while (i < n && cmp(b + (i - 1) * size, b + i * size) <= 0)
+		i++;
+	if (i < n)
 		qsort(base, n, size, cmp);
 }
 

@@ -164,16 +164,22 @@ bool procargs_recover(const struct procargs_mem *m, uint64_t execfn, const unsig
 
 bool procargs_env_allowed(const char *name, size_t len)
 {
-	static const char *const allowed[] = {
-		"GUNICORN_CMD_ARGS", "WEB_CONCURRENCY", "PYTHONFAULTHANDLER", "LD_PRELOAD",
-		"NODE_OPTIONS", "JAVA_TOOL_OPTIONS", "AWS_EXECUTION_ENV",
-		"ECS_CONTAINER_METADATA_URI_V4", "ECS_CONTAINER_METADATA_URI",
-		"KUBERNETES_SERVICE_HOST", "HOSTNAME",
+#define ENV_NAME(s) {s, sizeof(s) - 1}
+	static const struct {
+		const char *s;
+		size_t n;
+	} allowed[] = {
+		ENV_NAME("GUNICORN_CMD_ARGS"), ENV_NAME("WEB_CONCURRENCY"), ENV_NAME("PYTHONFAULTHANDLER"),
+		ENV_NAME("LD_PRELOAD"), ENV_NAME("NODE_OPTIONS"), ENV_NAME("JAVA_TOOL_OPTIONS"),
+		ENV_NAME("AWS_EXECUTION_ENV"), ENV_NAME("ECS_CONTAINER_METADATA_URI_V4"),
+		ENV_NAME("ECS_CONTAINER_METADATA_URI"), ENV_NAME("KUBERNETES_SERVICE_HOST"),
+		ENV_NAME("HOSTNAME"),
 	};
+#undef ENV_NAME
 	if (len > 7 && memcmp(name, "MALLOC_", 7) == 0)
 		return true;
 	for (size_t i = 0; i < ARRAY_SIZE(allowed); i++)
-		if (strlen(allowed[i]) == len && memcmp(allowed[i], name, len) == 0)
+		if (allowed[i].n == len && memcmp(allowed[i].s, name, len) == 0)
 			return true;
 	return false;
 }

@@ -166,10 +166,12 @@ static bool find_rule(const char *table, struct span name, struct rule *r)
 		const char *end = strchr(line, '\n');
 		if (!end)
 			end = line + strlen(line);
-		if (*line != '#' && *line != '\n') {
+		/* Only the names field is read until one matches: most programs match no rule. */
+		const char *rest = line;
+		struct span names = *line != '#' ? next_field(&rest, end) : (struct span){line, 0};
+		if (names.n && list_has(names, '|', name)) {
 			parse_rule(line, end, r);
-			if (r->names.n && list_has(r->names, '|', name))
-				return true;
+			return true;
 		}
 		line = *end ? end + 1 : end;
 	}
