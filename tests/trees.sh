@@ -232,6 +232,31 @@ else
 fi
 rm -rf "$tmp/wide"
 
+# ---- 2b. workers start as the work needs them ---------------------------------------------------
+# A directory is listed by one worker, so a scan of one directory (a pile of cores) starts one
+# thread whatever -j allows; a tree starts more, never more than -j.  Counted from clone calls.
+if [ "$strace_runs" = true ]; then
+	mkdir -p "$tmp/flat" "$tmp/forest"
+	for i in $(seq 1 300); do : >"$tmp/flat/f$i"; done
+	cp "$core" "$tmp/flat/core.1"
+	for i in $(seq 1 40); do mkdir "$tmp/forest/d$i" && : >"$tmp/forest/d$i/f"; done
+	cp "$core" "$tmp/forest/d7/core.7"
+	threads() { # threads DIR J: how many threads coredu json -j J DIR starts
+		"${traced_env[@]}" strace -f -qq -o "$tmp/trace" -e trace=clone,clone3 \
+			"$COREDU" json -j "$2" "$1" >"$tmp/out" 2>"$tmp/err" </dev/null
+		grep -cE '^[0-9]+ +clone3?\(' "$tmp/trace"
+	}
+	n=$(threads "$tmp/flat" 16)
+	[ "$n" -eq 1 ] && pass || fail "one directory, -j 16: $n threads started, not 1"
+	jcheck "$tmp/out" 'P == A and S["files"] == 301' "one directory: its core found" "$tmp/flat/core.1"
+	n=$(threads "$tmp/forest" 4)
+	[ "$n" -ge 1 ] && [ "$n" -le 4 ] && pass || fail "40 directories, -j 4: $n threads started"
+	jcheck "$tmp/out" 'P == A and S["dirs"] == 41' "40 directories: the core found" "$tmp/forest/d7/core.7"
+	rm -rf "$tmp/flat" "$tmp/forest"
+else
+	skip "threads started: $why_no_strace"
+fi
+
 # ---- 3. hostile and 255-byte names -------------------------------------------------------------
 # Each pair: a directory chain and a file name, all holding a core; NAME_MAX (255-byte)
 # names, one chain of them deeper than PATH_MAX, invalid UTF-8, control characters.
