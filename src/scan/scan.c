@@ -52,6 +52,9 @@
  * by its path below its own descriptor of the root with safeopen_beneath (no symlink in any
  * component), then checks the inode getdents reported.  Evicted descriptors (a per-worker
  * budget keeps a deep tree within RLIMIT_NOFILE) are handled the same way.
+ *
+ * Workers are started one at a time, by scan_run's thread, when work is pushed and nobody
+ * is idle to take it (want_worker, run_workers): one directory is one worker's work.
  */
 
 struct node {
