@@ -48,17 +48,24 @@ static inline void putch(struct json_out *j, char c)
 
 static inline void putstr(struct json_out *j, const char *s) { put(j, s, strlen(s)); }
 
-/* Numbers and \u escapes: short, so a local buffer always holds them. */
+/* Numbers and \u escapes through a local buffer; a longer one (a double near DBL_MAX is
+ * 300 digits with "%.6f") goes to the stream whole, after what is buffered. */
 __attribute__((format(printf, 2, 3)))
 static void printf_to(struct json_out *j, const char *fmt, ...)
 {
 	char tmp[64];
-	va_list ap;
+	va_list ap, again;
 	va_start(ap, fmt);
+	va_copy(again, ap);
 	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	if (n > 0 && (size_t)n < sizeof(tmp)) {
+		put(j, tmp, (size_t)n);
+	} else if (n > 0) {
+		flush(j);
+		vfprintf(j->f, fmt, again);
+	}
+	va_end(again);
 	va_end(ap);
-	if (n > 0)
-		put(j, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
 void json_init(struct json_out *j, FILE *f, bool pretty)

@@ -204,6 +204,28 @@ START_TEST(json_every_byte_at_the_buffer_edge)
 }
 END_TEST
 
+START_TEST(json_long_numbers_whole)
+{
+	/* "%.6f" of a double near DBL_MAX is over 300 characters: written whole, in place. */
+	char *buf = NULL, want[1024];
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct json_out j;
+	json_init(&j, fp, false);
+	json_arr_begin(&j, NULL);
+	json_u64(&j, NULL, 7);
+	json_double(&j, NULL, 1e300);
+	json_double(&j, NULL, -1.7e308);
+	json_u64(&j, NULL, 8);
+	json_arr_end(&j);
+	json_end(&j);
+	fclose(fp);
+	snprintf(want, sizeof(want), "[7,%.6f,%.6f,8]\n", 1e300, -1.7e308);
+	ck_assert_str_eq(buf, want);
+	free(buf);
+}
+END_TEST
+
 static void write_optional(struct json_out *j)
 {
 	json_obj_begin(j, NULL);
@@ -377,6 +399,7 @@ int main(void)
 	tcase_add_test(tc, sanitize_output_has_no_controls);
 	tcase_add_test(tc, json_escapes);
 	tcase_add_test(tc, json_every_byte_at_the_buffer_edge);
+	tcase_add_test(tc, json_long_numbers_whole);
 	tcase_add_test(tc, json_optional_values);
 	tcase_add_test(tc, json_roundtrip_python);
 	tcase_add_test(tc, sizes);
