@@ -23,6 +23,19 @@ why_not_strace() {
 	fi
 }
 fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
+# uring_here: whether this kernel and its policy let coredu use io_uring (io_uring_setup, 425
+# on x86_64 and aarch64, gives a ring whose features include IORING_FEAT_LINKED_FILE).
+uring_here() {
+	python3 -c '
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+p = ctypes.create_string_buffer(120)
+fd = libc.syscall(425, 1, p)
+if fd < 0:
+    sys.exit(1)
+os.close(fd)
+sys.exit(0 if int.from_bytes(p.raw[20:24], "little") & (1 << 12) else 1)'
+}
 
 # run WANT-RC CMD...: run CMD without stdin, its output in $tmp/out and $tmp/err.
 run() {

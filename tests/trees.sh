@@ -365,22 +365,27 @@ fi
 # ---- 4b. a name swapped between its fstatat and its open ----------------------------------------
 # A file of 4 KiB or more is stat'ed, then opened and sniffed with no second stat unless its
 # head says dump.  Here a 20,000-byte text file becomes a core between the two calls: strace
-# holds the worker's open of it (its second openat, the first being the directory's) and the
-# test renames the core over it meanwhile.  The dump must carry the open file's own size,
-# not the text file's, and the scan's bytes the core's.
-nr=$(python3 -c 'import platform; print({"x86_64": 257, "aarch64": 56}.get(platform.machine(), ""))')
-if [ "$have_strace" = true ] && [ -n "$nr" ]; then
-	c=$tmp/swap
+# holds the worker's open of it and the test renames the core over it meanwhile.  The dump must
+# carry the open file's own size, not the text file's, and the scan's bytes the core's.  Both
+# ways a file is opened: by openat (its second, the first being the directory's) where io_uring
+# is refused, and by the ring (its first io_uring_enter submits the open).
+nr_openat=$(python3 -c 'import platform; print({"x86_64": 257, "aarch64": 56}.get(platform.machine(), ""))')
+# swap_test WHAT NR RUNNER...: hold coredu at its call to system call NR, WHAT it is called.
+swap_test() {
+	local what=$1 nr=$2; shift 2
+	local c=$tmp/swap i pid t sc a0 st
 	mkdir -p "$c/t"
 	head -c 20000 /dev/zero | tr '\0' x >"$c/t/data.bin"
 	cp "$core" "$c/core.new"
 	size=$(stat -c %s "$core")
-	"${traced_env[@]}" strace -f -P "$c/t" -o "$tmp/trace" -e trace=openat \
-		-e inject=openat:delay_enter=5000000:when=2 timeout 60 "$COREDU" json -j 1 "$c/t" \
-		>"$tmp/out" 2>"$tmp/err" </dev/null &
+	# openat: the file's, after the directory's; io_uring_enter (not about a path): the first.
+	local only=(-P "$c/t") when=2
+	[ "$what" = openat ] || only=() when=1
+	"${traced_env[@]}" strace -f "${only[@]}" -o "$tmp/trace" -e trace="$what" \
+		-e inject="$what":delay_enter=5000000:when=$when \
+		"$@" timeout 60 "$COREDU" json -j 1 "$c/t" >"$tmp/out" 2>"$tmp/err" </dev/null &
 	tracer=$! held=""
-	# Held: a thread in a tracing stop at openat ($nr) relative to a directory descriptor
-	# (not AT_FDCWD).
+	# Held: a thread in a tracing stop at system call NR, not relative to AT_FDCWD.
 	for i in $(seq 1 1000); do
 		pid=$(pgrep -x -f "$COREDU json -j 1 $c/t" | head -1)
 		for t in ${pid:+/proc/$pid/task/[0-9]*}; do
@@ -397,15 +402,24 @@ if [ "$have_strace" = true ] && [ -n "$nr" ]; then
 		mv "$c/core.new" "$c/t/data.bin"
 		wait "$tracer"
 		rc=$?
-		[ "$rc" -eq 0 ] && pass || fail "swapped name: exit $rc: $(head -c 300 "$tmp/err")"
+		[ "$rc" -eq 0 ] && pass || fail "swapped name ($what): exit $rc: $(head -c 300 "$tmp/err")"
 		jcheck "$tmp/out" '[x["size_apparent"] for x in d["dumps"]] == [int(A[1])] and P == A[:1] and S["files"] == 1 and S["bytes_apparent"] >= int(A[1])' \
-			"swapped name: the core found with its own size" "$c/t/data.bin" "$size"
+			"swapped name ($what): the core found with its own size" "$c/t/data.bin" "$size"
 	else
 		wait "$tracer"
-		fail "swapped name: coredu was never held at the open: $(tail -c 300 "$tmp/trace")"
+		fail "swapped name ($what): coredu was never held at the open: $(tail -c 300 "$tmp/trace")"
 	fi
 	rm -rf "$c"
-elif [ -z "$nr" ]; then
+}
+if [ "$have_strace" = true ] && [ -n "$nr_openat" ]; then
+	swap_test openat "$nr_openat" "$HELPERS/no_io_uring"
+	# io_uring_enter is 426 on every architecture.
+	if uring_here; then
+		swap_test io_uring_enter 426
+	else
+		skip "swapped name (io_uring): io_uring is refused here"
+	fi
+elif [ -z "$nr_openat" ]; then
 	skip "swapped name: openat's number on $(uname -m) is not known here"
 else
 	skip "swapped name: $why_no_strace"

@@ -30,7 +30,7 @@ missing=()
 command -v "$cc" >/dev/null || missing+=("$cc")
 [ -r /usr/lib/locale/C.utf8/LC_CTYPE ] || missing+=(C.utf8/LC_CTYPE)
 for a in libc.a libelf.a libdw.a libz.a libmagic.a liblzma.a libbz2.a libzstd.a liblz4.a \
-	libncursesw.a libtinfo.a; do
+	liburing.a libncursesw.a libtinfo.a; do
 	[ -f "$libdir/$a" ] || missing+=("$a")
 done
 if $only_check; then

@@ -28,15 +28,15 @@ for bin in "$@"; do
 		echo "The built-in terminal descriptions come from ncurses-base, the built-in C.UTF-8 from"
 		echo "libc-bin (amd64: the arm64 C.UTF-8 data is the same)."
 		for p in libc6-dev libelf-dev libmagic-dev libncurses-dev libzstd-dev liblzma-dev \
-			liblz4-dev zlib1g-dev libbz2-dev; do
+			liblz4-dev liburing-dev zlib1g-dev libbz2-dev; do
 			dpkg-query -W -f '${binary:Package} ${Version} (source ${source:Package} ${source:Version})\n' "$p:$da"
 		done
 		dpkg-query -W -f '${binary:Package} ${Version} (source ${source:Package} ${source:Version})\n' ncurses-base libc-bin
 	} >"$work/$name/SOURCES"
 	# The BSD, X11 and zlib licences ask for their notices in binary copies too.
 	mkdir "$work/$name/licenses"
-	for p in libc6 libelf1 libmagic1 libncursesw6 libtinfo6 libzstd1 liblzma5 liblz4-1 zlib1g \
-		libbz2-1.0; do
+	for p in libc6 libelf1 libmagic1 libncursesw6 libtinfo6 libzstd1 liblzma5 liblz4-1 liburing2 \
+		zlib1g libbz2-1.0; do
 		cp "/usr/share/doc/$p/copyright" "$work/$name/licenses/$p" || exit 1
 	done
 	chmod 755 "$work/$name/coredu"

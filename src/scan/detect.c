@@ -64,6 +64,12 @@ enum dump_kind detect_file(int fd, uint64_t size, const unsigned char *head, siz
 	return k;
 }
 
+bool detect_head_rules_out(const unsigned char *head, size_t n)
+{
+	return detect_kind(head, n) == DUMP_NONE && !kdump_sniff_flat(head, n) &&
+	       decomp_sniff(head, n) == COMP_NONE;
+}
+
 static bool is_file(int dirfd, const char *name)
 {
 	struct stat st;

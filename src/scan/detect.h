@@ -37,6 +37,9 @@ enum dump_kind detect_kind(const unsigned char *head, size_t n);
  * flattened kdump by the header at 0x1010. */
 enum dump_kind detect_file(int fd, uint64_t size, const unsigned char *head, size_t n,
 			   enum dump_compression *comp);
+/* Whether the first bytes alone say "not a dump", without the file: false for a dump and
+ * for what detect_file must look further into (a compressed or a flattened kdump header). */
+bool detect_head_rules_out(const unsigned char *head, size_t n);
 /* The kind of a directory that is a dump in its own right (its files belong to it and are not
  * sniffed), DUMP_NONE for any other: an ABRT problem directory has a "time" file, a "type"
  * or "analyzer" file, and an "executable" or "reason" file, all regular files.  Costs one

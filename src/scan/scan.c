@@ -27,6 +27,7 @@
 #include "base/util.h"
 #include "scan/detect.h"
 #include "scan/safeopen.h"
+#include "scan/sniffring.h"
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
 /* O_NONBLOCK: a FIFO swapped in after getdents cannot block us; O_NOCTTY: nor grab a tty. */
@@ -99,6 +100,8 @@ struct worker {
 	bool in_dump_dir;       /* reading a directory that is a dump: files are counted only */
 	struct scan_dir_size here; /* the non-dump files of the directory being read (no path) */
 	struct sbuf tmp;
+	struct sniffring *ring; /* this worker's batched sniffs, NULL: synchronous ones */
+	bool ring_tried;
 };
 
 /* The largest directories (scan_top_dirs): a fixed array, largest first.  Behind a pointer so
@@ -140,6 +143,7 @@ struct scan {
 
 	volatile sig_atomic_t cancelled;
 	_Atomic bool running;
+	_Atomic bool ring_refused; /* io_uring refused here: no worker asks again */
 	int noatime;
 	struct timespec started;
 	double seconds;
@@ -864,6 +868,34 @@ static void sniff_file(struct worker *w, const struct node *n, int dirfd, const 
 	sys_close(fd);
 }
 
+/* The batched sniffs of the directory being read (worker_ring): what the first bytes rule
+ * out is counted with the stat it was queued with, as sniff_stated does; a dump, and a file
+ * that could not be opened or read, are looked at again from the start by sniff_file, which
+ * parses the dump from a descriptor checked against its own fstat, or says what failed. */
+struct ring_dir {
+	struct worker *w;
+	const struct node *n;
+	int dirfd;
+};
+
+static void ring_sniffed(void *ctx, const struct sniffring_result *res)
+{
+	const struct ring_dir *d = ctx;
+	if (res->len >= 0 && detect_head_rules_out(res->head, (size_t)res->len))
+		account(d->w, res->st);
+	else
+		sniff_file(d->w, d->n, d->dirfd, res->name);
+}
+
+/* Every queued file is in directory n, open at dirfd: the ring is drained before the next
+ * getdents reuses the buffer their names are in, and before n is done. */
+static void drain_ring(struct worker *w, const struct node *n, int dirfd)
+{
+	struct ring_dir d = {w, n, dirfd};
+	if (w->ring)
+		sniffring_drain(w->ring, ring_sniffed, &d);
+}
+
 /* A file that fstatat found regular and of DETECT_SNIFF_SIZE or more, the common case: open
  * and sniff it without a second stat.  The open file is checked against st only when its head
  * says dump or cannot be read.  If the name was swapped between the two calls, the cost is
@@ -906,6 +938,21 @@ static void sniff_stated(struct worker *w, const struct node *n, int dirfd, cons
 	sys_close(fd);
 }
 
+/* This worker's ring, made at its first sniff (in its own thread, after its descriptor table
+ * became its own), with room for one more file; NULL where io_uring is refused. */
+static struct sniffring *worker_ring(struct worker *w, const struct node *n, int dirfd)
+{
+	if (!w->ring_tried) {
+		w->ring_tried = true;
+		if (!atomic_load_explicit(&w->s->ring_refused, memory_order_relaxed) &&
+		    !(w->ring = sniffring_new(FILE_FLAGS | w->s->noatime)))
+			atomic_store_explicit(&w->s->ring_refused, true, memory_order_relaxed);
+	}
+	if (w->ring && sniffring_full(w->ring))
+		drain_ring(w, n, dirfd);
+	return w->ring;
+}
+
 /* The detection rule (README, "What is checked"): a file operand, every file with
  * --sniff-all, and a file named or placed by a dump convention are checked whatever their
  * size; any other only from DETECT_SNIFF_SIZE up, which one fstatat tells without opening
@@ -922,10 +969,12 @@ static void scan_file(struct worker *w, const struct node *n, int dirfd, const c
 			report_error(w, entry_path(w, n, name), "cannot stat", errno);
 		return;
 	}
-	if (S_ISREG(st.st_mode) && st.st_size >= DETECT_SNIFF_SIZE)
-		sniff_stated(w, n, dirfd, name, &st);
-	else
+	if (!S_ISREG(st.st_mode) || st.st_size < DETECT_SNIFF_SIZE)
 		account(w, &st);
+	else if (worker_ring(w, n, dirfd))
+		sniffring_add(w->ring, dirfd, name, &st, st.st_size > SNIFF_RANDOM_FROM);
+	else
+		sniff_stated(w, n, dirfd, name, &st);
 }
 
 /* Symlinks, FIFOs, sockets, devices: counted, never opened. */
@@ -1001,6 +1050,7 @@ static void read_entries(struct worker *w, struct node *n, int fd)
 				scan_other(w, n, fd, name);
 			}
 		}
+		drain_ring(w, n, fd); /* the names are in w->dents */
 		if (s->cancelled)
 			return;
 	}
@@ -1156,6 +1206,8 @@ static void *worker_main(void *arg)
 	for (size_t i = 0; i < s->nroots; i++)
 		if (w->root_fds[i] >= 0)
 			sys_close(w->root_fds[i]);
+	sniffring_free(w->ring);
+	w->ring = NULL;
 	flush_totals(w);
 	/* No work is left (or the scan is cancelled): no more workers either. */
 	pthread_mutex_lock(&s->spawn_lock);
