@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# A real root tree, side by side: `du -sx /`, `ncdu -x -0 -o /dev/null /` and `coredu list
-# -x /` (one or more coredu binaries), warm and cold, interleaved round after round.
+# A real root tree, side by side: `du -sx /`, `ncdu -x -0 -o /dev/null /`, `gdu -npcx /` (when
+# installed) and `coredu list -x /` (one or more coredu binaries), warm and cold, interleaved
+# round after round.  --root /usr measures the issue's other real tree.
 #
 #   bench/root.sh [--runs N] [--root DIR] [--modes warm,cold] [[LABEL=]COREDU]...
 #
 # Cold drops the page cache before every command (root only; it says so and skips the cold
 # runs otherwise).  Prints a markdown table per mode: the median and range of wall time, the
-# ratio of medians to ncdu, peak RSS (GNU time), and the machine's load average.
+# ratio of medians to ncdu and to gdu, peak RSS (GNU time), and the machine's load average.
 set -euo pipefail
 runs=3 root=/ modes=warm,cold bins=()
 while [ $# -gt 0 ]; do
@@ -27,6 +28,11 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 labels=(du ncdu) cmds=("du -sx $root" "ncdu -x -0 -o /dev/null $root")
+gdu_at=
+if command -v gdu >/dev/null; then
+	gdu_at=${#cmds[@]}
+	labels+=(gdu) cmds+=("gdu -npcx $root")
+fi
 for b in "${bins[@]}"; do
 	label=${b%%=*}; path=${b#*=}; [ "$label" = "$b" ] && label=coredu
 	labels+=("$label"); cmds+=("$path list -x $root")
@@ -62,14 +68,18 @@ for mode in ${modes//,/ }; do
 	echo
 	echo "$mode cache, $runs rounds, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo
-	echo "| command | median | range | / ncdu | peak RSS |"
-	echo "|---|---:|---:|---:|---:|"
-	ncdu_med=$(sort -n "$out/$mode.1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	echo "| command | median | range | / ncdu | / gdu | peak RSS |"
+	echo "|---|---:|---:|---:|---:|---:|"
+	median() { sort -n "$1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+	ncdu_med=$(median "$out/$mode.1")
+	gdu_med=${gdu_at:+$(median "$out/$mode.$gdu_at")}
 	for i in "${!cmds[@]}"; do
-		sort -n "$out/$mode.$i" | awk -v l="${labels[$i]}" -v c="${cmds[$i]}" -v n="$ncdu_med" '
+		sort -n "$out/$mode.$i" | awk -v l="${labels[$i]}" -v c="${cmds[$i]}" -v n="$ncdu_med" \
+			-v g="${gdu_med:-0}" '
 			{ t[NR] = $1; if ($2 > r) r = $2 }
 			END { m = t[int((NR + 1) / 2)];
-			      printf "| %s: `%s` | %.2f s | %.2f-%.2f s | %.2f | %.1f MiB |\n",
-				l, c, m / 1000, t[1] / 1000, t[NR] / 1000, m / n, r / 1024 }'
+			      printf "| %s: `%s` | %.2f s | %.2f-%.2f s | %.2f | %s | %.1f MiB |\n",
+				l, c, m / 1000, t[1] / 1000, t[NR] / 1000, m / n,
+				g > 0 ? sprintf("%.2f", m / g) : "-", r / 1024 }'
 	done
 done
