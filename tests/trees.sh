@@ -370,10 +370,27 @@ fi
 # ways a file is opened: by openat (its second, the first being the directory's) where io_uring
 # is refused, and by the ring (its first io_uring_enter submits the open).
 nr_openat=$(python3 -c 'import platform; print({"x86_64": 257, "aarch64": 56}.get(platform.machine(), ""))')
+# held_at NR COMMAND: until a thread of COMMAND (started under strace, $tracer) is in a
+# tracing stop at system call NR, not relative to AT_FDCWD; 1 if the tracer ends first.
+held_at() {
+	local i pid t sc a0 st
+	for i in $(seq 1 1000); do
+		pid=$(pgrep -x -f "$2" | head -1)
+		for t in ${pid:+/proc/$pid/task/[0-9]*}; do
+			read -r sc a0 _ <"$t/syscall" 2>/dev/null || continue
+			read -r st <"$t/stat" 2>/dev/null || continue
+			st=${st##*) }
+			[ "$sc" = "$1" ] && [ "$a0" != 0xffffffffffffff9c ] && [ "${st%% *}" = t ] && return 0
+		done
+		kill -0 "$tracer" 2>/dev/null || return 1
+		sleep 0.02
+	done
+	return 1
+}
 # swap_test WHAT NR RUNNER...: hold coredu at its call to system call NR, WHAT it is called.
 swap_test() {
 	local what=$1 nr=$2; shift 2
-	local c=$tmp/swap i pid t sc a0 st
+	local c=$tmp/swap
 	mkdir -p "$c/t"
 	head -c 20000 /dev/zero | tr '\0' x >"$c/t/data.bin"
 	cp "$core" "$c/core.new"
@@ -384,21 +401,8 @@ swap_test() {
 	"${traced_env[@]}" strace -f "${only[@]}" -o "$tmp/trace" -e trace="$what" \
 		-e inject="$what":delay_enter=5000000:when=$when \
 		"$@" timeout 60 "$COREDU" json -j 1 "$c/t" >"$tmp/out" 2>"$tmp/err" </dev/null &
-	tracer=$! held=""
-	# Held: a thread in a tracing stop at system call NR, not relative to AT_FDCWD.
-	for i in $(seq 1 1000); do
-		pid=$(pgrep -x -f "$COREDU json -j 1 $c/t" | head -1)
-		for t in ${pid:+/proc/$pid/task/[0-9]*}; do
-			read -r sc a0 _ <"$t/syscall" 2>/dev/null || continue
-			read -r st <"$t/stat" 2>/dev/null || continue
-			st=${st##*) }
-			[ "$sc" = "$nr" ] && [ "$a0" != 0xffffffffffffff9c ] && [ "${st%% *}" = t ] &&
-				held=$t && break 2
-		done
-		kill -0 "$tracer" 2>/dev/null || break
-		sleep 0.02
-	done
-	if [ -n "$held" ]; then
+	tracer=$!
+	if held_at "$nr" "$COREDU json -j 1 $c/t"; then
 		mv "$c/core.new" "$c/t/data.bin"
 		wait "$tracer"
 		rc=$?
@@ -411,11 +415,43 @@ swap_test() {
 	fi
 	rm -rf "$c"
 }
+# ---- 4c. the ring's batch changed before it is submitted --------------------------------------
+# Five plain-named files of 4 KiB and more are queued on the ring; held at its io_uring_enter,
+# one becomes a FIFO (no writer: the open and the read must not wait for one), one a link to a
+# core outside the tree, one is deleted, one shrinks to 100 bytes, one becomes a core.
+ring_churn() {
+	local c=$tmp/ringchurn f
+	mkdir -p "$c/t" "$tmp/outside"
+	for f in fifo link gone shrunk incoming; do head -c 9000 /dev/zero | tr '\0' y >"$c/t/$f.bin"; done
+	cp "$core" "$tmp/outside/core"
+	cp "$core" "$c/core.new"
+	"${traced_env[@]}" strace -f -o "$tmp/trace" -e trace=io_uring_enter \
+		-e inject=io_uring_enter:delay_enter=5000000:when=1 \
+		timeout 60 "$COREDU" json -j 1 "$c/t" >"$tmp/out" 2>"$tmp/err" </dev/null &
+	tracer=$!
+	if held_at 426 "$COREDU json -j 1 $c/t"; then
+		rm "$c/t/fifo.bin" && mkfifo "$c/t/fifo.bin"
+		rm "$c/t/link.bin" && ln -s "$tmp/outside/core" "$c/t/link.bin"
+		rm "$c/t/gone.bin"
+		truncate -s 100 "$c/t/shrunk.bin"
+		mv "$c/core.new" "$c/t/incoming.bin"
+		wait "$tracer"
+		rc=$?
+		[ "$rc" -eq 0 ] && pass || fail "ring churn: exit $rc (124: it waited on the FIFO): $(head -c 300 "$tmp/err")"
+		jcheck "$tmp/out" 'P == A and S["errors"] == 0 and S["files"] == 4' \
+			"ring churn: the core that came in, nothing through the link, no error" "$c/t/incoming.bin"
+	else
+		wait "$tracer"
+		fail "ring churn: coredu was never held at io_uring_enter: $(tail -c 300 "$tmp/trace")"
+	fi
+	rm -rf "$c" "$tmp/outside"
+}
 if [ "$have_strace" = true ] && [ -n "$nr_openat" ]; then
 	swap_test openat "$nr_openat" "$HELPERS/no_io_uring"
 	# io_uring_enter is 426 on every architecture.
 	if uring_here; then
 		swap_test io_uring_enter 426
+		ring_churn
 	else
 		skip "swapped name (io_uring): io_uring is refused here"
 	fi
