@@ -80,6 +80,6 @@ for mode in ${modes//,/ }; do
 			END { m = t[int((NR + 1) / 2)];
 			      printf "| %s: `%s` | %.2f s | %.2f-%.2f s | %.2f | %s | %.1f MiB |\n",
 				l, c, m / 1000, t[1] / 1000, t[NR] / 1000, m / n,
-				g > 0 ? sprintf("%.2f", m / g) : "-", r / 1024 }'
+				(g > 0 ? sprintf("%.2f", m / g) : "-"), r / 1024 }'
 	done
 done
