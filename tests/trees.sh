@@ -417,8 +417,9 @@ swap_test() {
 }
 # ---- 4c. the ring's batch changed before it is submitted --------------------------------------
 # Five plain-named files of 4 KiB and more are queued on the ring; held at its io_uring_enter,
-# one becomes a FIFO (no writer: the open and the read must not wait for one), one a link to a
-# core outside the tree, one is deleted, one shrinks to 100 bytes, one becomes a core.
+# one becomes a FIFO that a writer holds open and never writes to (the read must not wait for
+# data), one a link to a core outside the tree, one is deleted, one shrinks to 100 bytes, one
+# becomes a core.
 ring_churn() {
 	local c=$tmp/ringchurn f
 	mkdir -p "$c/t" "$tmp/outside"
@@ -431,12 +432,16 @@ ring_churn() {
 	tracer=$!
 	if held_at 426 "$COREDU json -j 1 $c/t"; then
 		rm "$c/t/fifo.bin" && mkfifo "$c/t/fifo.bin"
+		sleep 300 3<>"$c/t/fifo.bin" & # read-write: opens at once, and is a writer
+		local holder=$!
 		rm "$c/t/link.bin" && ln -s "$tmp/outside/core" "$c/t/link.bin"
 		rm "$c/t/gone.bin"
 		truncate -s 100 "$c/t/shrunk.bin"
 		mv "$c/core.new" "$c/t/incoming.bin"
 		wait "$tracer"
 		rc=$?
+		kill "$holder"
+		wait "$holder" 2>/dev/null
 		[ "$rc" -eq 0 ] && pass || fail "ring churn: exit $rc (124: it waited on the FIFO): $(head -c 300 "$tmp/err")"
 		jcheck "$tmp/out" 'P == A and S["errors"] == 0 and S["files"] == 4' \
 			"ring churn: the core that came in, nothing through the link, no error" "$c/t/incoming.bin"

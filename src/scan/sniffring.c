@@ -4,6 +4,7 @@
 #include "scan/sniffring.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <liburing.h>
 #include <stdint.h>
@@ -11,8 +12,17 @@
 
 #include "base/util.h"
 
-/* The parts of one file's chain, in the low bits of user_data. */
-enum { OP_OPEN, OP_ADVISE, OP_READ, OP_CLOSE, OP_BITS = 2 };
+/* The parts of one file's chain, and the cancellation of a stalled one, in the low bits of
+ * user_data. */
+enum { OP_OPEN, OP_ADVISE, OP_READ, OP_CLOSE, OP_CANCEL, OP_BITS = 3 };
+#define PENDING INT_MIN /* no completion yet */
+
+/* A batch that completes nothing for this long has its open and read requests cancelled: a
+ * FIFO swapped in between fstatat and the open, held by a writer that never writes, would
+ * otherwise keep the read waiting for data, since io_uring polls a FIFO opened O_NONBLOCK
+ * instead of failing with EAGAIN.  A cancelled file goes to the synchronous path, which reads
+ * nothing from a FIFO.  A slow disk that trips it costs only that fallback. */
+#define STALL_SECONDS 1
 
 struct slot {
 	const char *name;
@@ -103,7 +113,7 @@ void sniffring_add(struct sniffring *r, int dirfd, const char *name, const struc
 	struct slot *s = &r->slot[i];
 	s->name = name;
 	s->st = *st;
-	s->open_res = s->read_res = -ECANCELED;
+	s->open_res = s->read_res = PENDING;
 	if (r->dead)
 		return;
 	/* A failed open cancels the rest (IOSQE_IO_LINK); after a successful one, the close
@@ -131,33 +141,51 @@ static void reap(struct sniffring *r, struct io_uring_cqe *cqe)
 	switch (cqe->user_data & ((1u << OP_BITS) - 1)) {
 	case OP_OPEN: s->open_res = cqe->res; break;
 	case OP_READ: s->read_res = cqe->res; break;
-	default: break; /* the advice is only advice; the close of a slot cannot fail */
+	default: break; /* advice is only advice, a slot's close cannot fail, a cancel is done */
 	}
 }
 
+/* Submit what is queued; false when the ring fails (what it did not take stays unsubmitted). */
+static bool submit(struct sniffring *r, unsigned *submitted)
+{
+	while (*submitted < r->sqes) {
+		int e = io_uring_submit(&r->ring);
+		if (e == -EINTR)
+			continue;
+		if (e <= 0)
+			return false;
+		*submitted += (unsigned)e;
+	}
+	return true;
+}
+
+/* Ask the kernel to cancel every open and read of the batch still waiting. */
+static bool cancel_stalled(struct sniffring *r, unsigned *submitted)
+{
+	for (unsigned i = 0; i < r->queued; i++) {
+		const struct slot *s = &r->slot[i];
+		unsigned op = s->open_res == PENDING ? OP_OPEN : s->read_res == PENDING ? OP_READ : OP_CANCEL;
+		if (op == OP_CANCEL)
+			continue;
+		struct io_uring_sqe *sqe = next_sqe(r);
+		io_uring_prep_cancel64(sqe, (uint64_t)i << OP_BITS | op, 0);
+		mark(sqe, i, OP_CANCEL, 0);
+	}
+	return submit(r, submitted);
+}
+
 /* Submit everything and wait for every completion of what was submitted; false when the
- * ring itself failed (the unsubmitted rest then stays unsubmitted). */
+ * ring itself failed. */
 static bool wait_all(struct sniffring *r)
 {
 	unsigned submitted = 0, seen = 0;
-	bool ok = true;
-	while (submitted < r->sqes) {
-		/* Waits only once everything is in (a partial submission returns at once). */
-		int e = io_uring_submit_and_wait(&r->ring, r->sqes);
-		if (e == -EINTR)
-			continue;
-		if (e <= 0) {
-			ok = false;
-			break;
-		}
-		submitted += (unsigned)e;
-	}
+	bool ok = submit(r, &submitted), cancelled = false;
 	while (seen < submitted) {
 		struct io_uring_cqe *cqe;
-		int e = io_uring_wait_cqe(&r->ring, &cqe);
-		if (e == -EINTR)
-			continue;
-		if (e < 0)
+		struct __kernel_timespec stall = {.tv_sec = STALL_SECONDS};
+		int e = io_uring_wait_cqes(&r->ring, &cqe, submitted - seen, cancelled ? NULL : &stall,
+					   NULL);
+		if (e < 0 && e != -EINTR && e != -ETIME)
 			return false;
 		unsigned head, n = 0;
 		io_uring_for_each_cqe(&r->ring, head, cqe) {
@@ -166,6 +194,11 @@ static bool wait_all(struct sniffring *r)
 		}
 		io_uring_cq_advance(&r->ring, n);
 		seen += n;
+		if (e == -ETIME && n == 0 && !cancelled) {
+			cancelled = true;
+			if (!cancel_stalled(r, &submitted))
+				ok = false;
+		}
 	}
 	return ok;
 }
@@ -185,6 +218,8 @@ void sniffring_drain(struct sniffring *r, void (*fn)(void *ctx, const struct sni
 			.name = s->name, .st = &s->st, .head = s->head,
 			.len = r->dead ? -EIO : s->open_res < 0 ? s->open_res : s->read_res,
 		};
+		if (res.len == PENDING) /* a chain cut short by a cancel */
+			res.len = -ECANCELED;
 		fn(ctx, &res);
 	}
 	r->queued = r->sqes = 0;
