@@ -40,11 +40,16 @@ printf 'small\n' >"$t/sub/small"
 head -c 5000 /dev/zero >"$t/big/locked.bin"
 chmod 000 "$t/big/locked.bin"
 
-# As root every file opens: the unreadable one is tried as nobody, with the tree readable.
-as_user=()
+# As root every file opens: the unreadable one is tried as nobody, with the tree readable,
+# and the programs copied where nobody can run them (the build tree may be below a private
+# directory, as CI's clone is).
+as_user=() coredu=$COREDU no_io_uring=$HELPERS/no_io_uring
 if [ "$(id -u)" = 0 ]; then
 	if command -v setpriv >/dev/null; then
 		as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+		mkdir "$tmp/bin"
+		cp "$COREDU" "$tmp/bin/coredu" && cp "$HELPERS/no_io_uring" "$tmp/bin/no_io_uring"
+		coredu=$tmp/bin/coredu no_io_uring=$tmp/bin/no_io_uring
 		chmod -R a+rX "$tmp"
 		chmod 000 "$t/big/locked.bin"
 	else
@@ -56,7 +61,7 @@ fi
 # files were read, in $tmp/NAME.
 answer() {
 	local name=$1; shift
-	"$@" "$COREDU" json "$t" </dev/null >"$tmp/$name.json" 2>"$tmp/$name.err"
+	"$@" "$coredu" json "$t" </dev/null >"$tmp/$name.json" 2>"$tmp/$name.err"
 	python3 - "$tmp/$name.json" >"$tmp/$name" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -71,7 +76,7 @@ PY
 }
 
 answer ring "${as_user[@]}"
-answer refused "${as_user[@]}" "$HELPERS/no_io_uring"
+answer refused "${as_user[@]}" "$no_io_uring"
 
 # What the tree holds, whichever way it was read.
 for f in big/file-00000.bin big/file-01500.bin big/file-02999.bin big/file-00777.bin sub/deeper/blob; do
@@ -96,9 +101,9 @@ if why=$(why_not_strace) && [ -z "$why" ]; then
 			sed 's/.* = //'
 	}
 	strace -f -qq -o "$tmp/trace.ring" -e trace=io_uring_setup,openat \
-		"${as_user[@]}" "$COREDU" json "$t" </dev/null >/dev/null 2>&1
+		"${as_user[@]}" "$coredu" json "$t" </dev/null >/dev/null 2>&1
 	strace -f -qq -o "$tmp/trace.refused" -e trace=io_uring_setup,openat \
-		"${as_user[@]}" "$HELPERS/no_io_uring" "$COREDU" json "$t" </dev/null >/dev/null 2>&1
+		"${as_user[@]}" "$no_io_uring" "$coredu" json "$t" </dev/null >/dev/null 2>&1
 	setup_results "$tmp/trace.refused" >"$tmp/setup.refused"
 	[ -s "$tmp/setup.refused" ] && ! grep -qv '^-1 EPERM' "$tmp/setup.refused" && pass ||
 		fail "no_io_uring: io_uring_setup was not refused: $(head -3 "$tmp/setup.refused")"
