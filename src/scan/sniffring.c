@@ -4,8 +4,8 @@
 #include "scan/sniffring.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <liburing.h>
 #include <stdint.h>
 #include <string.h>

@@ -41,7 +41,9 @@ void sniffring_free(struct sniffring *r);
 void sniffring_add(struct sniffring *r, int dirfd, const char *name, const struct stat *st,
 		   bool random);
 bool sniffring_full(const struct sniffring *r);
-/* Submit what is queued, wait for all of it and hand each result to fn, in queue order. */
+/* Submit what is queued, wait for all of it and hand each result to fn, in queue order.  A
+ * batch that completes nothing for a second has what is still waiting cancelled: those
+ * files come back with -ECANCELED (a FIFO swapped in: io_uring waits on one for data). */
 void sniffring_drain(struct sniffring *r, void (*fn)(void *ctx, const struct sniffring_result *),
 		     void *ctx);
 
