@@ -59,19 +59,19 @@ done
 rsrc=("$build/src/kinds/magic-data.c")
 for p in base/fmt base/fsusage base/identity base/idset base/json base/jsonr base/procfs base/when \
 	kinds/mdesc model/index output/report_info output/report_list output/report_json \
-	output/report_crashes output/report_stack scan/scan scan/safeopen scan/import; do
+	output/report_crashes output/report_stack scan/scan scan/safeopen scan/sniffring scan/import; do
 	rsrc+=("$src/src/$p.c")
 done
 robjs=()
 for c in "${rsrc[@]}"; do
 	o=$out/obj/render-$(basename "$c" .c).o
 	clang "${cflags[@]}" $(pkg-config --cflags libmagic 2>/dev/null) -fsanitize=fuzzer-no-link \
-		-c "$c" -o "$o"
+		$(pkg-config --cflags liburing) -c "$c" -o "$o"
 	robjs+=("$o")
 done
 for h in "${harnesses[@]}"; do
 	extra=()
-	case $h in render | import) extra=("${robjs[@]}" -lmagic) ;; esac
+	case $h in render | import) extra=("${robjs[@]}" -lmagic $(pkg-config --libs liburing)) ;; esac
 	clang "${cflags[@]}" -fsanitize=fuzzer "$src/tests/fuzz/fuzz_$h.c" "${objs[@]}" "${extra[@]}" \
 		"${libs[@]}" -o "$out/bin/fuzz_$h"
 done
