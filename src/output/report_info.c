@@ -134,7 +134,7 @@ static void image_fields(struct info_out *o, const struct dump *d)
 	if (c->has_prstatus)
 		field(o, d->kind == DUMP_VMCORE ? "CPUs" : "Threads", "%" PRIu32, c->threads);
 	if (c->build_id)
-		field(o, "Build ID", "%s", c->build_id);
+		field(o, "Build ID", "%s", safe(o, c->build_id)); /* hex from a core; anything from --import */
 	if (c->crash_module)
 		field(o, c->gcore ? "Stopped in" : "Crash module", "%s+0x%" PRIx64,
 		      safe(o, c->crash_module), c->crash_offset);
