@@ -77,13 +77,14 @@ void json_init(struct json_out *j, FILE *f, bool pretty)
 
 void json_flush(struct json_out *j) { flush(j); }
 
+/* A newline and the indentation of depth d, after an optional comma: one copy, not three.
+ * The separator is ",\n" and then spaces enough for the deepest level. */
+static const char separator[2 + 2 * JSON_MAX_DEPTH] = {',', '\n', [2 ... 2 * JSON_MAX_DEPTH + 1] = ' '};
+
 static void indent(struct json_out *j)
 {
-	if (!j->pretty)
-		return;
-	static const char spaces[2 * JSON_MAX_DEPTH] = {[0 ... 2 * JSON_MAX_DEPTH - 1] = ' '};
-	putch(j, '\n');
-	put(j, spaces, 2 * (size_t)j->depth);
+	if (j->pretty)
+		put(j, separator + 1, 1 + 2 * (size_t)j->depth);
 }
 
 static void escaped(struct json_out *j, const char *str, size_t n);
@@ -92,15 +93,20 @@ static void escaped(struct json_out *j, const char *str, size_t n);
 static void value_prefix(struct json_out *j, const char *key)
 {
 	if (j->depth > 0) {
-		if (j->has_items[j->depth])
-			putch(j, ',');
+		bool comma = j->has_items[j->depth];
 		j->has_items[j->depth] = true;
-		indent(j);
+		if (j->pretty)
+			put(j, separator + !comma, 1 + comma + 2 * (size_t)j->depth);
+		else if (comma)
+			putch(j, ',');
 	}
 	if (key) {
 		putch(j, '"');
 		escaped(j, key, strlen(key));
-		putstr(j, j->pretty ? "\": " : "\":");
+		if (j->pretty)
+			put(j, "\": ", 3);
+		else
+			put(j, "\":", 2);
 	}
 }
 
@@ -128,13 +134,43 @@ void json_obj_end(struct json_out *j) { close_container(j, '}'); }
 void json_arr_begin(struct json_out *j, const char *key) { open_container(j, key, '['); }
 void json_arr_end(struct json_out *j) { close_container(j, ']'); }
 
-/* The bytes written as they are: printable ASCII but the quote and the backslash. One load
- * a byte instead of five comparisons. */
+/* The bytes written as they are: printable ASCII but the quote and the backslash. */
 static const bool plain[256] = {
 	[' ' ... '!'] = true,  /* '"' is escaped */
 	['#' ... '['] = true,  /* '\\' is escaped */
 	[']' ... '~'] = true,
 };
+
+#define BYTES_1 0x0101010101010101ull
+#define BYTES_80 0x8080808080808080ull
+
+/* Whether any of the eight bytes of x is zero (exact for "any", the classic test). */
+static inline uint64_t any_zero(uint64_t x) { return (x - BYTES_1) & ~x & BYTES_80; }
+
+/* Whether all eight bytes are plain: none below ' ', none the quote, the backslash or DEL,
+ * none with the high bit set. */
+static inline bool all_plain(const unsigned char *s)
+{
+	uint64_t x;
+	memcpy(&x, s, 8);
+	uint64_t bad = x & BYTES_80;
+	bad |= (x - BYTES_1 * ' ') & ~x & BYTES_80; /* a byte below 0x20 */
+	bad |= any_zero(x ^ (BYTES_1 * '"')) | any_zero(x ^ (BYTES_1 * '\\'));
+	bad |= any_zero(x ^ (BYTES_1 * 0x7f));
+	return !bad;
+}
+
+/* How many bytes at s are plain: eight at a time, then one at a time. JSON's text is mostly
+ * plain, and a byte at a time was the writer's largest cost (callgrind, bench/README.md). */
+static size_t plain_run(const unsigned char *s, size_t n)
+{
+	size_t k = 0;
+	while (k + 8 <= n && all_plain(s + k))
+		k += 8;
+	while (k < n && plain[s[k]])
+		k++;
+	return k;
+}
 
 static void escaped(struct json_out *j, const char *str, size_t n)
 {
@@ -143,20 +179,12 @@ static void escaped(struct json_out *j, const char *str, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
-		/* Plain bytes go straight into the buffer, checked and copied in one pass. */
-		if (j->len == sizeof(j->buf))
-			flush(j);
-		size_t room = sizeof(j->buf) - j->len, k = 0;
-		size_t lim = n - i < room ? n - i : room;
-		char *d = j->buf + j->len;
-		while (k < lim && plain[s[i + k]]) {
-			d[k] = (char)s[i + k];
-			k++;
-		}
-		j->len += k;
-		i += k;
-		if (k > 0)
+		size_t k = plain_run(s + i, n - i);
+		if (k > 0) {
+			put(j, s + i, k);
+			i += k;
 			continue;
+		}
 		unsigned char c = s[i];
 		uint32_t cp;
 		size_t len;
@@ -251,8 +279,18 @@ void json_double(struct json_out *j, const char *key, double v)
 
 void json_hex(struct json_out *j, const char *key, uint64_t v)
 {
+	char buf[20];
+	char *p = buf + sizeof(buf);
+	*--p = '"';
+	do {
+		*--p = "0123456789abcdef"[v & 0xf];
+		v >>= 4;
+	} while (v);
+	*--p = 'x';
+	*--p = '0';
+	*--p = '"';
 	value_prefix(j, key);
-	printf_to(j, "\"0x%" PRIx64 "\"", v);
+	put(j, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void json_end(struct json_out *j)

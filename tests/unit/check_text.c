@@ -158,7 +158,8 @@ START_TEST(json_every_byte_at_the_buffer_edge)
 	/* The writer gathers output in an 8 KiB buffer and copies plain runs in one pass: every
 	 * byte value, in a key and in a value, before, on and after the buffer's edge and in
 	 * strings longer than the buffer, comes out as the byte-at-a-time rule says. */
-	static const size_t fills[] = {0, 1, 7, 8, 9, 8180, 8185, 8188, 8189, 8190, 8191, 8192,
+	static const size_t fills[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+				       17, 23, 24, 25, 8180, 8185, 8188, 8189, 8190, 8191, 8192,
 				       8193, 8194, 8200, 16383, 16384, 16390, 20000};
 	size_t cap = 20000 + 16;
 	unsigned char *in = malloc(cap);
@@ -201,6 +202,62 @@ START_TEST(json_every_byte_at_the_buffer_edge)
 	free(in);
 	free(want);
 	free(body);
+}
+END_TEST
+
+static void write_nested(struct json_out *j)
+{
+	json_obj_begin(j, NULL);
+	json_u64(j, "a", 1);
+	json_arr_begin(j, "b");
+	json_obj_begin(j, NULL);
+	json_null(j, "c");
+	json_str(j, "d", "e");
+	json_obj_end(j);
+	json_arr_begin(j, NULL);
+	json_arr_end(j);
+	json_hex(j, NULL, 0);
+	json_arr_end(j);
+	json_obj_begin(j, "f");
+	json_obj_end(j);
+	json_obj_end(j);
+}
+
+START_TEST(json_pretty_layout)
+{
+	/* Commas, newlines and indentation come from one separator string: each depth, the
+	 * first item and the later ones, empty containers. */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	struct json_out j;
+	json_init(&j, fp, true);
+	write_nested(&j);
+	json_end(&j);
+	fclose(fp);
+	ck_assert_str_eq(buf, "{\n  \"a\": 1,\n  \"b\": [\n    {\n      \"c\": null,\n"
+			      "      \"d\": \"e\"\n    },\n    [],\n    \"0x0\"\n  ],\n"
+			      "  \"f\": {}\n}\n");
+	free(buf);
+	/* Deeper than JSON_MAX_DEPTH: the indentation stops growing, and stays well-formed. */
+	fp = open_memstream(&buf, &len);
+	json_init(&j, fp, true);
+	for (int i = 0; i < JSON_MAX_DEPTH + 8; i++)
+		json_arr_begin(&j, NULL);
+	json_u64(&j, NULL, 7);
+	json_u64(&j, NULL, 8);
+	for (int i = 0; i < JSON_MAX_DEPTH + 8; i++)
+		json_arr_end(&j);
+	json_end(&j);
+	fclose(fp);
+	const char *seven = strstr(buf, "7,\n");
+	ck_assert_ptr_nonnull(seven);
+	size_t spaces = 0;
+	for (const char *p = seven + 3; *p == ' '; p++)
+		spaces++;
+	ck_assert_uint_eq(spaces, 2 * (JSON_MAX_DEPTH - 1));
+	ck_assert_int_eq(seven[3 + spaces], '8');
+	free(buf);
 }
 END_TEST
 
@@ -399,6 +456,7 @@ int main(void)
 	tcase_add_test(tc, sanitize_output_has_no_controls);
 	tcase_add_test(tc, json_escapes);
 	tcase_add_test(tc, json_every_byte_at_the_buffer_edge);
+	tcase_add_test(tc, json_pretty_layout);
 	tcase_add_test(tc, json_long_numbers_whole);
 	tcase_add_test(tc, json_optional_values);
 	tcase_add_test(tc, json_roundtrip_python);
