@@ -292,11 +292,11 @@ struct decomp *decomp_open(enum dump_compression c, const struct bsrc *inner, st
 		return NULL;
 	}
 	d->in = xmalloc(IN_CHUNK);
-	out->read_at = decomp_read_at;
 	/* Without a recorded size, the parser sees what the head holds. */
-	out->size = *original ? *original : DECOMP_HEAD_LIMIT;
-	out->fd = -1;
-	out->priv = d;
+	*out = (struct bsrc){.read_at = decomp_read_at,
+			     .size = *original ? *original : DECOMP_HEAD_LIMIT,
+			     .fd = -1,
+			     .priv = d};
 	return d;
 }
 
