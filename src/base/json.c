@@ -89,8 +89,9 @@ static void indent(struct json_out *j)
 
 static void escaped(struct json_out *j, const char *str, size_t n);
 
-/* Comma, newline and indentation before a value, then the key if there is one. */
-static void value_prefix(struct json_out *j, const char *key)
+/* Comma, newline and indentation before a value, then the key (of keylen bytes) if there
+ * is one. */
+static void value_prefix_n(struct json_out *j, const char *key, size_t keylen)
 {
 	if (j->depth > 0) {
 		bool comma = j->has_items[j->depth];
@@ -102,12 +103,17 @@ static void value_prefix(struct json_out *j, const char *key)
 	}
 	if (key) {
 		putch(j, '"');
-		escaped(j, key, strlen(key));
+		escaped(j, key, keylen);
 		if (j->pretty)
 			put(j, "\": ", 3);
 		else
 			put(j, "\":", 2);
 	}
+}
+
+static void value_prefix(struct json_out *j, const char *key)
+{
+	value_prefix_n(j, key, key ? strlen(key) : 0);
 }
 
 static void open_container(struct json_out *j, const char *key, char c)
@@ -219,6 +225,18 @@ void json_strn(struct json_out *j, const char *key, const char *s, size_t n)
 	value_prefix(j, key);
 	putch(j, '"');
 	escaped(j, s, n);
+	putch(j, '"');
+}
+
+void json_str_keyn(struct json_out *j, const char *key, size_t keylen, const char *s)
+{
+	value_prefix_n(j, key, keylen);
+	if (!s) {
+		putstr(j, "null");
+		return;
+	}
+	putch(j, '"');
+	escaped(j, s, strlen(s));
 	putch(j, '"');
 }
 

@@ -32,6 +32,9 @@ void json_arr_begin(struct json_out *j, const char *key);
 void json_arr_end(struct json_out *j);
 void json_str(struct json_out *j, const char *key, const char *s); /* NULL writes null */
 void json_strn(struct json_out *j, const char *key, const char *s, size_t n);
+/* A member whose name is the first keylen bytes at key (not NUL-terminated there); s as
+ * json_str's. */
+void json_str_keyn(struct json_out *j, const char *key, size_t keylen, const char *s);
 void json_u64(struct json_out *j, const char *key, uint64_t v);
 void json_i64(struct json_out *j, const char *key, int64_t v);
 void json_bool(struct json_out *j, const char *key, bool v);

@@ -117,9 +117,7 @@ static void environ_field(struct json_out *j, const struct core_info *c)
 	json_obj_begin(j, "environ");
 	for (size_t i = 0; i < c->env_len; i += strlen(c->env + i) + 1) {
 		const char *e = c->env + i, *eq = strchr(e, '=');
-		char *name = xstrndup(e, eq ? (size_t)(eq - e) : strlen(e));
-		json_str(j, name, eq ? eq + 1 : NULL);
-		free(name);
+		json_str_keyn(j, e, eq ? (size_t)(eq - e) : strlen(e), eq ? eq + 1 : NULL);
 	}
 	json_obj_end(j);
 }
