@@ -171,8 +171,13 @@ static inline bool all_plain(const unsigned char *s)
 static size_t plain_run(const unsigned char *s, size_t n)
 {
 	size_t k = 0;
-	while (k + 8 <= n && all_plain(s + k))
-		k += 8;
+	if (n >= 8) {
+		while (k + 8 <= n && all_plain(s + k))
+			k += 8;
+		/* The tail, by the last eight bytes, which overlap the words already checked. */
+		if (k + 8 > n && all_plain(s + n - 8))
+			return n;
+	}
 	while (k < n && plain[s[k]])
 		k++;
 	return k;
