@@ -130,8 +130,9 @@ static void keep_env(const struct procargs_mem *m, uint64_t env0, uint64_t execf
 	const unsigned char *b = m->read(m->ctx, env0, want, &got);
 	if (!b)
 		return;
-	struct sbuf out;
-	sbuf_init(&out);
+	/* What is kept is never longer than what was read: one buffer, no growth. */
+	char *out = xmalloc(got + 1);
+	size_t o = 0;
 	f->env_cut = execfn - env0 > PROCARGS_ENV_MAX;
 	for (size_t i = 0; i < got;) {
 		const char *s = (const char *)b + i;
@@ -148,13 +149,15 @@ static void keep_env(const struct procargs_mem *m, uint64_t env0, uint64_t execf
 		}
 		const char *eq = memchr(s, '=', len);
 		size_t name = eq ? (size_t)(eq - s) : len;
-		sbuf_add(&out, s, all || procargs_env_allowed(s, name) ? len : name);
-		sbuf_addc(&out, '\0');
+		size_t keep = all || procargs_env_allowed(s, name) ? len : name;
+		memcpy(out + o, s, keep);
+		out[o + keep] = '\0';
+		o += keep + 1;
 		f->envc++;
 	}
-	f->env_len = out.len;
-	f->env = sbuf_take(&out);
-	sbuf_free(&out);
+	out[o] = '\0';
+	f->env_len = o;
+	f->env = out;
 }
 
 bool procargs_recover(const struct procargs_mem *m, uint64_t execfn, const unsigned char *auxv,
