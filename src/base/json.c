@@ -75,24 +75,6 @@ void json_init(struct json_out *j, FILE *f, bool pretty)
 	j->pretty = pretty;
 }
 
-struct json_place json_place(const struct json_out *j)
-{
-	return (struct json_place){.pretty = j->pretty, .depth = j->depth};
-}
-
-void json_init_within(struct json_out *j, FILE *f, struct json_place at)
-{
-	json_init(j, f, at.pretty);
-	j->depth = at.depth;
-	j->has_items[j->depth] = true;
-}
-
-void json_append(struct json_out *outer, const void *bytes, size_t n)
-{
-	put(outer, bytes, n);
-	outer->has_items[outer->depth] = true;
-}
-
 void json_flush(struct json_out *j) { flush(j); }
 
 /* A newline and the indentation of depth d, after an optional comma: one copy, not three.

@@ -25,18 +25,6 @@ struct json_out {
 };
 
 void json_init(struct json_out *j, FILE *f, bool pretty);
-/* Where a writer is: what json_init_within needs to continue its document. */
-struct json_place {
-	bool pretty;
-	int depth;
-};
-struct json_place json_place(const struct json_out *j);
-/* A writer of more items for the container open at `at`, after at least one item: its output,
- * given back with json_append, continues that document exactly (another thread can render
- * part of an array into memory this way). */
-void json_init_within(struct json_out *j, FILE *f, struct json_place at);
-/* Bytes a json_init_within writer made, written after what outer has written. */
-void json_append(struct json_out *outer, const void *bytes, size_t n);
 /* `key` is the member name inside objects and NULL inside arrays or at the top level. */
 void json_obj_begin(struct json_out *j, const char *key);
 void json_obj_end(struct json_out *j);
