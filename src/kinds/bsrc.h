@@ -14,14 +14,9 @@ struct bsrc {
 	uint64_t size; /* bytes the source holds */
 	int fd;
 	void *priv;
-	const unsigned char *head; /* the file's first head_len bytes, already read (or NULL) */
-	size_t head_len;
 };
 
 void bsrc_from_fd(struct bsrc *s, int fd, uint64_t size);
-/* The same, with the file's first head_len bytes already in memory: reads there are served
- * from them (the scan's sniff read them; `head` must outlive the source). */
-void bsrc_from_fd_head(struct bsrc *s, int fd, uint64_t size, const void *head, size_t head_len);
 /* Bytes in memory (tests, fuzzing); `data` must outlive the source. */
 void bsrc_from_mem(struct bsrc *s, const void *data, size_t size);
 

@@ -270,24 +270,17 @@ void dump_parse_src(struct dump *d, const struct bsrc *file, int fd, unsigned fl
 	identify(d);
 }
 
-static void parse_core(struct dump *d, int fd, uint64_t st_size, unsigned flags,
-		       const unsigned char *head, size_t head_len)
+static void parse_core(struct dump *d, int fd, uint64_t st_size, unsigned flags)
 {
 	struct bsrc file;
-	bsrc_from_fd_head(&file, fd, st_size, head, head_len);
+	bsrc_from_fd(&file, fd, st_size);
 	dump_parse_src(d, &file, fd, flags);
-}
-
-void dump_parse_fd_head(struct dump *d, int fd, uint64_t st_size, unsigned flags,
-			const unsigned char *head, size_t head_len)
-{
-	elfcore_init(&d->core);
-	parse_core(d, fd, st_size, flags, head, head_len);
 }
 
 void dump_parse_fd(struct dump *d, int fd, uint64_t st_size, unsigned flags)
 {
-	dump_parse_fd_head(d, fd, st_size, flags, NULL, 0);
+	elfcore_init(&d->core);
+	parse_core(d, fd, st_size, flags);
 }
 
 /* An ABRT problem directory's core: its notes, and its magic describes the dump. */
@@ -300,7 +293,7 @@ static void parse_dir_core(struct dump *d, int fd, const char *name, unsigned fl
 	ssize_t n = pread(fd, d->head, sizeof(d->head), 0);
 	d->head_len = n > 0 ? (uint8_t)n : 0;
 	d->compression = n > 0 ? decomp_sniff(d->head, (size_t)n) : COMP_NONE;
-	parse_core(d, fd, (uint64_t)st.st_size, flags, NULL, 0);
+	parse_core(d, fd, (uint64_t)st.st_size, flags);
 }
 
 void dump_parse_dir(struct dump *d, int dirfd, unsigned flags)

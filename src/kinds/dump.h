@@ -96,10 +96,6 @@ const char *dump_compression_name(enum dump_compression c);
  * compressed one; fills d->core, d->meta, d->size_original, and refines d->kind (gcore,
  * vmcore, systemd-core, core-temp). */
 void dump_parse_fd(struct dump *d, int fd, uint64_t st_size, unsigned flags);
-/* The same, with the file's first head_len bytes already read into head (they must stay
- * unchanged until it returns): the parse reads them from there. */
-void dump_parse_fd_head(struct dump *d, int fd, uint64_t st_size, unsigned flags,
-			const unsigned char *head, size_t head_len);
 /* A dump that is a directory (detect_dir said which kind; today an ABRT problem directory),
  * open at dirfd: its files summed into the sizes (d->size_disk holds the directory's own
  * blocks), the digest that deletion re-checks, its text facts, and the notes of its core. */

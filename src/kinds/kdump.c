@@ -160,7 +160,7 @@ void kdump_parse(const struct bsrc *src, bool flattened, struct core_info *ci,
 	struct flat flat = {src, NULL, 0};
 	if (flattened)
 		flat_index(&flat);
-	struct bsrc view = {.read_at = flat_read_at, .size = src->size, .fd = -1, .priv = &flat};
+	struct bsrc view = {flat_read_at, src->size, -1, &flat};
 	const struct bsrc *s = flattened ? &view : src;
 	struct reader r;
 	reader_init(&r, s);

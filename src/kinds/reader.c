@@ -68,10 +68,6 @@ static const unsigned char *get_upto(struct reader *r, uint64_t off, size_t n, s
 		n = (size_t)avail;
 	if (n == 0)
 		return NULL;
-	if (off + n <= r->src->head_len) { /* the scan's head: no copy (bsrc_from_fd_head) */
-		*got = n;
-		return r->src->head + off;
-	}
 	if (!(off >= r->off && off - r->off <= r->len && r->len - (off - r->off) >= n)) {
 		uint64_t start = off, end = off + (n > READER_WINDOW ? n : READER_WINDOW);
 		if (paged) { /* the pages holding the piece, so a walk either way stays in them */

@@ -102,7 +102,6 @@ struct worker {
 	struct sbuf tmp;
 	struct sniffring *ring; /* this worker's batched sniffs, NULL: synchronous ones */
 	bool ring_tried;
-	unsigned char *headbuf; /* SCAN_HEAD_READ bytes for a likely dump's head, made on demand */
 };
 
 /* The largest directories (scan_top_dirs): a fixed array, largest first.  Behind a pointer so
@@ -775,10 +774,6 @@ static void emit_dump(struct worker *w, struct dump *d)
  * than (warm, it is a quarter of a small file's system calls).  A file named or placed as a
  * dump keeps it too: the parser reads those 16 KiB next. */
 #define SNIFF_RANDOM_FROM (16 * 1024)
-/* What a file that is likely a dump (by name, place, or the ring's look at it) has read first:
- * its headers and first notes, which the parse takes from there, saving it a read (or two:
- * the executable's first page often lies in the same 32 KiB). */
-#define SCAN_HEAD_READ (32 * 1024)
 
 static void found_dump(struct worker *w, const struct node *n, const char *name, int fd,
 		       const struct stat *st, const unsigned char *head, size_t headlen,
@@ -787,14 +782,14 @@ static void found_dump(struct worker *w, const struct node *n, const char *name,
 	struct dump *d = new_dump(w, n, name, st);
 	d->kind = kind;
 	d->compression = comp;
-	d->head_len = (uint8_t)(headlen < DUMP_HEAD_LEN ? headlen : DUMP_HEAD_LEN);
-	memcpy(d->head, head, d->head_len);
+	d->head_len = (uint8_t)headlen;
+	memcpy(d->head, head, headlen);
 	/* The notes are read in order: readahead (turned off for the sniff) pays again, by half
 	 * on a cold pile of 61-thread cores. */
 	if (ra_off)
 		posix_fadvise(fd, 0, 0, POSIX_FADV_NORMAL);
 	parse_slot_take(w->s);
-	dump_parse_fd_head(d, fd, (uint64_t)st->st_size, w->s->opts.parse_flags, head, headlen);
+	dump_parse_fd(d, fd, (uint64_t)st->st_size, w->s->opts.parse_flags);
 	sem_post(&w->s->parse_slots);
 	emit_dump(w, d);
 }
@@ -819,24 +814,21 @@ static int open_entry(struct worker *w, int dirfd, const char *name)
 	return fd;
 }
 
-/* The first `want` bytes (DUMP_HEAD_LEN or more) of an open regular file of size bytes, and
- * what its first DUMP_HEAD_LEN say it is (DUMP_NONE); -1 when they cannot be read.  ra_off:
- * turn readahead off first. */
-static ssize_t read_head(int fd, off_t size, bool ra_off, unsigned char *head, size_t want,
+/* The first DUMP_HEAD_LEN bytes of an open regular file of size bytes, and what they say it
+ * is (DUMP_NONE); -1 when they cannot be read.  ra_off: turn readahead off first. */
+static ssize_t read_head(int fd, off_t size, bool ra_off, unsigned char *head,
 			 enum dump_kind *kind, enum dump_compression *comp)
 {
 	if (ra_off)
 		posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
-	ssize_t k = sys_pread(fd, head, want);
-	size_t sniffed = k > DUMP_HEAD_LEN ? DUMP_HEAD_LEN : (size_t)(k < 0 ? 0 : k);
-	*kind = k < 0 ? DUMP_NONE : detect_file(fd, (uint64_t)size, head, sniffed, comp);
+	ssize_t k = sys_pread(fd, head, DUMP_HEAD_LEN);
+	*kind = k < 0 ? DUMP_NONE : detect_file(fd, (uint64_t)size, head, (size_t)k, comp);
 	return k;
 }
 
 /* A regular file (by d_type) to be checked: open it without following links, stat the open
- * file, and sniff its first bytes.  One path lookup.  likely: the ring saw a dump's head. */
-static void sniff_file(struct worker *w, const struct node *n, int dirfd, const char *name,
-		       bool likely)
+ * file, and sniff its first bytes.  One path lookup. */
+static void sniff_file(struct worker *w, const struct node *n, int dirfd, const char *name)
 {
 	struct stat st;
 	int fd = open_entry(w, dirfd, name);
@@ -859,19 +851,12 @@ static void sniff_file(struct worker *w, const struct node *n, int dirfd, const 
 	}
 	bool counted = account(w, &st);
 	if (S_ISREG(st.st_mode) && st.st_size >= DETECT_MIN_SIZE) {
-		unsigned char small[DUMP_HEAD_LEN], *head = small;
-		size_t want = sizeof(small);
+		unsigned char head[DUMP_HEAD_LEN];
 		enum dump_kind kind;
 		enum dump_compression comp;
-		bool expected = likely || !n || n->dump_place || detect_small_name(name);
+		bool expected = !n || n->dump_place || detect_small_name(name);
 		bool ra_off = st.st_size > SNIFF_RANDOM_FROM && !expected;
-		if (expected) {
-			if (!w->headbuf)
-				w->headbuf = xmalloc(SCAN_HEAD_READ);
-			head = w->headbuf;
-			want = SCAN_HEAD_READ;
-		}
-		ssize_t k = read_head(fd, st.st_size, ra_off, head, want, &kind, &comp);
+		ssize_t k = read_head(fd, st.st_size, ra_off, head, &kind, &comp);
 		if (k < 0) {
 			report_error(w, entry_path(w, n, name), "cannot read", errno);
 		} else if (kind != DUMP_NONE) {
@@ -899,7 +884,7 @@ static void ring_sniffed(void *ctx, const struct sniffring_result *res)
 	if (res->len >= 0 && detect_head_rules_out(res->head, (size_t)res->len))
 		account(d->w, res->st);
 	else
-		sniff_file(d->w, d->n, d->dirfd, res->name, true);
+		sniff_file(d->w, d->n, d->dirfd, res->name);
 }
 
 /* Every queued file is in directory n, open at dirfd: the ring is drained before the next
@@ -921,14 +906,14 @@ static void sniff_stated(struct worker *w, const struct node *n, int dirfd, cons
 {
 	int fd = open_entry(w, dirfd, name);
 	if (fd < 0) {
-		sniff_file(w, n, dirfd, name, false); /* reports why, from a fresh stat */
+		sniff_file(w, n, dirfd, name); /* reports why, from a fresh stat */
 		return;
 	}
 	unsigned char head[DUMP_HEAD_LEN];
 	enum dump_kind kind;
 	enum dump_compression comp;
 	bool ra_off = st->st_size > SNIFF_RANDOM_FROM;
-	ssize_t k = read_head(fd, st->st_size, ra_off, head, sizeof(head), &kind, &comp);
+	ssize_t k = read_head(fd, st->st_size, ra_off, head, &kind, &comp);
 	int err = errno;
 	if (k >= 0 && kind == DUMP_NONE) {
 		account(w, st);
@@ -939,7 +924,7 @@ static void sniff_stated(struct worker *w, const struct node *n, int dirfd, cons
 	if (fstat(fd, &now) != 0 || now.st_dev != st->st_dev || now.st_ino != st->st_ino ||
 	    now.st_size != st->st_size) {
 		sys_close(fd);
-		sniff_file(w, n, dirfd, name, false);
+		sniff_file(w, n, dirfd, name);
 		return;
 	}
 	bool counted = account(w, &now);
@@ -975,7 +960,7 @@ static struct sniffring *worker_ring(struct worker *w, const struct node *n, int
 static void scan_file(struct worker *w, const struct node *n, int dirfd, const char *name)
 {
 	if (!n || w->s->opts.sniff_all || n->dump_place || detect_small_name(name)) {
-		sniff_file(w, n, dirfd, name, false);
+		sniff_file(w, n, dirfd, name);
 		return;
 	}
 	struct stat st;
@@ -1305,7 +1290,6 @@ static void worker_fini(struct worker *w)
 		node_unref(w->deque[w->head++]);
 	free(w->deque);
 	free(w->dents);
-	free(w->headbuf);
 	free(w->root_fds);
 	sbuf_free(&w->dirpath);
 	sbuf_free(&w->tmp);

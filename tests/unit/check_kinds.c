@@ -30,7 +30,6 @@
 #include "kinds/kinds.h"
 #include "kinds/mdesc.h"
 #include "kinds/program.h"
-#include "kinds/reader.h"
 #include "model/index.h"
 #include "scan/detect.h"
 #include "testutil.h"
@@ -403,8 +402,7 @@ static uint64_t parse_counting(const char *path, struct dump *d)
 	ck_assert_int_eq(fstat(fd, &st), 0);
 	struct counting c = {.bytes = 0};
 	bsrc_from_fd(&c.file, fd, (uint64_t)st.st_size);
-	struct bsrc src = {.read_at = counting_read_at, .size = (uint64_t)st.st_size, .fd = fd,
-			   .priv = &c};
+	struct bsrc src = {counting_read_at, (uint64_t)st.st_size, fd, &c};
 	memset(d, 0, sizeof(*d));
 	d->head_len = (uint8_t)pread(fd, d->head, DUMP_HEAD_LEN, 0);
 	d->compression = decomp_sniff(d->head, d->head_len);
@@ -566,7 +564,7 @@ START_TEST(flattened_kdump_reverse_blocks)
 	struct counting c;
 	memset(&c, 0, sizeof(c));
 	bsrc_from_mem(&c.file, b, n);
-	struct bsrc src = {.read_at = counting_read_at, .size = n, .fd = -1, .priv = &c};
+	struct bsrc src = {counting_read_at, n, -1, &c};
 	struct core_info ci;
 	struct dump_meta m;
 	memset(&m, 0, sizeof(m));
@@ -915,100 +913,6 @@ START_TEST(same_crash_links)
 }
 END_TEST
 
-/* ---- the scan's head, read once -------------------------------------------------------- */
-
-static const char *or_empty(const char *s) { return s ? s : ""; }
-
-START_TEST(head_served_from_memory)
-{
-	/* Reads that start in the head come from it (here it differs from the file, so the
-	 * source is seen to be used), short at its end; the rest comes from the file. */
-	char *dir = tu_mkdtemp("head");
-	char *path = tu_path(dir, "f");
-	unsigned char file[100000], head[40000];
-	for (size_t i = 0; i < sizeof(file); i++)
-		file[i] = (unsigned char)(i * 7 % 251);
-	memset(head, 0xaa, sizeof(head));
-	tu_write_file(path, file, sizeof(file));
-	int fd = open(path, O_RDONLY);
-	ck_assert_int_ge(fd, 0);
-	struct bsrc src;
-	bsrc_from_fd_head(&src, fd, sizeof(file), head, 32768);
-	struct reader r;
-	reader_init(&r, &src);
-	const unsigned char *b = reader_get(&r, 0, 100);
-	ck_assert_ptr_nonnull(b);
-	ck_assert_int_eq(b[0], 0xaa);
-	ck_assert_int_eq(b[99], 0xaa);
-	b = reader_get(&r, 32700, 200); /* across the head's end: both, in one piece */
-	ck_assert_ptr_nonnull(b);
-	ck_assert_int_eq(b[67], 0xaa);
-	ck_assert_mem_eq(b + 68, file + 32768, 132);
-	b = reader_get(&r, 90000, 10000);
-	ck_assert_ptr_nonnull(b);
-	ck_assert_mem_eq(b, file + 90000, 10000);
-	ck_assert_ptr_null(reader_get(&r, 99999, 2)); /* the file's end, not the head's */
-	reader_free(&r);
-	/* A head longer than the file counts only up to the file's size. */
-	bsrc_from_fd_head(&src, fd, 1000, head, sizeof(head));
-	ck_assert_uint_eq(src.head_len, 1000);
-	unsigned char one;
-	ck_assert_int_eq(src.read_at(&src, &one, 1, 1000), 1); /* the fd's byte, past "size" */
-	ck_assert_int_eq(one, file[1000]);
-	close(fd);
-	tu_rmtree(dir);
-	free(path);
-	free(dir);
-}
-END_TEST
-
-START_TEST(head_parse_same_as_file)
-{
-	/* Every fixture core parsed from its first 32 KiB in memory and from the file alone: the
-	 * same facts, with fewer reads of the file. */
-	struct tu_expect ex[64];
-	size_t n = tu_manifest(ex, ARRAY_SIZE(ex));
-	ck_assert_uint_ge(n, 10);
-	for (size_t i = 0; i < n; i++) {
-		ex[i].file[strlen(ex[i].file) - 3] = '\0'; /* decompressed: without .xz */
-		char *path = tu_path(tu_fixture_dir(), ex[i].file);
-		int fd = open(path, O_RDONLY);
-		ck_assert_msg(fd >= 0, "%s", path);
-		struct stat st;
-		ck_assert_int_eq(fstat(fd, &st), 0);
-		unsigned char head[32768];
-		ssize_t k = pread(fd, head, sizeof(head), 0);
-		ck_assert_int_gt(k, 0);
-		struct dump a = {.kind = DUMP_ELF_CORE}, b = {.kind = DUMP_ELF_CORE};
-		a.head_len = b.head_len = (uint8_t)(k < DUMP_HEAD_LEN ? k : DUMP_HEAD_LEN);
-		memcpy(a.head, head, a.head_len);
-		memcpy(b.head, head, b.head_len);
-		dump_parse_fd(&a, fd, (uint64_t)st.st_size, ELFCORE_KEEP_MAPS);
-		dump_parse_fd_head(&b, fd, (uint64_t)st.st_size, ELFCORE_KEEP_MAPS, head, (size_t)k);
-		ck_assert_int_eq(a.kind, b.kind);
-		ck_assert_int_eq(a.core.pid, b.core.pid);
-		ck_assert_uint_eq(a.core.threads, b.core.threads);
-		ck_assert_int_eq(a.core.si_signo, b.core.si_signo);
-		ck_assert_uint_eq(a.core.mapped_files, b.core.mapped_files);
-		ck_assert_uint_eq(a.core.env_len, b.core.env_len);
-		ck_assert_str_eq(a.core.comm, b.core.comm);
-		ck_assert_str_eq(or_empty(a.core.cmdline), or_empty(b.core.cmdline));
-		ck_assert_str_eq(or_empty(a.core.exe), or_empty(b.core.exe));
-		ck_assert_str_eq(or_empty(a.core.build_id), or_empty(b.core.build_id));
-		ck_assert_str_eq(a.core.problem, b.core.problem);
-		ck_assert_msg(a.core.cmdline && a.core.threads > 0, "%s: nothing parsed", ex[i].file);
-		close(fd);
-		elfcore_free(&a.core);
-		elfcore_free(&b.core);
-		dump_meta_free(&a.meta);
-		dump_meta_free(&b.meta);
-		free(a.program);
-		free(b.program);
-		free(path);
-	}
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("kinds");
@@ -1019,8 +923,6 @@ int main(void)
 	tcase_add_test(tc, real_kernel_dumps);
 	tcase_add_test(tc, spec_built_kinds);
 	tcase_add_test(tc, every_truncation);
-	tcase_add_test(tc, head_served_from_memory);
-	tcase_add_test(tc, head_parse_same_as_file);
 	tcase_add_test(tc, compressed_heads);
 	tcase_add_test(tc, sparse_compressed_tails);
 	tcase_add_test(tc, hostile_minidumps);
