@@ -130,7 +130,8 @@ static void keep_env(const struct procargs_mem *m, uint64_t env0, uint64_t execf
 	const unsigned char *b = m->read(m->ctx, env0, want, &got);
 	if (!b)
 		return;
-	/* What is kept is never longer than what was read: one buffer, no growth. */
+	/* What is kept is never longer than what was read: one buffer, no growth, then cut to
+	 * what it holds. */
 	char *out = xmalloc(got + 1);
 	size_t o = 0;
 	f->env_cut = execfn - env0 > PROCARGS_ENV_MAX;
@@ -157,7 +158,9 @@ static void keep_env(const struct procargs_mem *m, uint64_t env0, uint64_t execf
 	}
 	out[o] = '\0';
 	f->env_len = o;
-	f->env = out;
+	/* Kept with the dump for the whole run: the names, not the bytes read (a page fault is
+	 * dear, bench/README.md). */
+	f->env = xrealloc(out, o + 1);
 }
 
 bool procargs_recover(const struct procargs_mem *m, uint64_t execfn, const unsigned char *auxv,
