@@ -87,13 +87,13 @@ START_TEST(sanitize_output_has_no_controls)
 }
 END_TEST
 
-static char *json_of(void (*write)(struct json_out *))
+static char *json_of(void (*write)(struct json_out *), bool pretty)
 {
 	char *buf = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&buf, &n);
 	struct json_out j;
-	json_init(&j, f, false);
+	json_init(&j, f, pretty);
 	write(&j);
 	json_flush(&j);
 	fclose(f);
@@ -120,7 +120,7 @@ static void write_strings(struct json_out *j)
 
 START_TEST(json_escapes)
 {
-	char *s = json_of(write_strings);
+	char *s = json_of(write_strings, false);
 	ck_assert_str_eq(s, "{\"a\":\"q\\\"b\\\\n\\nt\\t\\u0001\\u001b\","
 			    "\"bad\":\"x\\udcff\xc3\xa9\\udc80\","
 			    "\"c1\":\"\\u009b\","
@@ -227,20 +227,15 @@ START_TEST(json_pretty_layout)
 {
 	/* Commas, newlines and indentation come from one separator string: each depth, the
 	 * first item and the later ones, empty containers. */
-	char *buf = NULL;
+	char *buf = json_of(write_nested, true);
+	ck_assert_str_eq(buf, "{\n  \"a\": 1,\n  \"b\": [\n    {\n      \"c\": null,\n"
+			      "      \"d\": \"e\"\n    },\n    [],\n    \"0x0\"\n  ],\n"
+			      "  \"f\": {}\n}");
+	free(buf);
+	/* Deeper than JSON_MAX_DEPTH: the indentation stops growing, and stays well-formed. */
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
 	struct json_out j;
-	json_init(&j, fp, true);
-	write_nested(&j);
-	json_end(&j);
-	fclose(fp);
-	ck_assert_str_eq(buf, "{\n  \"a\": 1,\n  \"b\": [\n    {\n      \"c\": null,\n"
-			      "      \"d\": \"e\"\n    },\n    [],\n    \"0x0\"\n  ],\n"
-			      "  \"f\": {}\n}\n");
-	free(buf);
-	/* Deeper than JSON_MAX_DEPTH: the indentation stops growing, and stays well-formed. */
-	fp = open_memstream(&buf, &len);
 	json_init(&j, fp, true);
 	for (int i = 0; i < JSON_MAX_DEPTH + 8; i++)
 		json_arr_begin(&j, NULL);
@@ -305,7 +300,7 @@ static void write_optional(struct json_out *j)
 START_TEST(json_optional_values)
 {
 	/* "unknown" is null, a real 0 or false stays a value. */
-	char *s = json_of(write_optional);
+	char *s = json_of(write_optional, false);
 	ck_assert_str_eq(s, "{\"i\":-3,\"ni\":null,\"u\":0,\"nu\":null,\"h\":\"0x10\",\"nh\":null,"
 			    "\"b\":false,\"nb\":null,\"d\":0.500000,\"nd\":null,\"s\":\"x\","
 			    "\"es\":null,\"ns\":null}");
@@ -316,7 +311,7 @@ END_TEST
 START_TEST(json_roundtrip_python)
 {
 	/* The surrogateescape encoding is reversible with Python's standard library. */
-	char *s = json_of(write_strings);
+	char *s = json_of(write_strings, false);
 	char *dir = tu_mkdtemp("json");
 	char *path = tu_path(dir, "doc.json");
 	tu_write_file(path, s, strlen(s));
