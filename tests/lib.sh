@@ -57,8 +57,9 @@ says() {
 # wait_screen TEXT [SECONDS]: until the terminal test's screen (its own `screen` function,
 # a tmux capture) shows TEXT; 1 after SECONDS (10).
 wait_screen() {
-	local end=$((SECONDS + ${2:-10}))
-	while [ $SECONDS -lt "$end" ]; do
+	# Counted in steps, not by $SECONDS: "1 s" from the end of a second was no wait at all.
+	local i
+	for ((i = 0; i < ${2:-10} * 20; i++)); do
 		screen | grep -qF -- "$1" && return 0
 		sleep 0.05
 	done

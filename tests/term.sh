@@ -144,7 +144,17 @@ keys w; expect "1 rows" "w again closes it"
 # after the environment's names: page down to it once the read is done.
 keys i; wait_for "Why: " 5
 for _ in $(seq 400); do screen | grep -qF "reading the stacks in the background" || break; sleep 0.1; done
-for _ in 1 2 3 4; do wait_for "Stack trace of thread" 1 && break; keys PageDown; done
+# Page by page from the top, each looked at once the footer shows it: on a loaded machine
+# a redraw can take longer than a fixed wait, and a second PageDown skipped a page.
+footer() { screen | tail -n 1 | grep -o '[0-9]*-[0-9]* of [0-9]*'; }
+keys Home
+for _ in $(seq 10); do
+	wait_for "Stack trace of thread" 1 && break
+	page=$(footer) shown=${page%% of *} total=${page##* of }
+	[ "${shown#*-}" = "$total" ] && break # the last page
+	keys PageDown
+	for _ in $(seq 200); do [ "$(footer)" != "$page" ] && break; sleep 0.05; done
+done
 expect "Stack trace of thread" "inspect shows a stack trace"
 expect "(the one that took the signal)" "the thread that took the signal"
 expect "(crash_thread_segv + 0x" "its frame: module + offset"
