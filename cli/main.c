@@ -26,14 +26,15 @@ static void harden_process(void)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
-/* One malloc arena for all threads.  glibc gives each thread an arena of its own (up to 8
- * per CPU), and each keeps its high-water mark: with the scan's 16 workers, `coredu list -x
- * /` here peaked at 211 MiB against 71 MiB with one arena (and 71 MiB with the 2 workers of
- * before); the warm 500,000-file scan took the same time either way (2.29-2.34 s). */
-static void one_arena(void)
+/* A malloc arena for each thread that parses at once, and one for this thread.  glibc gives
+ * each thread an arena of its own (up to 8 per CPU), and each keeps its high-water mark: with
+ * the scan's 16 workers, `coredu list -x /` here peaked at 211 MiB against 71 MiB with one
+ * arena.  One arena for all made a worker and its parse helper wait on its lock in turn:
+ * 479 futex calls on the 1,000-core pile, none with three arenas (bench/README.md). */
+static void few_arenas(void)
 {
 #ifdef M_ARENA_MAX
-	mallopt(M_ARENA_MAX, 1);
+	mallopt(M_ARENA_MAX, (int)scan_parse_slots() + 1);
 #endif
 }
 
@@ -48,7 +49,7 @@ int main(int argc, char **argv)
 	struct cli c;
 	memset(&c, 0, sizeof(c));
 	harden_process();
-	one_arena();
+	few_arenas();
 	charset_init(); /* LC_CTYPE only: numbers and dates stay C */
 	int rc = cli_parse(&c, argc, argv);
 	if (rc < 0 && elf_version(EV_CURRENT) == EV_NONE) {

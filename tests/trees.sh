@@ -233,8 +233,10 @@ fi
 rm -rf "$tmp/wide"
 
 # ---- 2b. workers start as the work needs them ---------------------------------------------------
-# A directory is listed by one worker, so a scan of one directory (a pile of cores) starts one
-# thread whatever -j allows; a tree starts more, never more than -j.  Counted from clone calls.
+# A directory is listed by one worker, so a scan of one directory with a core starts one thread
+# whatever -j allows; a tree starts more, never more than -j.  A directory of many cores is parsed
+# by its worker and its parse helpers, one fewer than the CPUs (at most 8): on two CPUs or more at
+# least one starts, from the second core.  Counted from clone calls.
 if [ "$strace_runs" = true ]; then
 	mkdir -p "$tmp/flat" "$tmp/forest"
 	for i in $(seq 1 300); do : >"$tmp/flat/f$i"; done
@@ -252,6 +254,18 @@ if [ "$strace_runs" = true ]; then
 	n=$(threads "$tmp/forest" 4)
 	[ "$n" -ge 1 ] && [ "$n" -le 4 ] && pass || fail "40 directories, -j 4: $n threads started"
 	jcheck "$tmp/out" 'P == A and S["dirs"] == 41' "40 directories: the core found" "$tmp/forest/d7/core.7"
+	for i in $(seq 2 12); do cp "$core" "$tmp/flat/core.$i"; done
+	cpus=$(nproc)
+	slots=$((cpus < 8 ? cpus : 8))
+	n=$(threads "$tmp/flat" 16)
+	if [ "$cpus" -ge 2 ]; then
+		[ "$n" -ge 2 ] && [ "$n" -le "$slots" ] && pass ||
+			fail "12 cores in one directory, $cpus CPUs: $n threads started, not 2 to $slots"
+	else
+		[ "$n" -eq 1 ] && pass || fail "12 cores in one directory, one CPU: $n threads started"
+	fi
+	jcheck "$tmp/out" 'len(P) == 12 and S["files"] == 312 and all(x["pid"] == f["pid"] for x in d["dumps"])' \
+		"12 cores in one directory: each read"
 	rm -rf "$tmp/flat" "$tmp/forest"
 else
 	skip "threads started: $why_no_strace"

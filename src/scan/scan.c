@@ -27,6 +27,7 @@
 #include "base/util.h"
 #include "scan/detect.h"
 #include "scan/safeopen.h"
+#include "scan/jobpool.h"
 #include "scan/sniffring.h"
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
@@ -55,7 +56,10 @@
  * budget keeps a deep tree within RLIMIT_NOFILE) are handled the same way.
  *
  * Workers are started one at a time, by scan_run's thread, when work is pushed and nobody
- * is idle to take it (want_worker, run_workers): one directory is one worker's work.
+ * is idle to take it (want_worker, run_workers): one directory is one worker's work.  The
+ * dumps it finds are parsed by the worker or by its parse helpers (jobpool), threads it
+ * starts itself after its table became its own, so that they use the descriptors it opened:
+ * a directory of a thousand cores is read on as many CPUs as there are parse slots.
  */
 
 struct node {
@@ -102,6 +106,7 @@ struct worker {
 	struct sbuf tmp;
 	struct sniffring *ring; /* this worker's batched sniffs, NULL: synchronous ones */
 	bool ring_tried;
+	struct jobpool *parsers; /* its helpers for the parses, made at its first dump */
 };
 
 /* The largest directories (scan_top_dirs): a fixed array, largest first.  Behind a pointer so
@@ -139,6 +144,7 @@ struct scan {
 	pthread_mutex_t sink_lock;
 	pthread_mutex_t hl_lock; /* hard-linked inodes already counted */
 	sem_t parse_slots;       /* dumps parsed at once: see parse_slot_count */
+	struct jobpool_budget helpers; /* parse helpers all workers may still start */
 	struct idset hl;
 
 	volatile sig_atomic_t cancelled;
@@ -185,7 +191,7 @@ static unsigned cpu_count(void)
 	return n < 1 ? 1 : (unsigned)n;
 }
 
-static unsigned parse_slots_default(void)
+unsigned scan_parse_slots(void)
 {
 	unsigned n = cpu_count();
 	return n > PARSE_SLOTS_MAX ? PARSE_SLOTS_MAX : n;
@@ -197,7 +203,7 @@ static unsigned default_workers(void)
 	/* GCC 12's AddressSanitizer does not hold its allocator's locks across fork (LLVM 16's
 	 * does), so the browser's stack reader, forked beside busy workers, can hang in malloc.
 	 * glibc's malloc is fork-safe.  The sanitizer build keeps fewer workers busy. */
-	return parse_slots_default();
+	return scan_parse_slots();
 #else
 	unsigned n = cpu_count();
 	return n < DEFAULT_WORKERS ? DEFAULT_WORKERS : n > DEFAULT_WORKERS_MAX ? DEFAULT_WORKERS_MAX : n;
@@ -209,7 +215,7 @@ static unsigned default_workers(void)
  * sniffs, so that memory does not grow with the workers on a pile of compressed dumps. */
 static unsigned parse_slot_count(unsigned workers)
 {
-	unsigned n = parse_slots_default();
+	unsigned n = scan_parse_slots();
 	return n < workers ? n : workers;
 }
 
@@ -252,6 +258,7 @@ struct scan *scan_new(const struct scan_opts *opts, const struct scan_sink *sink
 	pthread_mutex_init(&s->sink_lock, NULL);
 	pthread_mutex_init(&s->hl_lock, NULL);
 	sem_init(&s->parse_slots, 0, parse_slot_count(s->nworkers));
+	atomic_init(&s->helpers.left, (int)parse_slot_count(s->nworkers) - 1);
 	idset_init(&s->hl);
 	s->top = xcalloc(1, sizeof(*s->top));
 	pthread_mutex_init(&s->top->lock, NULL);
@@ -756,10 +763,8 @@ static struct dump *new_dump(struct worker *w, const struct node *n, const char 
 	return d;
 }
 
-static void emit_dump(struct worker *w, struct dump *d)
+static void emit_dump(struct scan *s, struct dump *d)
 {
-	struct scan *s = w->s;
-	w->local.dumps++;
 	pthread_mutex_lock(&s->sink_lock);
 	if (s->sink.dump)
 		s->sink.dump(s->sink.ctx, d);
@@ -775,23 +780,58 @@ static void emit_dump(struct worker *w, struct dump *d)
  * dump keeps it too: the parser reads those 16 KiB next. */
 #define SNIFF_RANDOM_FROM (16 * 1024)
 
+/* A dump to parse from its open descriptor, by its finder or one of the finder's helpers
+ * (which share the finder's descriptor table).  It owns the descriptor. */
+struct parse_job {
+	struct scan *s;
+	struct dump *d;
+	int fd;
+	uint64_t size;
+	bool ra_off;
+};
+
+static void parse_job_run(void *ctx, void *arg)
+{
+	(void)ctx;
+	struct parse_job *j = arg;
+	struct scan *s = j->s;
+	if (s->cancelled) {
+		dump_free(j->d);
+	} else {
+		/* The notes are read in order: readahead (turned off for the sniff) pays again,
+		 * by half on a cold pile of 61-thread cores. */
+		if (j->ra_off)
+			posix_fadvise(j->fd, 0, 0, POSIX_FADV_NORMAL);
+		parse_slot_take(s);
+		dump_parse_fd(j->d, j->fd, j->size, s->opts.parse_flags);
+		sem_post(&s->parse_slots);
+		emit_dump(s, j->d);
+	}
+	sys_close(j->fd);
+	free(j);
+}
+
+/* Parses queued beside a worker's walk: a few, so that the descriptors they hold stay well
+ * inside the spare ones of its table (fd_budget), and so do the dumps held in memory. */
+#define PARSE_QUEUE 8
+
+/* A dump found at fd, which this takes over: parsed by a helper of this worker when there is
+ * a CPU for one (a directory of a thousand cores is then read on several), else here. */
 static void found_dump(struct worker *w, const struct node *n, const char *name, int fd,
 		       const struct stat *st, const unsigned char *head, size_t headlen,
 		       enum dump_kind kind, enum dump_compression comp, bool ra_off)
 {
-	struct dump *d = new_dump(w, n, name, st);
-	d->kind = kind;
-	d->compression = comp;
-	d->head_len = (uint8_t)headlen;
-	memcpy(d->head, head, headlen);
-	/* The notes are read in order: readahead (turned off for the sniff) pays again, by half
-	 * on a cold pile of 61-thread cores. */
-	if (ra_off)
-		posix_fadvise(fd, 0, 0, POSIX_FADV_NORMAL);
-	parse_slot_take(w->s);
-	dump_parse_fd(d, fd, (uint64_t)st->st_size, w->s->opts.parse_flags);
-	sem_post(&w->s->parse_slots);
-	emit_dump(w, d);
+	struct parse_job *j = xmalloc(sizeof(*j));
+	*j = (struct parse_job){w->s, new_dump(w, n, name, st), fd, (uint64_t)st->st_size, ra_off};
+	j->d->kind = kind;
+	j->d->compression = comp;
+	j->d->head_len = (uint8_t)headlen;
+	memcpy(j->d->head, head, headlen);
+	w->local.dumps++;
+	if (!w->parsers)
+		w->parsers = jobpool_new(&w->s->helpers, PARSE_SLOTS_MAX, PARSE_QUEUE,
+					 parse_job_run, NULL);
+	jobpool_submit(w->parsers, j);
 }
 
 /* A directory that is a dump: one dump for the directory and all its files. */
@@ -803,7 +843,8 @@ static void found_dump_dir(struct worker *w, const struct node *n, int fd, const
 	parse_slot_take(w->s);
 	dump_parse_dir(d, fd, w->s->opts.parse_flags);
 	sem_post(&w->s->parse_slots);
-	emit_dump(w, d);
+	w->local.dumps++;
+	emit_dump(w->s, d);
 }
 
 static int open_entry(struct worker *w, int dirfd, const char *name)
@@ -863,6 +904,7 @@ static void sniff_file(struct worker *w, const struct node *n, int dirfd, const 
 			if (counted)
 				unaccount_here(w, &st);
 			found_dump(w, n, name, fd, &st, head, (size_t)k, kind, comp, ra_off);
+			return;
 		}
 	}
 	sys_close(fd);
@@ -930,12 +972,12 @@ static void sniff_stated(struct worker *w, const struct node *n, int dirfd, cons
 	bool counted = account(w, &now);
 	if (k < 0) {
 		report_error(w, entry_path(w, n, name), "cannot read", err);
-	} else {
-		if (counted)
-			unaccount_here(w, &now);
-		found_dump(w, n, name, fd, &now, head, (size_t)k, kind, comp, ra_off);
+		sys_close(fd);
+		return;
 	}
-	sys_close(fd);
+	if (counted)
+		unaccount_here(w, &now);
+	found_dump(w, n, name, fd, &now, head, (size_t)k, kind, comp, ra_off);
 }
 
 /* This worker's ring, made at its first sniff (in its own thread, after its descriptor table
@@ -1182,6 +1224,14 @@ static void scan_dir(struct worker *w, struct node *n)
 	release_fds(w);
 }
 
+/* Every dump this worker found is parsed and in the sink, and its helpers are gone: before
+ * its thread (or, for the file operands, scan_run's) goes on to other descriptors. */
+static void finish_parsers(struct worker *w)
+{
+	jobpool_free(w->parsers);
+	w->parsers = NULL;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -1197,6 +1247,7 @@ static void *worker_main(void *arg)
 		node_unref(n);
 		work_done(s);
 	}
+	finish_parsers(w);
 	/* Leaving: every descriptor in this private table closes with the thread, but nodes
 	 * must not point at them. */
 	pthread_mutex_lock(&w->lock);
@@ -1312,6 +1363,8 @@ int scan_run(struct scan *s)
 			flush_totals(&s->workers[0]);
 		}
 	}
+	/* Their helpers share this thread's table, which worker 0 leaves for its own. */
+	finish_parsers(&s->workers[0]);
 	for (size_t i = s->nroots, k = 0; i-- > 0;) {
 		if (!s->roots[i].is_dir || root_nested(s, i))
 			continue;

@@ -76,6 +76,9 @@ struct scan_sink {
 struct scan;
 
 struct scan *scan_new(const struct scan_opts *opts, const struct scan_sink *sink);
+/* Dumps parsed at once, at most: the CPUs, at most 8 (and no more than a scan's threads).
+ * A worker's parse helpers (jobpool) make up the difference in a directory of many dumps. */
+unsigned scan_parse_slots(void);
 /* Add a PATH operand (a directory or a regular file; a symbolic link operand is resolved,
  * and kept as written where its canonical form names another file: /proc/PID/root/...).
  * Returns 0, or -1 with the reason in err. */

@@ -9,16 +9,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "model/index.h"
+#include "scan/jobpool.h"
 #include "scan/scan.h"
 #include "testutil.h"
 
@@ -534,6 +540,163 @@ START_TEST(one_file_system_and_kernfs)
 }
 END_TEST
 
+
+/* ---- jobpool: a worker's parse helpers -------------------------------------------------- */
+
+#define POOL_JOBS 200
+
+struct pool_log {
+	int fd;                   /* opened by the owner after its table became its own */
+	pid_t owner;
+	_Atomic unsigned ran[POOL_JOBS];
+	_Atomic pid_t tid[POOL_JOBS];
+	_Atomic unsigned done;
+	_Atomic unsigned read_ok;
+};
+
+static pid_t this_tid(void)
+{
+	return (pid_t)syscall(SYS_gettid);
+}
+
+static void pool_job(void *ctx, void *job)
+{
+	struct pool_log *l = ctx;
+	size_t i = (size_t)(uintptr_t)job;
+	char b[4];
+	if (l->fd >= 0 && pread(l->fd, b, 4, 0) == 4 && memcmp(b, "\177ELF", 4) == 0)
+		atomic_fetch_add(&l->read_ok, 1);
+	atomic_store(&l->tid[i], this_tid());
+	atomic_fetch_add(&l->ran[i], 1);
+	atomic_fetch_add(&l->done, 1);
+}
+
+static void wait_done(struct pool_log *l, unsigned n)
+{
+	for (int k = 0; k < 10000 && atomic_load(&l->done) < n; k++)
+		nanosleep(&(struct timespec){0, 1000000}, NULL);
+}
+
+/* A worker, as scan's are: its own descriptor table, a file opened in it, helpers made after
+ * (they share that table, so they read the descriptor).  The first job runs in the owner (a
+ * single dump costs no thread); the others are queued, never run by the owner before the
+ * pool is freed while the queue has room. */
+static void *pool_owner(void *arg)
+{
+	struct pool_log *l = arg;
+	ck_assert_int_eq(unshare(CLONE_FILES), 0);
+	char *core = fixture_core();
+	l->fd = open(core, O_RDONLY | O_CLOEXEC);
+	free(core);
+	ck_assert_int_ge(l->fd, 0);
+	l->owner = this_tid();
+	struct jobpool_budget budget = {1};
+	struct jobpool *p = jobpool_new(&budget, 4, 64, pool_job, l);
+	for (size_t i = 0; i < 10; i++)
+		jobpool_submit(p, (void *)(uintptr_t)i);
+	wait_done(l, 10);
+	ck_assert_uint_eq(jobpool_helpers(p), 1); /* the budget's one */
+	ck_assert_int_eq(atomic_load(&budget.left), 0);
+	jobpool_free(p);
+	ck_assert_int_eq(atomic_load(&budget.left), 1); /* given back */
+	close(l->fd);
+	return NULL;
+}
+
+START_TEST(jobpool_helpers_share_the_table)
+{
+	struct pool_log *l = calloc(1, sizeof(*l));
+	pthread_t t;
+	ck_assert_int_eq(pthread_create(&t, NULL, pool_owner, l), 0);
+	pthread_join(t, NULL);
+	ck_assert_uint_eq(atomic_load(&l->done), 10);
+	ck_assert_uint_eq(atomic_load(&l->read_ok), 10);
+	for (size_t i = 0; i < 10; i++) {
+		ck_assert_uint_eq(atomic_load(&l->ran[i]), 1);
+		if (i == 0)
+			ck_assert_int_eq(atomic_load(&l->tid[i]), l->owner);
+		else
+			ck_assert_int_ne(atomic_load(&l->tid[i]), l->owner);
+	}
+	free(l);
+}
+END_TEST
+
+/* No helper to be had: each job runs in the owner before jobpool_submit returns. */
+START_TEST(jobpool_without_budget_runs_here)
+{
+	struct pool_log *l = calloc(1, sizeof(*l));
+	l->fd = -1;
+	struct jobpool_budget budget = {0};
+	struct jobpool *p = jobpool_new(&budget, 4, 8, pool_job, l);
+	for (size_t i = 0; i < 20; i++) {
+		jobpool_submit(p, (void *)(uintptr_t)i);
+		ck_assert_uint_eq(atomic_load(&l->done), i + 1);
+		ck_assert_int_eq(atomic_load(&l->tid[i]), this_tid());
+	}
+	ck_assert_uint_eq(jobpool_helpers(p), 0);
+	jobpool_free(p);
+	free(l);
+}
+END_TEST
+
+/* A small queue and many jobs: the owner takes turns when it is full; every job runs once,
+ * all of them by the time jobpool_free returns. */
+START_TEST(jobpool_every_job_once)
+{
+	struct pool_log *l = calloc(1, sizeof(*l));
+	l->fd = -1;
+	struct jobpool_budget budget = {3};
+	struct jobpool *p = jobpool_new(&budget, 3, 2, pool_job, l);
+	for (size_t i = 0; i < POOL_JOBS; i++)
+		jobpool_submit(p, (void *)(uintptr_t)i);
+	ck_assert_uint_le(jobpool_helpers(p), 3);
+	jobpool_free(p);
+	ck_assert_uint_eq(atomic_load(&l->done), POOL_JOBS);
+	for (size_t i = 0; i < POOL_JOBS; i++)
+		ck_assert_uint_eq(atomic_load(&l->ran[i]), 1);
+	ck_assert_int_eq(atomic_load(&budget.left), 3);
+	free(l);
+}
+END_TEST
+
+/* A directory of many dumps (parsed by a worker and its helpers where there are CPUs for
+ * them) gives what one thread gives, every dump read from its own file. */
+START_TEST(many_dumps_one_directory)
+{
+	char *root = tu_mkdtemp("scan"), *realroot = realpath(root, NULL);
+	const char *cores[] = {"abort-x86-64.core", "abort-aarch64.core", "abort-s390x.core"};
+	for (int i = 0; i < 48; i++) {
+		char rel[64], *from = tu_path(tu_fixture_dir(), cores[i % 3]), *to;
+		snprintf(rel, sizeof(rel), i % 2 ? "core.%d" : "renamed-%d.bin", 1000 + i);
+		tu_copy_file(from, to = tu_path(root, rel));
+		free(from), free(to);
+		snprintf(rel, sizeof(rel), "data-%d.txt", i);
+		tu_put(root, rel, "not a dump\n");
+	}
+	struct collect one, many;
+	struct scan_opts o1 = {.threads = 1}, on = {0};
+	run_scan(root, &o1, &one, NULL);
+	run_scan(root, &on, &many, NULL);
+	ck_assert_uint_eq(one.ix.n, 48);
+	ck_assert_uint_eq(many.ix.n, 48);
+	for (size_t i = 0; i < 48; i++) {
+		const struct dump *a = one.ix.v[i], *b = many.ix.v[i];
+		ck_assert_str_eq(a->path, b->path);
+		ck_assert_uint_eq(a->ino, b->ino);
+		ck_assert_int_gt(b->core.pid, 0);
+		ck_assert_int_eq(a->core.pid, b->core.pid);
+		ck_assert_int_eq(a->core.machine, b->core.machine);
+		ck_assert_int_eq(a->core.si_signo, b->core.si_signo);
+	}
+	ck_assert_uint_eq(many.errors, 0);
+	index_free(&one.ix);
+	index_free(&many.ix);
+	tu_rmtree(root);
+	free(root), free(realroot);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("scan");
@@ -550,6 +713,13 @@ int main(void)
 	tcase_add_test(tc, largest_dirs_without_dumps);
 	tcase_add_test(tc, file_operand_and_nested_roots);
 	tcase_add_test(tc, one_file_system_and_kernfs);
+	tcase_add_test(tc, many_dumps_one_directory);
 	suite_add_tcase(s, tc);
+	TCase *pool = tcase_create("jobpool");
+	tcase_set_timeout(pool, 60);
+	tcase_add_test(pool, jobpool_helpers_share_the_table);
+	tcase_add_test(pool, jobpool_without_budget_runs_here);
+	tcase_add_test(pool, jobpool_every_job_once);
+	suite_add_tcase(s, pool);
 	return tu_run_suite(s);
 }
