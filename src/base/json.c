@@ -89,57 +89,6 @@ static void indent(struct json_out *j)
 
 static void escaped(struct json_out *j, const char *str, size_t n);
 
-/* Comma, newline and indentation before a value, then the key (of keylen bytes) if there
- * is one. */
-static void value_prefix_n(struct json_out *j, const char *key, size_t keylen)
-{
-	if (j->depth > 0) {
-		bool comma = j->has_items[j->depth];
-		j->has_items[j->depth] = true;
-		if (j->pretty)
-			put(j, separator + !comma, 1 + comma + 2 * (size_t)j->depth);
-		else if (comma)
-			putch(j, ',');
-	}
-	if (key) {
-		putch(j, '"');
-		escaped(j, key, keylen);
-		if (j->pretty)
-			put(j, "\": ", 3);
-		else
-			put(j, "\":", 2);
-	}
-}
-
-static void value_prefix(struct json_out *j, const char *key)
-{
-	value_prefix_n(j, key, key ? strlen(key) : 0);
-}
-
-static void open_container(struct json_out *j, const char *key, char c)
-{
-	value_prefix(j, key);
-	putch(j, c);
-	if (j->depth + 1 < JSON_MAX_DEPTH)
-		j->depth++;
-	j->has_items[j->depth] = false;
-}
-
-static void close_container(struct json_out *j, char c)
-{
-	bool had = j->has_items[j->depth];
-	if (j->depth > 0)
-		j->depth--;
-	if (had)
-		indent(j);
-	putch(j, c);
-}
-
-void json_obj_begin(struct json_out *j, const char *key) { open_container(j, key, '{'); }
-void json_obj_end(struct json_out *j) { close_container(j, '}'); }
-void json_arr_begin(struct json_out *j, const char *key) { open_container(j, key, '['); }
-void json_arr_end(struct json_out *j) { close_container(j, ']'); }
-
 /* The bytes written as they are: printable ASCII but the quote and the backslash. */
 static const bool plain[256] = {
 	[' ' ... '!'] = true,  /* '"' is escaped */
@@ -182,6 +131,87 @@ static size_t plain_run(const unsigned char *s, size_t n)
 		k++;
 	return k;
 }
+
+
+/* Keys up to this long are written by key_fast in one pass. */
+#define KEY_FAST_MAX 64
+
+/* The separator, the quoted key and its colon straight into the buffer when they fit: the
+ * key prefix was half the instructions of the document (callgrind, bench/README.md).  A
+ * literal key (json.h) is written as it is; any other only when none of it needs escaping. */
+static bool key_fast(struct json_out *j, const char *key, size_t keylen, bool literal)
+{
+	size_t d = (size_t)j->depth;
+	if (keylen > KEY_FAST_MAX || d == 0 || !j->pretty ||
+	    sizeof(j->buf) - j->len < 2 + 2 * d + keylen + 4 ||
+	    (!literal && plain_run((const unsigned char *)key, keylen) != keylen))
+		return false;
+	bool comma = j->has_items[d];
+	j->has_items[d] = true;
+	char *o = j->buf + j->len;
+	size_t seplen = 1 + comma + 2 * d;
+	memcpy(o, separator + !comma, seplen);
+	o += seplen;
+	*o++ = '"';
+	memcpy(o, key, keylen);
+	o += keylen;
+	memcpy(o, "\": ", 3);
+	j->len = (size_t)(o + 3 - j->buf);
+	return true;
+}
+
+/* Comma, newline and indentation before a value, then the key (of keylen bytes) if there
+ * is one. */
+static void value_prefix_n(struct json_out *j, const char *key, size_t keylen, bool literal)
+{
+	if (key && key_fast(j, key, keylen, literal))
+		return;
+	if (j->depth > 0) {
+		bool comma = j->has_items[j->depth];
+		j->has_items[j->depth] = true;
+		if (j->pretty)
+			put(j, separator + !comma, 1 + comma + 2 * (size_t)j->depth);
+		else if (comma)
+			putch(j, ',');
+	}
+	if (key) {
+		putch(j, '"');
+		escaped(j, key, keylen);
+		if (j->pretty)
+			put(j, "\": ", 3);
+		else
+			put(j, "\":", 2);
+	}
+}
+
+static void value_prefix(struct json_out *j, const char *key)
+{
+	value_prefix_n(j, key, key ? strlen(key) : 0, true);
+}
+
+static void open_container(struct json_out *j, const char *key, char c)
+{
+	value_prefix(j, key);
+	putch(j, c);
+	if (j->depth + 1 < JSON_MAX_DEPTH)
+		j->depth++;
+	j->has_items[j->depth] = false;
+}
+
+static void close_container(struct json_out *j, char c)
+{
+	bool had = j->has_items[j->depth];
+	if (j->depth > 0)
+		j->depth--;
+	if (had)
+		indent(j);
+	putch(j, c);
+}
+
+void json_obj_begin(struct json_out *j, const char *key) { open_container(j, key, '{'); }
+void json_obj_end(struct json_out *j) { close_container(j, '}'); }
+void json_arr_begin(struct json_out *j, const char *key) { open_container(j, key, '['); }
+void json_arr_end(struct json_out *j) { close_container(j, ']'); }
 
 static void escaped(struct json_out *j, const char *str, size_t n)
 {
@@ -235,7 +265,7 @@ void json_strn(struct json_out *j, const char *key, const char *s, size_t n)
 
 void json_str_keyn(struct json_out *j, const char *key, size_t keylen, const char *s)
 {
-	value_prefix_n(j, key, keylen);
+	value_prefix_n(j, key, keylen, false);
 	if (!s) {
 		putstr(j, "null");
 		return;

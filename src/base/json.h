@@ -25,15 +25,17 @@ struct json_out {
 };
 
 void json_init(struct json_out *j, FILE *f, bool pretty);
-/* `key` is the member name inside objects and NULL inside arrays or at the top level. */
+/* `key` is the member name inside objects and NULL inside arrays or at the top level: a
+ * literal of the caller's, which needs no escape and is written as it is.  A name that comes
+ * from a dump goes through json_str_keyn, which escapes it. */
 void json_obj_begin(struct json_out *j, const char *key);
 void json_obj_end(struct json_out *j);
 void json_arr_begin(struct json_out *j, const char *key);
 void json_arr_end(struct json_out *j);
 void json_str(struct json_out *j, const char *key, const char *s); /* NULL writes null */
 void json_strn(struct json_out *j, const char *key, const char *s, size_t n);
-/* A member whose name is the first keylen bytes at key (not NUL-terminated there); s as
- * json_str's. */
+/* A member whose name is the first keylen bytes at key (not NUL-terminated there), escaped
+ * like a value; s as json_str's. */
 void json_str_keyn(struct json_out *j, const char *key, size_t keylen, const char *s);
 void json_u64(struct json_out *j, const char *key, uint64_t v);
 void json_i64(struct json_out *j, const char *key, int64_t v);
