@@ -13,10 +13,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/util.h"
+
 #define JSON_MAX_DEPTH 32
 
 struct json_out {
 	FILE *f;
+	struct sbuf *mem; /* instead of f: the output is appended here */
 	int depth;
 	bool pretty;
 	bool has_items[JSON_MAX_DEPTH];
@@ -25,6 +28,18 @@ struct json_out {
 };
 
 void json_init(struct json_out *j, FILE *f, bool pretty);
+/* Where a writer is: what json_init_within needs to continue its document. */
+struct json_place {
+	bool pretty;
+	int depth;
+};
+struct json_place json_place(const struct json_out *j);
+/* A writer of more items for the container open at `at`, after at least one item, into
+ * memory (appended to mem at each json_flush): those bytes, given back with json_append,
+ * continue that document exactly (another thread can render part of an array this way). */
+void json_init_within(struct json_out *j, struct sbuf *mem, struct json_place at);
+/* Bytes a json_init_within writer made, written after what outer has written. */
+void json_append(struct json_out *outer, const void *bytes, size_t n);
 /* `key` is the member name inside objects and NULL inside arrays or at the top level: a
  * literal of the caller's, which needs no escape and is written as it is.  A name that comes
  * from a dump goes through json_str_keyn, which escapes it. */

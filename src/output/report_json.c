@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <pthread.h>
+#include <sched.h>
+#include <semaphore.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,11 +61,11 @@ static void same_crash(struct json_out *j, const struct report *r, const struct 
 }
 
 /* The file: where, what, how big (the contract's first keys, in its order: doc/json.md). */
-static void file_fields(struct json_out *j, const struct report *r, const struct dump *d)
+static void file_fields(struct json_out *j, const struct dump *d, const char *magic)
 {
 	json_str(j, "path", d->path);
 	json_str(j, "kind", dump_kind_name(d->kind));
-	json_str(j, "magic", r->magic ? mdesc_describe(r->magic, d->head, d->head_len) : NULL);
+	json_str(j, "magic", magic);
 	json_u64(j, "size_apparent", d->size_apparent);
 	json_u64(j, "size_disk", d->size_disk);
 	json_i64(j, "mtime", d->mtime);
@@ -172,10 +176,16 @@ static void storage_fields(struct json_out *j, const struct dump *d)
 	json_u64(j, "owner_gid", d->owner_gid);
 }
 
-void report_json_dump_members(struct json_out *j, const struct report *r, const struct dump *d,
-			      const struct stack_result *st)
+/* libmagic's description of the dump's head; not thread-safe (mdesc.h). */
+static const char *describe(const struct report *r, const struct dump *d)
 {
-	file_fields(j, r, d);
+	return r->magic ? mdesc_describe(r->magic, d->head, d->head_len) : NULL;
+}
+
+static void dump_members(struct json_out *j, const struct report *r, const struct dump *d,
+			 const struct stack_result *st, const char *magic)
+{
+	file_fields(j, d, magic);
 	process_fields(j, &d->core);
 	crash_fields(j, &d->core);
 	extension_fields(j, &d->core);
@@ -186,11 +196,136 @@ void report_json_dump_members(struct json_out *j, const struct report *r, const 
 	report_stack_json(j, st);
 }
 
-static void dump_object(struct json_out *j, const struct report *r, size_t i)
+void report_json_dump_members(struct json_out *j, const struct report *r, const struct dump *d,
+			      const struct stack_result *st)
 {
-	json_obj_begin(j, NULL);
-	report_json_dump_members(j, r, r->ix->v[i], r->stacks ? &r->stacks[i] : NULL);
-	json_obj_end(j);
+	dump_members(j, r, d, st, describe(r, d));
+}
+
+/* ---- the dumps array, on two CPUs ------------------------------------------------------
+ * The scan's parses run on every CPU; writing the document after it ran on one, and was the
+ * largest part left of `coredu json` on a pile of cores (bench/README.md).  A helper thread
+ * renders every other block of dumps into memory while this one writes its own block to
+ * the stream; the helper's block follows, so the document is byte for byte what one thread
+ * writes.  Its magic descriptions come from this thread (libmagic is not thread-safe). */
+#define BLOCK_DUMPS 64
+#define PARALLEL_FROM (4 * BLOCK_DUMPS) /* fewer: one thread, a helper is not worth it */
+
+struct helper {
+	const struct report *r;
+	struct json_place at; /* the array's, taken before the helper starts */
+	size_t block;         /* the block to render, set before `go` */
+	bool stop;
+	char *magic[BLOCK_DUMPS];
+	struct sbuf out;      /* what it rendered, after `ready`; kept from block to block */
+	sem_t go, ready;
+	pthread_t tid;
+};
+
+static void render_block(struct json_out *j, const struct report *r, size_t block,
+			 char *const *magic)
+{
+	size_t from = block * BLOCK_DUMPS, to = from + BLOCK_DUMPS;
+	for (size_t i = from; i < to && i < r->ix->n; i++) {
+		const struct dump *d = r->ix->v[i];
+		json_obj_begin(j, NULL);
+		dump_members(j, r, d, r->stacks ? &r->stacks[i] : NULL,
+			     magic ? magic[i - from] : describe(r, d));
+		json_obj_end(j);
+	}
+}
+
+static void sem_take(sem_t *s)
+{
+	while (sem_wait(s) != 0)
+		;
+}
+
+static void *helper_main(void *arg)
+{
+	struct helper *h = arg;
+	for (;;) {
+		sem_take(&h->go);
+		if (h->stop)
+			return NULL;
+		struct json_out j;
+		json_init_within(&j, &h->out, h->at);
+		render_block(&j, h->r, h->block, h->magic);
+		json_flush(&j);
+		sem_post(&h->ready);
+	}
+}
+
+/* A helper when there are dumps enough and a second CPU to run it on; signals stay with
+ * the threads that handle them. */
+static bool helper_start(struct helper *h, const struct report *r, const struct json_out *outer)
+{
+	cpu_set_t cpus;
+	if (r->ix->n < PARALLEL_FROM || sched_getaffinity(0, sizeof(cpus), &cpus) != 0 ||
+	    CPU_COUNT(&cpus) < 2)
+		return false;
+	memset(h, 0, sizeof(*h));
+	h->r = r;
+	h->at = json_place(outer);
+	sbuf_init(&h->out);
+	sem_init(&h->go, 0, 0);
+	sem_init(&h->ready, 0, 0);
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	bool started = pthread_create(&h->tid, NULL, helper_main, h) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (started)
+		return true;
+	sem_destroy(&h->go);
+	sem_destroy(&h->ready);
+	return false;
+}
+
+static void helper_stop(struct helper *h)
+{
+	h->stop = true;
+	sem_post(&h->go);
+	pthread_join(h->tid, NULL);
+	sem_destroy(&h->go);
+	sem_destroy(&h->ready);
+	sbuf_free(&h->out);
+}
+
+/* Block b + 1 to the helper (its descriptions made here first), block b here, then the
+ * helper's bytes. */
+static void two_blocks(struct json_out *j, const struct report *r, struct helper *h, size_t b)
+{
+	size_t from = (b + 1) * BLOCK_DUMPS;
+	for (size_t i = 0; i < BLOCK_DUMPS; i++) { /* libmagic's string lasts until its next call */
+		const char *m = from + i < r->ix->n ? describe(r, r->ix->v[from + i]) : NULL;
+		h->magic[i] = m ? xstrdup(m) : NULL;
+	}
+	h->block = b + 1;
+	h->out.len = 0;
+	sem_post(&h->go);
+	render_block(j, r, b, NULL);
+	sem_take(&h->ready);
+	json_append(j, h->out.s, h->out.len);
+	for (size_t i = 0; i < BLOCK_DUMPS; i++)
+		free(h->magic[i]);
+}
+
+static void dumps_array(struct json_out *j, const struct report *r)
+{
+	json_arr_begin(j, "dumps");
+	size_t nblocks = (r->ix->n + BLOCK_DUMPS - 1) / BLOCK_DUMPS;
+	struct helper h;
+	bool two = helper_start(&h, r, j);
+	for (size_t b = 0; b < nblocks; b += two ? 2 : 1) {
+		if (two && b + 1 < nblocks)
+			two_blocks(j, r, &h, b);
+		else
+			render_block(j, r, b, NULL);
+	}
+	if (two)
+		helper_stop(&h);
+	json_arr_end(j);
 }
 
 void report_json_header(struct json_out *j, const struct report *r)
@@ -262,10 +397,7 @@ void report_json(FILE *f, const struct report *r)
 	json_u64(&j, "size_apparent", index_total_apparent(r->ix));
 	json_i64(&j, "time", r->now);
 	json_obj_end(&j);
-	json_arr_begin(&j, "dumps");
-	for (size_t i = 0; i < r->ix->n; i++)
-		dump_object(&j, r, i);
-	json_arr_end(&j);
+	dumps_array(&j, r);
 	json_arr_begin(&j, "errors");
 	for (size_t i = 0; i < r->ix->nerrors; i++) {
 		json_obj_begin(&j, NULL);

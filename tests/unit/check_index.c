@@ -2,11 +2,14 @@
 /* The index: deduplication of hard links, the time window, every sort key. */
 #include "config.h"
 
+#include <sched.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kinds/mdesc.h"
 #include "model/index.h"
 #include "output/report.h"
 #include "testutil.h"
@@ -162,6 +165,64 @@ START_TEST(same_crash_reports_are_linear)
 }
 END_TEST
 
+/* The document of n dumps as report_json writes it, on every CPU the test may use or on one
+ * (then without the helper that renders every other block of dumps). */
+static char *json_of_index(const struct index *ix, struct mdesc *magic, bool one_cpu)
+{
+	cpu_set_t all, one;
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(all), &all), 0);
+	if (one_cpu) {
+		CPU_ZERO(&one);
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &all)) {
+				CPU_SET(c, &one);
+				break;
+			}
+		ck_assert_int_eq(sched_setaffinity(0, sizeof(one), &one), 0);
+	}
+	struct report r = {.ix = ix, .now = 2000, .magic = magic};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	report_json(f, &r);
+	fclose(f);
+	ck_assert_int_eq(sched_setaffinity(0, sizeof(all), &all), 0);
+	return text;
+}
+
+START_TEST(json_blocks_in_order)
+{
+	/* Around each block boundary (64 dumps; a helper from 256), with odd and even block
+	 * counts: the same document from two threads as from one.  On a one-CPU machine both
+	 * runs take the one-thread path. */
+	static const int counts[] = {255, 256, 257, 319, 320, 321, 383, 384, 1000};
+	static const unsigned char elf_core[64] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, [16] = 4, 0,
+						   62, 0, 1};
+	struct mdesc *magic = mdesc_open(NULL, NULL);
+	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		struct index ix;
+		index_init(&ix);
+		for (int i = 0; i < counts[c]; i++) {
+			char p[48];
+			snprintf(p, sizeof(p), "/d/%d/core.\x1b[%d\"%d", i % 7, i, i);
+			struct dump *d = mk(p, (uint64_t)i + 10, 4096, 8192, 1000 + i, i % 3 ? "a" : "b", 6);
+			if (i % 5 == 0) { /* a head for libmagic, some of them */
+				memcpy(d->head, elf_core, sizeof(elf_core));
+				d->head_len = sizeof(elf_core);
+			}
+			ck_assert(index_add(&ix, d));
+		}
+		char *two = json_of_index(&ix, magic, false), *one = json_of_index(&ix, magic, true);
+		ck_assert_msg(strcmp(one, two) == 0, "%d dumps: the documents differ", counts[c]);
+		ck_assert_ptr_nonnull(strstr(one, "\"magic\": \"ELF 64-bit LSB core file"));
+		free(one);
+		free(two);
+		index_free(&ix);
+	}
+	mdesc_close(magic);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("index");
@@ -171,6 +232,7 @@ int main(void)
 	tcase_add_test(tc, hard_links_once_smallest_path);
 	tcase_add_test(tc, time_window);
 	tcase_add_test(tc, many_dumps_and_errors);
+	tcase_add_test(tc, json_blocks_in_order);
 	suite_add_tcase(s, tc);
 	TCase *scale = tcase_create("scale");
 	tcase_set_timeout(scale, 60);
