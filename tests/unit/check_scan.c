@@ -571,6 +571,14 @@ static void pool_job(void *ctx, void *job)
 	atomic_fetch_add(&l->done, 1);
 }
 
+/* A log for jobs that read nothing. */
+static struct pool_log *pool_log_new(void)
+{
+	struct pool_log *l = calloc(1, sizeof(*l));
+	l->fd = -1;
+	return l;
+}
+
 static void wait_done(struct pool_log *l, unsigned n)
 {
 	for (int k = 0; k < 10000 && atomic_load(&l->done) < n; k++)
@@ -625,8 +633,7 @@ END_TEST
 /* No helper to be had: each job runs in the owner before jobpool_submit returns. */
 START_TEST(jobpool_without_budget_runs_here)
 {
-	struct pool_log *l = calloc(1, sizeof(*l));
-	l->fd = -1;
+	struct pool_log *l = pool_log_new();
 	struct jobpool_budget budget = {0};
 	struct jobpool *p = jobpool_new(&budget, 4, 8, pool_job, l);
 	for (size_t i = 0; i < 20; i++) {
@@ -644,8 +651,7 @@ END_TEST
  * all of them by the time jobpool_free returns. */
 START_TEST(jobpool_every_job_once)
 {
-	struct pool_log *l = calloc(1, sizeof(*l));
-	l->fd = -1;
+	struct pool_log *l = pool_log_new();
 	struct jobpool_budget budget = {3};
 	struct jobpool *p = jobpool_new(&budget, 3, 2, pool_job, l);
 	for (size_t i = 0; i < POOL_JOBS; i++)
