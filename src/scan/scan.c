@@ -225,14 +225,23 @@ static void parse_slot_take(struct scan *s)
 		;
 }
 
+static rlim_t fd_soft_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		return rl.rlim_cur;
+	return 1024;
+}
+
+/* Above this soft limit a worker's table keeps 32 descriptors spare (fd_budget): room for
+ * its parse helpers' (PARSE_QUEUE queued, one each being parsed).  Below it, no helpers. */
+#define FD_ROOMY 64
+
 /* Directory descriptors one worker may hold; each worker has its own table. */
 static unsigned fd_budget(void)
 {
-	struct rlimit rl;
-	rlim_t soft = 1024;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-		soft = rl.rlim_cur;
-	rlim_t b = soft > 64 ? soft - 32 : soft / 2;
+	rlim_t soft = fd_soft_limit();
+	rlim_t b = soft > FD_ROOMY ? soft - 32 : soft / 2;
 	if (b < 4)
 		b = 4;
 	return b > 1024 ? 1024 : (unsigned)b;
@@ -258,7 +267,8 @@ struct scan *scan_new(const struct scan_opts *opts, const struct scan_sink *sink
 	pthread_mutex_init(&s->sink_lock, NULL);
 	pthread_mutex_init(&s->hl_lock, NULL);
 	sem_init(&s->parse_slots, 0, parse_slot_count(s->nworkers));
-	atomic_init(&s->helpers.left, (int)parse_slot_count(s->nworkers) - 1);
+	atomic_init(&s->helpers.left,
+		    fd_soft_limit() > FD_ROOMY ? (int)parse_slot_count(s->nworkers) - 1 : 0);
 	idset_init(&s->hl);
 	s->top = xcalloc(1, sizeof(*s->top));
 	pthread_mutex_init(&s->top->lock, NULL);
