@@ -26,8 +26,8 @@
 #include "base/idset.h"
 #include "base/util.h"
 #include "scan/detect.h"
-#include "scan/safeopen.h"
 #include "scan/jobpool.h"
+#include "scan/safeopen.h"
 #include "scan/sniffring.h"
 
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)

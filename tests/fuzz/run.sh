@@ -59,7 +59,8 @@ done
 rsrc=("$build/src/kinds/magic-data.c")
 for p in base/fmt base/fsusage base/identity base/idset base/json base/jsonr base/procfs base/when \
 	kinds/mdesc model/index output/report_info output/report_list output/report_json \
-	output/report_crashes output/report_stack scan/scan scan/safeopen scan/sniffring scan/import; do
+	output/report_crashes output/report_stack scan/scan scan/safeopen scan/sniffring scan/jobpool \
+	scan/import; do
 	rsrc+=("$src/src/$p.c")
 done
 robjs=()
