@@ -162,7 +162,6 @@ static size_t plain_run(const unsigned char *s, size_t n)
 	return k;
 }
 
-
 /* Keys up to this long are written by key_fast in one pass. */
 #define KEY_FAST_MAX 64
 

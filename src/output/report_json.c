@@ -4,13 +4,13 @@
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/identity.h"
 #include "base/json.h"
 #include "base/sig.h"
+#include "base/thread.h"
 #include "base/util.h"
 #include "kinds/cause.h"
 #include "kinds/dump.h"
@@ -270,12 +270,7 @@ static bool helper_start(struct helper *h, const struct report *r, const struct 
 	sbuf_init(&h->out);
 	sem_init(&h->go, 0, 0);
 	sem_init(&h->ready, 0, 0);
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	bool started = pthread_create(&h->tid, NULL, helper_main, h) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (started)
+	if (thread_start(&h->tid, helper_main, h))
 		return true;
 	sem_destroy(&h->go);
 	sem_destroy(&h->ready);

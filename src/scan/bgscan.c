@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/thread.h"
 #include "base/util.h"
 #include "kinds/dump.h"
 #include "scan/scan.h"
@@ -70,11 +71,7 @@ struct bgscan *bgscan_start(const struct scan_opts *opts, char *const *operands,
 		return NULL;
 	}
 	/* The scanning thread must not take the signals meant for the browser. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	b->started = pthread_create(&b->thread, NULL, run, b) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	b->started = thread_start(&b->thread, run, b);
 	if (!b->started)
 		run(b); /* no thread to be had: scan now, the browser shows the result */
 	return b;

@@ -3,9 +3,9 @@
 #include "config.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 
+#include "base/thread.h"
 #include "base/util.h"
 #include "scan/jobpool.h"
 
@@ -92,14 +92,10 @@ static void start_helper(struct jobpool *p)
 {
 	if (p->nhelpers >= p->max_helpers || !budget_take(p->budget))
 		return;
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	if (pthread_create(&p->tids[p->nhelpers], NULL, helper_main, p) == 0)
+	if (thread_start(&p->tids[p->nhelpers], helper_main, p))
 		p->nhelpers++;
 	else
 		atomic_fetch_add(&p->budget->left, 1);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void jobpool_submit(struct jobpool *p, void *job)

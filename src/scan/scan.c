@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "base/idset.h"
+#include "base/thread.h"
 #include "base/util.h"
 #include "scan/detect.h"
 #include "scan/jobpool.h"
@@ -1283,11 +1284,7 @@ static void *worker_main(void *arg)
 static bool start_worker(struct scan *s)
 {
 	struct worker *w = &s->workers[s->nstarted];
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	w->started = pthread_create(&w->tid, NULL, worker_main, w) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	w->started = thread_start(&w->tid, worker_main, w);
 	if (w->started)
 		s->nstarted++;
 	else

@@ -57,7 +57,8 @@ for p in "${parsers[@]}" "$build/src/kinds/program-data"; do
 done
 # The render and import oracles also run the writers of info, list and json, and libmagic.
 rsrc=("$build/src/kinds/magic-data.c")
-for p in base/fmt base/fsusage base/identity base/idset base/json base/jsonr base/procfs base/when \
+for p in base/fmt base/fsusage base/identity base/idset base/json base/jsonr base/procfs base/thread \
+	base/when \
 	kinds/mdesc model/index output/report_info output/report_list output/report_json \
 	output/report_crashes output/report_stack scan/scan scan/safeopen scan/sniffring scan/jobpool \
 	scan/import; do
