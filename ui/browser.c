@@ -33,7 +33,7 @@ static void take_dump(void *ctx, struct dump *d)
 
 static bool scanning(const struct ui *u)
 {
-	return u->scan.bg && !bgscan_finished(u->scan.bg);
+	return u->scan.bg && u->scan.live;
 }
 
 static void update_fs(struct ui *u)
@@ -70,6 +70,7 @@ static void rescan(struct ui *u)
 	struct sbuf problems;
 	sbuf_init(&problems);
 	u->scan.bg = bgscan_start(&u->opts->scan, u->opts->operands, u->opts->noperands, &problems);
+	u->scan.live = u->scan.bg != NULL;
 	u->scan.stopped = false;
 	u->scan.errors = 0;
 	u->scan.gone_bytes = u->scan.gone_files = 0;
@@ -116,6 +117,10 @@ static bool poll_scan(struct ui *u, bool *was_scanning)
 {
 	if (!u->scan.bg)
 		return false;
+	/* Whether the scan is over, read before the drain: it is over only once every dump is in
+	 * the inbox, so the screen never says so with the last ones still to be taken (a parse
+	 * helper's dump can come last, just before the scan ends). */
+	u->scan.live = !bgscan_finished(u->scan.bg);
 	bool changed = bgscan_drain(u->scan.bg, take_dump, u) > 0;
 	char last[512];
 	size_t errs = bgscan_errors(u->scan.bg, last, sizeof(last));

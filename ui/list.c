@@ -370,7 +370,7 @@ static void footer(struct ui *u, int w)
 			draw_text(y, cx, 1, "_", a | A_BLINK);
 	} else if (u->message[0]) {
 		draw_text(y, 0, w, u->message, a | A_BOLD);
-	} else if (u->scan.bg && !bgscan_finished(u->scan.bg)) {
+	} else if (u->scan.bg && u->scan.live) {
 		struct scan_progress pr;
 		bgscan_progress(u->scan.bg, &pr);
 		double rate = pr.seconds > 0 ? (double)pr.totals.files / pr.seconds : 0;
@@ -432,7 +432,7 @@ void list_draw(struct ui *u)
 			draw_dump_row(u, top + i, row, sel, w);
 	}
 	if (u->view.nrows == 0 && rows > 0) {
-		const char *empty = u->scan.bg && !bgscan_finished(u->scan.bg) ? "  (scanning: no dump found yet)"
+		const char *empty = u->scan.bg && u->scan.live ? "  (scanning: no dump found yet)"
 			: u->view.filter ? "  (no dump matches the filter; / then Enter clears it)"
 					 : "  (no dumps found)";
 		draw_text(top, 0, w, empty, A_NORMAL);

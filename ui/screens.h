@@ -59,6 +59,7 @@ struct ui_term {
 /* browser.c: the background scan and what the header says of it. */
 struct ui_scan {
 	struct bgscan *bg;
+	bool live;           /* still running when its inbox was last drained (browser.c) */
 	bool stopped;        /* the user stopped it: results are partial */
 	size_t errors;
 	char error[512];
@@ -143,7 +144,7 @@ struct ui {
 /* A scan runs that the user has not stopped yet: the first q or Ctrl-C stops it. */
 static inline bool ui_scan_stoppable(const struct ui *u)
 {
-	return u->scan.bg && !bgscan_finished(u->scan.bg) && !u->scan.stopped;
+	return u->scan.bg && u->scan.live && !u->scan.stopped;
 }
 
 /* term.c */
